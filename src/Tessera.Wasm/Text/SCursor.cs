@@ -137,11 +137,16 @@ internal sealed class SCursor
     public static WatSyntaxException Unexpected(SExpr at, string? source)
     {
         if (at is SAtom { Kind: AtomKind.Reserved } || at is SAtom { Kind: AtomKind.Keyword } k && !Keywords.IsKnown(k.Text))
-            return new WatSyntaxException("unknown operator", at.Position, ((SAtom)at).Text, source);
+            return UnknownOperator((SAtom)at, source);
         if (at is SList { Items: [SAtom { Kind: AtomKind.Reserved } or SAtom { Kind: AtomKind.Keyword }, ..] } l && !Keywords.IsKnown(((SAtom)l.Items[0]).Text))
-            return new WatSyntaxException("unknown operator", l.Items[0].Position, ((SAtom)l.Items[0]).Text, source);
+            return UnknownOperator((SAtom)l.Items[0], source);
         return new WatSyntaxException("unexpected token", at.Position, Abbreviate(at), source);
     }
+
+    /// <summary>"unknown operator" followed by the token, as the 3.0 reference interpreter words it
+    /// (the 2.0 suite expects the prefix only).</summary>
+    private static WatSyntaxException UnknownOperator(SAtom token, string? source) =>
+        new("unknown operator " + token.Text, token.Position, null, source);
 
     private static string Abbreviate(SExpr e)
     {

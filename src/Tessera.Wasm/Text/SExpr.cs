@@ -35,6 +35,16 @@ public abstract class SExpr
     /// <exception cref="WatSyntaxException">The text does not lex, or its parentheses do not balance.</exception>
     public static IReadOnlyList<SExpr> ParseAll(string text, string? source = null)
     {
+        var items = ParsePrefix(text, source, out var strayParen);
+        return strayParen is null ? items : throw strayParen;
+    }
+
+    /// <summary>Like <see cref="ParseAll"/>, but a stray <c>)</c> at the top level ends the input and is
+    /// returned as <paramref name="strayParen"/> with the complete expressions before it, so that a
+    /// caller can report an earlier error first, as a left-to-right parser would.</summary>
+    internal static IReadOnlyList<SExpr> ParsePrefix(string text, string? source, out WatSyntaxException? strayParen)
+    {
+        strayParen = null;
         var lexer = new Lexer(text, source);
         var items = new List<SExpr>();
         var stack = new Stack<(TextPosition Start, List<SExpr> Items)>();
@@ -51,7 +61,11 @@ public abstract class SExpr
                     items = new List<SExpr>();
                     break;
                 case TokenKind.RightParen:
-                    if (stack.Count == 0) throw new WatSyntaxException("unexpected token", token.Position, "unbalanced ')'", source);
+                    if (stack.Count == 0)
+                    {
+                        strayParen = new WatSyntaxException("unexpected token", token.Position, "unbalanced ')'", source);
+                        return items;
+                    }
                     var (start, outer) = stack.Pop();
                     outer.Add(new SList(start, items));
                     items = outer;

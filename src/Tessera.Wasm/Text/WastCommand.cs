@@ -80,7 +80,7 @@ public sealed class WastModule
     public WastModuleForm Form { get; }
 
     /// <summary>For <see cref="WastModuleForm.Text"/>, the module as <c>(module $id? field*)</c>
-    /// (the script-only word <c>definition</c> removed), ready for the assembler.</summary>
+    /// (the script-only word <c>definition</c> removed), ready for <see cref="WatAssembler.Assemble(SList, string?, WatVersion)"/>.</summary>
     public SList? Text { get; }
 
     /// <summary>For <see cref="WastModuleForm.Binary"/>, the concatenated strings (the module binary);
@@ -104,6 +104,17 @@ public sealed class WastModule
             throw new WatSyntaxException("malformed UTF-8 encoding", Position, "in quoted module text", Source);
         }
     }
+
+    /// <summary>The module binary: assembled from text, taken as is, or assembled from the quoted text.</summary>
+    /// <exception cref="WatSyntaxException">The text or quoted text is malformed.</exception>
+    /// <exception cref="WasmUnsupportedFeatureException">The text uses a feature the assembler does not encode.</exception>
+    /// <param name="version">The text format edition of the script (see <see cref="WatVersion"/>).</param>
+    public byte[] ToBinary(WatVersion version = WatVersion.Wasm2) => Form switch
+    {
+        WastModuleForm.Text => WatAssembler.Assemble(Text!, Source, version),
+        WastModuleForm.Binary => Bytes!,
+        _ => WatAssembler.AssembleText(QuoteText(), Source is null ? null : $"{Source}:{Position} (quoted)", version),
+    };
 }
 
 /// <summary>An <c>invoke</c> or <c>get</c> action.</summary>
