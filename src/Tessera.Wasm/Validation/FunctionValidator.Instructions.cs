@@ -4,13 +4,13 @@ using Tessera.Wasm.Model;
 namespace Tessera.Wasm.Validation;
 
 // The instructions typed by their own rule rather than a fixed signature (OpcodeInfo.Signature is
-// null): control, calls, parametric, variable, table, reference and bulk-memory instructions, and
-// memory.size/grow. Each case reads all of its immediates before checking anything, so a malformed
-// immediate is reported as malformed even when the instruction is also invalid.
+// null), and memory.size/grow. Each case reads all of its immediates before checking anything, so a
+// malformed immediate is reported as malformed even when the instruction is also invalid.
 
 internal sealed partial class FunctionValidator
 {
-    /// <summary>Checks one special instruction; returns false after the <c>end</c> that closes the function.</summary>
+    /// <summary>Checks one of the less frequent special instructions (the frequent ones are in
+    /// <see cref="Dispatch"/>).</summary>
     private bool Special(ref WasmReader r, OpcodeInfo info)
     {
         switch (info.Opcode)
@@ -18,36 +18,11 @@ internal sealed partial class FunctionValidator
             case Opcode.Unreachable:
                 SetUnreachable();
                 break;
-            case Opcode.Block:
-                EnterBlock(ref r, FrameKind.Block);
-                break;
-            case Opcode.Loop:
-                EnterBlock(ref r, FrameKind.Loop);
-                break;
-            case Opcode.If:
-                EnterBlock(ref r, FrameKind.If);
-                break;
             case Opcode.Else:
                 {
                     if (_frames[_fp - 1].Kind != FrameKind.If) FailFormat("END opcode expected", "else without a matching if");
                     var f = PopFrame();
                     PushFrame(FrameKind.Else, f.Shape, f.Single, f.Signature);
-                    break;
-                }
-            case Opcode.End:
-                return End(ref r);
-            case Opcode.Br:
-                PopValues(LabelTypes(ref Label(r.ReadU32())));
-                SetUnreachable();
-                break;
-            case Opcode.BrIf:
-                {
-                    uint depth = r.ReadU32();
-                    ref var label = ref Label(depth);
-                    PopKind(ValTypeKind.I32);
-                    var types = LabelTypes(ref label);
-                    PopValues(types);
-                    PushValues(types);
                     break;
                 }
             case Opcode.BrTable:
@@ -57,13 +32,6 @@ internal sealed partial class FunctionValidator
                 PopValues(_type.Results);
                 SetUnreachable();
                 break;
-            case Opcode.Call:
-                {
-                    var callee = Function(r.ReadU32());
-                    PopValues(callee.Parameters);
-                    PushValues(callee.Results);
-                    break;
-                }
             case Opcode.CallIndirect:
                 {
                     var callee = CallIndirectType(ref r);
@@ -87,145 +55,38 @@ internal sealed partial class FunctionValidator
                     SetUnreachable();
                     break;
                 }
-            case Opcode.Drop:
-                Pop();
-                break;
             case Opcode.Select:
                 Select();
                 break;
             case Opcode.SelectTyped:
                 SelectTyped(ref r);
                 break;
-            case Opcode.LocalGet:
-                Push(LocalType(r.ReadU32()));
-                break;
-            case Opcode.LocalSet:
-                Pop(LocalType(r.ReadU32()));
-                break;
-            case Opcode.LocalTee:
-                {
-                    var type = LocalType(r.ReadU32());
-                    Pop(type);
-                    Push(type);
-                    break;
-                }
-            case Opcode.GlobalGet:
-                Push(Global(r.ReadU32()).Type);
-                break;
             case Opcode.GlobalSet:
                 {
                     uint index = r.ReadU32();
-                    var global = Global(index);
-                    if (!global.Mutable) Fail("global is immutable", $"global {index}");
+                    ref readonly var global = ref Global(index);
+                    if (!global.Mutable) Fail("global is immutable", "global.set of an immutable global");
                     Pop(global.Type);
                     break;
                 }
-            case Opcode.TableGet:
-                {
-                    var table = Table(r.ReadU32());
-                    PopAddress(table.Limits);
-                    Push(table.ElementType);
-                    break;
-                }
-            case Opcode.TableSet:
-                {
-                    var table = Table(r.ReadU32());
-                    Pop(table.ElementType);
-                    PopAddress(table.Limits);
-                    break;
-                }
-            case Opcode.TableSize:
-                Push(ModuleContext.AddressType(Table(r.ReadU32()).Limits));
-                break;
-            case Opcode.TableGrow:
-                {
-                    var table = Table(r.ReadU32());
-                    PopAddress(table.Limits);
-                    Pop(table.ElementType);
-                    Push(ModuleContext.AddressType(table.Limits));
-                    break;
-                }
-            case Opcode.TableFill:
-                {
-                    var table = Table(r.ReadU32());
-                    PopAddress(table.Limits);
-                    Pop(table.ElementType);
-                    PopAddress(table.Limits);
-                    break;
-                }
-            case Opcode.TableCopy:
-                {
-                    uint dstIndex = r.ReadU32();
-                    uint srcIndex = r.ReadU32();
-                    var dst = Table(dstIndex);
-                    var src = Table(srcIndex);
-                    if (!Matches(src.ElementType, dst.ElementType)) Fail("type mismatch", $"table.copy from {src.ElementType} table {srcIndex} to {dst.ElementType} table {dstIndex}");
-                    PopKind(dst.Limits.Is64 && src.Limits.Is64 ? ValTypeKind.I64 : ValTypeKind.I32);
-                    PopAddress(src.Limits);
-                    PopAddress(dst.Limits);
-                    break;
-                }
-            case Opcode.TableInit:
-                {
-                    uint elemIndex = r.ReadU32();
-                    uint tableIndex = r.ReadU32();
-                    var table = Table(tableIndex);
-                    var segment = ElementSegment(elemIndex);
-                    if (!Matches(segment.ElementType, table.ElementType)) Fail("type mismatch", $"table.init of {segment.ElementType} segment {elemIndex} into {table.ElementType} table {tableIndex}");
-                    PopKind(ValTypeKind.I32);
-                    PopKind(ValTypeKind.I32);
-                    PopAddress(table.Limits);
-                    break;
-                }
-            case Opcode.ElemDrop:
-                ElementSegment(r.ReadU32());
-                break;
             case Opcode.MemorySize:
-                Push(ModuleContext.AddressType(Memory(r.ReadMemoryIndex(_ctx.MultiMemory).Value).Limits));
-                break;
             case Opcode.MemoryGrow:
-                {
-                    var memory = Memory(r.ReadMemoryIndex(_ctx.MultiMemory).Value);
-                    PopAddress(memory.Limits);
-                    Push(ModuleContext.AddressType(memory.Limits));
-                    break;
-                }
             case Opcode.MemoryFill:
-                {
-                    var memory = Memory(r.ReadMemoryIndex(_ctx.MultiMemory).Value);
-                    PopAddress(memory.Limits);
-                    PopKind(ValTypeKind.I32);
-                    PopAddress(memory.Limits);
-                    break;
-                }
             case Opcode.MemoryCopy:
-                {
-                    var dst = Memory(r.ReadMemoryIndex(_ctx.MultiMemory).Value);
-                    var src = Memory(r.ReadMemoryIndex(_ctx.MultiMemory).Value);
-                    PopKind(dst.Limits.Is64 && src.Limits.Is64 ? ValTypeKind.I64 : ValTypeKind.I32);
-                    PopAddress(src.Limits);
-                    PopAddress(dst.Limits);
-                    break;
-                }
             case Opcode.MemoryInit:
-                {
-                    uint dataIndex = r.ReadU32();
-                    var memoryIndex = r.ReadMemoryIndex(_ctx.MultiMemory);
-                    RequireDataCount();
-                    var memory = Memory(memoryIndex.Value);
-                    DataSegment(dataIndex);
-                    PopKind(ValTypeKind.I32);
-                    PopKind(ValTypeKind.I32);
-                    PopAddress(memory.Limits);
-                    break;
-                }
             case Opcode.DataDrop:
-                {
-                    uint dataIndex = r.ReadU32();
-                    RequireDataCount();
-                    DataSegment(dataIndex);
-                    break;
-                }
+                BulkMemory(ref r, info.Opcode);
+                break;
+            case Opcode.TableGet:
+            case Opcode.TableSet:
+            case Opcode.TableSize:
+            case Opcode.TableGrow:
+            case Opcode.TableFill:
+            case Opcode.TableCopy:
+            case Opcode.TableInit:
+            case Opcode.ElemDrop:
+                TableInstruction(ref r, info.Opcode);
+                break;
             case Opcode.RefNull:
                 {
                     var heap = r.ReadHeapType();
@@ -238,7 +99,7 @@ internal sealed partial class FunctionValidator
             case Opcode.RefIsNull:
                 {
                     var operand = Pop();
-                    if (operand.Kind != 0 && !operand.IsRef) Fail("type mismatch", $"ref.is_null expects a reference, found {operand}");
+                    if (operand.Kind != 0 && !operand.IsRef) FailMismatch(ValType.FuncRef, operand);
                     Push(ValType.I32);
                     break;
                 }
@@ -246,7 +107,7 @@ internal sealed partial class FunctionValidator
                 {
                     uint index = r.ReadU32();
                     Function(index);
-                    if (!_ctx.IsDeclaredReference(index)) Fail("undeclared function reference", $"function {index} is not named in an element segment, export or global initializer");
+                    if (!_ctx.IsDeclaredReference(index)) Fail("undeclared function reference", "ref.func of a function not named in an element segment, export or global initializer");
                     Push(_ctx.FunctionReferenceType(index));
                     break;
                 }
@@ -269,13 +130,13 @@ internal sealed partial class FunctionValidator
         {
             single = blockType.Value;
             var problem = _ctx.CheckValType(single);
-            if (problem != ValTypeProblem.None) ValTypeFailure(problem, single, "block type");
+            if (problem != ValTypeProblem.None) ValTypeFailure(problem, single, "block");
             shape = BlockShape.Single;
         }
         else if (blockType.IsTypeIndex)
         {
             signature = _ctx.TypeOrNull(blockType.TypeIndex);
-            if (signature is null) Fail("unknown type", $"block type {blockType.TypeIndex}, the module has {_ctx.Types.Count} types");
+            if (signature is null) FailUnknown("unknown type", "block type", blockType.TypeIndex.Value, (ulong)_ctx.Types.Count);
             shape = BlockShape.Signature;
         }
         if (kind == FrameKind.If) PopKind(ValTypeKind.I32);
@@ -291,15 +152,13 @@ internal sealed partial class FunctionValidator
             // No else: the implicit empty else passes the parameters through as results.
             var start = StartTypes(ref frame);
             var end = EndTypes(ref frame);
-            if (start.Length != end.Length) Fail("type mismatch", $"if without else must have as many results as parameters ({end.Length} vs {start.Length})");
-            for (int i = 0; i < start.Length; i++)
-            {
-                if (!Matches(start[i], end[i])) Mismatch(end[i], start[i]);
-            }
+            bool ok = start.Length == end.Length;
+            for (int i = 0; ok && i < start.Length; i++) ok = Matches(start[i], end[i]);
+            if (!ok) FailTypes("if without else passes its parameters through", start, end);
         }
         if (_fp == 0)
         {
-            if (!r.AtEnd) FailFormat("section size mismatch", $"{r.Remaining} byte(s) after the end of the function");
+            if (!r.AtEnd) FailFormat("section size mismatch", "bytes after the end of the function");
             return false;
         }
         PushValues(EndTypes(ref frame));
@@ -319,9 +178,8 @@ internal sealed partial class FunctionValidator
         int arity = LabelTypes(ref Label(defaultDepth)).Length;
         for (uint i = 0; i < count; i++)
         {
-            uint depth = targets.ReadU32();
-            var types = LabelTypes(ref Label(depth));
-            if (types.Length != arity) Fail("type mismatch", $"br_table target {depth} has {types.Length} value(s), the default {defaultDepth} has {arity}");
+            var types = LabelTypes(ref Label(targets.ReadU32()));
+            if (types.Length != arity) Fail("type mismatch", "br_table targets differ in arity");
             PopValuesKeep(types);
         }
         PopValues(LabelTypes(ref Label(defaultDepth)));
@@ -335,9 +193,9 @@ internal sealed partial class FunctionValidator
         var t2 = Pop();
         if (!(IsNumberOrUnknown(t1) && IsNumberOrUnknown(t2) || IsVectorOrUnknown(t1) && IsVectorOrUnknown(t2)))
         {
-            Fail("type mismatch", $"select without a type needs number or vector operands, found {t2} and {t1}");
+            Fail("type mismatch", "select without a type needs number or vector operands");
         }
-        if (t1 != t2 && t1.Kind != 0 && t2.Kind != 0) Fail("type mismatch", $"select operands differ: {t2} and {t1}");
+        if (t1 != t2 && t1.Kind != 0 && t2.Kind != 0) FailMismatch(t2, t1);
         Push(t1.Kind == 0 ? t2 : t1);
     }
 
@@ -349,7 +207,7 @@ internal sealed partial class FunctionValidator
         uint count = r.ReadCount();
         ValType type = default;
         for (uint i = 0; i < count; i++) type = r.ReadValType();
-        if (count != 1) Fail("invalid result arity", $"select has {count} result types");
+        if (count != 1) Fail("invalid result arity", "select must have exactly one result type");
         var problem = _ctx.CheckValType(type);
         if (problem != ValTypeProblem.None) ValTypeFailure(problem, type, "select");
         PopKind(ValTypeKind.I32);
@@ -361,12 +219,11 @@ internal sealed partial class FunctionValidator
     private FuncType CallIndirectType(ref WasmReader r)
     {
         uint typeIndex = r.ReadU32();
-        uint tableIndex = r.ReadU32();
-        var table = Table(tableIndex);
-        if (!Matches(table.ElementType, ValType.FuncRef)) Fail("type mismatch", $"call_indirect through table {tableIndex} of {table.ElementType}");
+        ref readonly var table = ref Table(r.ReadU32());
+        if (!Matches(table.ElementType, ValType.FuncRef)) FailMismatch(ValType.FuncRef, table.ElementType);
         var type = _ctx.TypeOrNull(new TypeIndex(typeIndex));
-        if (type is null) Fail("unknown type", $"type {typeIndex}, the module has {_ctx.Types.Count} types");
-        PopAddress(table.Limits);
+        if (type is null) FailUnknown("unknown type", "type", typeIndex, (ulong)_ctx.Types.Count);
+        PopAddress(table.Limits.Is64);
         return type;
     }
 
@@ -376,45 +233,168 @@ internal sealed partial class FunctionValidator
         var results = _type.Results;
         bool ok = callee.Results.Length == results.Length;
         for (int i = 0; ok && i < results.Length; i++) ok = Matches(callee.Results[i], results[i]);
-        if (!ok) Fail("type mismatch", $"tail call to a function returning [{string.Join(' ', callee.Results)}] from one returning [{string.Join(' ', results)}]");
+        if (!ok) FailTypes("a tail call's results must be the caller's", callee.Results, results);
     }
 
-    private void PopAddress(in Limits limits) => PopKind(limits.Is64 ? ValTypeKind.I64 : ValTypeKind.I32);
+    private void BulkMemory(ref WasmReader r, Opcode opcode)
+    {
+        bool multiMemory = _ctx.MultiMemory;
+        switch (opcode)
+        {
+            case Opcode.MemorySize:
+                Push(ModuleContext.AddressType(Memory(r.ReadMemoryIndex(multiMemory).Value).Limits));
+                break;
+            case Opcode.MemoryGrow:
+                {
+                    var limits = Memory(r.ReadMemoryIndex(multiMemory).Value).Limits;
+                    PopAddress(limits.Is64);
+                    Push(ModuleContext.AddressType(limits));
+                    break;
+                }
+            case Opcode.MemoryFill:
+                {
+                    var limits = Memory(r.ReadMemoryIndex(multiMemory).Value).Limits;
+                    PopAddress(limits.Is64);
+                    PopKind(ValTypeKind.I32);
+                    PopAddress(limits.Is64);
+                    break;
+                }
+            case Opcode.MemoryCopy:
+                {
+                    uint dstIndex = r.ReadMemoryIndex(multiMemory).Value;
+                    uint srcIndex = r.ReadMemoryIndex(multiMemory).Value;
+                    var dst = Memory(dstIndex).Limits;
+                    var src = Memory(srcIndex).Limits;
+                    PopKind(dst.Is64 && src.Is64 ? ValTypeKind.I64 : ValTypeKind.I32);
+                    PopAddress(src.Is64);
+                    PopAddress(dst.Is64);
+                    break;
+                }
+            case Opcode.MemoryInit:
+                {
+                    uint dataIndex = r.ReadU32();
+                    uint memoryIndex = r.ReadMemoryIndex(multiMemory).Value;
+                    RequireDataCount();
+                    var limits = Memory(memoryIndex).Limits;
+                    DataSegment(dataIndex);
+                    PopKind(ValTypeKind.I32);
+                    PopKind(ValTypeKind.I32);
+                    PopAddress(limits.Is64);
+                    break;
+                }
+            default:
+                {
+                    uint dataIndex = r.ReadU32();
+                    RequireDataCount();
+                    DataSegment(dataIndex);
+                    break;
+                }
+        }
+    }
+
+    private void TableInstruction(ref WasmReader r, Opcode opcode)
+    {
+        switch (opcode)
+        {
+            case Opcode.TableGet:
+                {
+                    ref readonly var table = ref Table(r.ReadU32());
+                    PopAddress(table.Limits.Is64);
+                    Push(table.ElementType);
+                    break;
+                }
+            case Opcode.TableSet:
+                {
+                    ref readonly var table = ref Table(r.ReadU32());
+                    Pop(table.ElementType);
+                    PopAddress(table.Limits.Is64);
+                    break;
+                }
+            case Opcode.TableSize:
+                Push(ModuleContext.AddressType(Table(r.ReadU32()).Limits));
+                break;
+            case Opcode.TableGrow:
+                {
+                    ref readonly var table = ref Table(r.ReadU32());
+                    PopAddress(table.Limits.Is64);
+                    Pop(table.ElementType);
+                    Push(ModuleContext.AddressType(table.Limits));
+                    break;
+                }
+            case Opcode.TableFill:
+                {
+                    ref readonly var table = ref Table(r.ReadU32());
+                    PopAddress(table.Limits.Is64);
+                    Pop(table.ElementType);
+                    PopAddress(table.Limits.Is64);
+                    break;
+                }
+            case Opcode.TableCopy:
+                {
+                    uint dstIndex = r.ReadU32();
+                    uint srcIndex = r.ReadU32();
+                    ref readonly var dst = ref Table(dstIndex);
+                    ref readonly var src = ref Table(srcIndex);
+                    if (!Matches(src.ElementType, dst.ElementType)) FailMismatch(dst.ElementType, src.ElementType);
+                    PopKind(dst.Limits.Is64 && src.Limits.Is64 ? ValTypeKind.I64 : ValTypeKind.I32);
+                    PopAddress(src.Limits.Is64);
+                    PopAddress(dst.Limits.Is64);
+                    break;
+                }
+            case Opcode.TableInit:
+                {
+                    uint elemIndex = r.ReadU32();
+                    uint tableIndex = r.ReadU32();
+                    ref readonly var table = ref Table(tableIndex);
+                    var segment = ElementSegment(elemIndex);
+                    if (!Matches(segment.ElementType, table.ElementType)) FailMismatch(table.ElementType, segment.ElementType);
+                    PopKind(ValTypeKind.I32);
+                    PopKind(ValTypeKind.I32);
+                    PopAddress(table.Limits.Is64);
+                    break;
+                }
+            default:
+                ElementSegment(r.ReadU32());
+                break;
+        }
+    }
+
+    private void PopAddress(bool is64) => PopKind(is64 ? ValTypeKind.I64 : ValTypeKind.I32);
 
     // ---- index lookups: each reports the spec's "unknown ..." rule --------------------------------
 
     private FuncType Function(uint index)
     {
         var types = _ctx.FunctionTypes;
-        if (index >= (uint)types.Length) Fail("unknown function", $"function {index}, the module has {types.Length}");
+        if (index >= (uint)types.Length) FailUnknown("unknown function", "function", index, (ulong)types.Length);
         return types[index];
     }
 
-    private GlobalType Global(uint index)
+    private ref readonly GlobalType Global(uint index)
     {
         var globals = _ctx.Globals;
-        if (index >= (uint)globals.Length) Fail("unknown global", $"global {index}, the module has {globals.Length}");
-        return globals[index];
+        if (index >= (uint)globals.Length) FailUnknown("unknown global", "global", index, (ulong)globals.Length);
+        return ref globals[index];
     }
 
-    private TableType Table(uint index)
+    private ref readonly TableType Table(uint index)
     {
         var tables = _ctx.Tables;
-        if (index >= (uint)tables.Length) Fail("unknown table", $"table {index}, the module has {tables.Length}");
-        return tables[index];
+        if (index >= (uint)tables.Length) FailUnknown("unknown table", "table", index, (ulong)tables.Length);
+        return ref tables[index];
     }
 
-    private MemoryType Memory(uint index)
+    private ref readonly MemoryType Memory(uint index)
     {
         var memories = _ctx.Memories;
-        if (index >= (uint)memories.Length) Fail("unknown memory", $"memory {index}, the module has {memories.Length}");
-        return memories[index];
+        if (index >= (uint)memories.Length) FailUnknown("unknown memory", "memory", index, (ulong)memories.Length);
+        return ref memories[index];
     }
 
     private ElementSegment ElementSegment(uint index)
     {
         var elements = _ctx.Module.Elements;
-        if (index >= (uint)elements.Count) Fail("unknown elem segment", $"segment {index}, the module has {elements.Count}");
+        if (index >= (uint)elements.Count) FailUnknown("unknown elem segment", "element segment", index, (ulong)elements.Count);
         return elements[(int)index];
     }
 
@@ -428,6 +408,6 @@ internal sealed partial class FunctionValidator
     private void DataSegment(uint index)
     {
         uint count = _ctx.Module.DataCount.GetValueOrDefault();
-        if (index >= count) Fail("unknown data segment", $"segment {index}, the module has {count}");
+        if (index >= count) FailUnknown("unknown data segment", "data segment", index, count);
     }
 }

@@ -124,6 +124,8 @@ internal sealed partial class FunctionValidator
         }
     }
 
+    /// <summary>Every instruction but the fixed-signature ones without immediates. The frequent
+    /// special instructions are handled here; the rare ones in <see cref="Special"/>.</summary>
     private bool Dispatch(ref WasmReader r, byte b, ref readonly OpEntry entry)
     {
         ref readonly OpEntry e = ref entry;
@@ -138,14 +140,64 @@ internal sealed partial class FunctionValidator
                 SkipConstant(ref r, e.Immediate);
                 ApplySignature(in e);
                 return true;
+            case OpHandler.LocalGet:
+                Push(LocalType(r.ReadU32()));
+                return true;
+            case OpHandler.LocalSet:
+                Pop(LocalType(r.ReadU32()));
+                return true;
+            case OpHandler.LocalTee:
+                {
+                    var type = LocalType(r.ReadU32());
+                    Pop(type);
+                    Push(type);
+                    return true;
+                }
+            case OpHandler.GlobalGet:
+                Push(Global(r.ReadU32()).Type);
+                return true;
+            case OpHandler.Drop:
+                Pop();
+                return true;
+            case OpHandler.Call:
+                {
+                    var callee = Function(r.ReadU32());
+                    PopValues(callee.Parameters);
+                    PushValues(callee.Results);
+                    return true;
+                }
+            case OpHandler.Block:
+                EnterBlock(ref r, FrameKind.Block);
+                return true;
+            case OpHandler.Loop:
+                EnterBlock(ref r, FrameKind.Loop);
+                return true;
+            case OpHandler.If:
+                EnterBlock(ref r, FrameKind.If);
+                return true;
+            case OpHandler.End:
+                return End(ref r);
+            case OpHandler.Br:
+                PopValues(LabelTypes(ref Label(r.ReadU32())));
+                SetUnreachable();
+                return true;
+            case OpHandler.BrIf:
+                {
+                    ref var label = ref Label(r.ReadU32());
+                    PopKind(ValTypeKind.I32);
+                    var types = LabelTypes(ref label);
+                    PopValues(types);
+                    PushValues(types);
+                    return true;
+                }
             case OpHandler.Lane:
-                if (r.ReadByte() >= e.LaneCount) Fail("invalid lane index", $"{e.Info!.Name} has {e.LaneCount} lanes");
+                if (r.ReadByte() >= e.LaneCount) FailLane(e.Info!.Name, e.LaneCount);
                 ApplySignature(in e);
                 return true;
             case OpHandler.Shuffle:
                 foreach (byte lane in r.ReadBytes(16))
                 {
-                    if (lane >= 32) Fail("invalid lane index", $"shuffle lane {lane} is not below 32");
+                    if (lane >= 32) FailLane("i8x16.shuffle", 32);
                 }
                 ApplySignature(in e);
                 return true;
@@ -158,12 +210,19 @@ internal sealed partial class FunctionValidator
         }
     }
 
+    /// <summary>Reads the immediate of a constant instruction, which needs no check beyond its encoding.</summary>
     private static void SkipConstant(ref WasmReader r, ImmediateKind kind)
     {
         switch (kind)
         {
-            case ImmediateKind.I32: r.ReadS32(); break;
-            case ImmediateKind.I64: r.ReadS64(); break;
+            case ImmediateKind.I32:
+                if (r.PeekByte() < 0x80) r.ReadByte();
+                else r.ReadS32();
+                break;
+            case ImmediateKind.I64:
+                if (r.PeekByte() < 0x80) r.ReadByte();
+                else r.ReadS64();
+                break;
             case ImmediateKind.F32: r.ReadBytes(4); break;
             case ImmediateKind.F64: r.ReadBytes(8); break;
             default: r.ReadBytes(16); break;
@@ -189,19 +248,16 @@ internal sealed partial class FunctionValidator
     {
         var arg = r.ReadMemArg(_ctx.MultiMemory, _ctx.Memory64);
         int lane = e.Handler == OpHandler.MemArgLane ? r.ReadByte() : 0;
-        var memory = Memory(arg.Memory.Value);
-        if (arg.AlignLog2 > (uint)e.NaturalAlignmentLog2)
-        {
-            Fail("alignment must not be larger than natural", $"{e.Info!.Name} has alignment 2^{arg.AlignLog2}, natural is 2^{e.NaturalAlignmentLog2}");
-        }
-        if (!memory.Limits.Is64 && arg.Offset > uint.MaxValue) Fail("offset out of range", $"offset {arg.Offset} on a 32-bit memory");
-        if (lane >= e.LaneCount && e.Handler == OpHandler.MemArgLane) Fail("invalid lane index", $"{e.Info!.Name} has {e.LaneCount} lanes");
+        bool is64 = Memory(arg.Memory.Value).Limits.Is64;
+        if (arg.AlignLog2 > (uint)e.NaturalAlignmentLog2) FailAlignment(in e, arg.AlignLog2);
+        if (!is64 && arg.Offset > uint.MaxValue) FailOffset(arg.Offset);
+        if (e.Handler == OpHandler.MemArgLane && lane >= e.LaneCount) FailLane(e.Info!.Name, e.LaneCount);
         switch (e.PopCount)
         {
             case 3: PopKind(e.Pop2); goto case 2;
             case 2: PopKind(e.Pop1); break;
         }
-        PopKind(memory.Limits.Is64 ? ValTypeKind.I64 : ValTypeKind.I32);
+        PopKind(is64 ? ValTypeKind.I64 : ValTypeKind.I32);
         if (e.Push.Kind != 0) Push(e.Push);
     }
 
@@ -230,17 +286,17 @@ internal sealed partial class FunctionValidator
         {
             _sp = sp - 1;
             var actual = _stack[sp - 1].Kind;
-            if (actual != expected && actual != 0) Mismatch(expected, _stack[sp - 1]);
+            if (actual != expected && actual != 0) FailMismatch(expected, _stack[sp - 1]);
             return;
         }
-        if (!_unreachable) Underflow(expected.ToString().ToLowerInvariant());
+        if (!_unreachable) FailUnderflow(expected);
     }
 
     /// <summary>Pops a value of any type; Unknown in unreachable code.</summary>
     private ValType Pop()
     {
         if (_sp > _height) return _stack[--_sp];
-        if (!_unreachable) Underflow("a value");
+        if (!_unreachable) FailUnderflow(default(ValType));
         return default;
     }
 
@@ -250,10 +306,10 @@ internal sealed partial class FunctionValidator
         if (_sp > _height)
         {
             var actual = _stack[--_sp];
-            if (actual.Kind != expected.Kind || actual.Kind == ValTypeKind.Ref) { if (!Matches(actual, expected)) Mismatch(expected, actual); }
+            if ((actual.Kind != expected.Kind || actual.Kind == ValTypeKind.Ref) && !Matches(actual, expected)) FailMismatch(expected, actual);
             return actual;
         }
-        if (!_unreachable) Underflow(expected.ToString());
+        if (!_unreachable) FailUnderflow(expected);
         return default;
     }
 
@@ -273,7 +329,7 @@ internal sealed partial class FunctionValidator
             for (int i = 0; i < n; i++)
             {
                 var actual = _stack[_sp - n + i];
-                if (!Matches(actual, types[i])) Mismatch(types[i], actual);
+                if (!Matches(actual, types[i])) FailMismatch(types[i], actual);
             }
             return;
         }
@@ -308,7 +364,7 @@ internal sealed partial class FunctionValidator
     {
         ref var top = ref _frames[_fp - 1];
         PopValues(EndTypes(ref top));
-        if (_sp != top.Height) Fail("type mismatch", $"{_sp - top.Height} extra value(s) on the stack at the end of the {top.Kind.ToString().ToLowerInvariant()}");
+        if (_sp != top.Height) FailExtraValues(_sp - top.Height, top.Kind);
         var copy = top;
         _fp--;
         if (_fp > 0)
@@ -342,7 +398,7 @@ internal sealed partial class FunctionValidator
 
     private ref Frame Label(uint depth)
     {
-        if (depth >= (uint)_fp) Fail("unknown label", $"label {depth}, {_fp} enclosing block(s)");
+        if (depth >= (uint)_fp) FailUnknownLabel(depth);
         return ref _frames[_fp - 1 - (int)depth];
     }
 
@@ -401,7 +457,7 @@ internal sealed partial class FunctionValidator
 
     private ValType LocalTypeSlow(uint index)
     {
-        if (index >= _localCount) Fail("unknown local", $"local {index}, the function has {_localCount}");
+        if (index >= _localCount) FailUnknownLocal(index);
         var parameters = _type.Parameters;
         if (index < (uint)parameters.Length) return parameters[index];
         int lo = 0, hi = _runCount - 1;
@@ -412,49 +468,5 @@ internal sealed partial class FunctionValidator
             else lo = mid + 1;
         }
         return _runTypes[lo];
-    }
-
-    // ---- errors --------------------------------------------------------------------------------
-
-    /// <summary>Throws a validation error at the current instruction.</summary>
-    [DoesNotReturn]
-    private void Fail(string rule, string? detail = null) => throw new WasmValidationException(rule, _offset, _funcIndex, detail);
-
-    [DoesNotReturn]
-    private void FailFormat(string rule, string detail) => throw new WasmFormatException(rule, _offset, $"function {_funcIndex}: {detail}");
-
-    [DoesNotReturn]
-    private void Mismatch(ValTypeKind expected, ValType actual) =>
-        Fail("type mismatch", $"expected {expected.ToString().ToLowerInvariant()}, found {actual}");
-
-    [DoesNotReturn]
-    private void Mismatch(ValType expected, ValType actual) =>
-        Fail("type mismatch", $"expected {expected}, found {(actual.Kind == 0 ? "an unknown type" : actual.ToString())}");
-
-    [DoesNotReturn]
-    private void Underflow(string expected) => Fail("type mismatch", $"expected {expected}, found an empty stack");
-
-    [DoesNotReturn]
-    private void Unsupported(WasmFeatures feature, string what) =>
-        throw new WasmUnsupportedFeatureException(Features.Name(feature), $"{what} in function {_funcIndex} at byte 0x{_offset:x}");
-
-    [DoesNotReturn]
-    private void ValTypeFailure(ValTypeProblem problem, ValType type, string what)
-    {
-        if (problem == ValTypeProblem.UnknownType) Fail("unknown type", $"{what} of type {type}");
-        Unsupported(Features.ForProblem(problem), $"{what} of type {type}");
-    }
-
-    /// <summary>An opcode that does not exist (malformed), or whose feature is disabled.</summary>
-    [DoesNotReturn]
-    private void IllegalOrDisabled(byte first, ref readonly OpEntry e)
-    {
-        if (e.Handler == OpHandler.Illegal)
-        {
-            if (first == 0xFB) Unsupported(WasmFeatures.Gc, "a gc instruction");
-            if (first == 0xFE) throw new WasmUnsupportedFeatureException("threads", $"an atomic instruction in function {_funcIndex} at byte 0x{_offset:x}");
-            FailFormat("illegal opcode", $"0x{first:x2}");
-        }
-        Unsupported(e.Feature, e.Info!.Name);
     }
 }

@@ -20,8 +20,21 @@ internal enum OpHandler : byte
     MemArg,
     /// <summary>A memory access with a lane index after the memarg.</summary>
     MemArgLane,
-    /// <summary>Typed by its own rule in <see cref="FunctionValidator"/>.</summary>
+    /// <summary>Typed by its own rule in <see cref="FunctionValidator"/>; the frequent ones below have
+    /// their own handler so that the dispatch reaches them without a second switch.</summary>
     Special,
+    LocalGet,
+    LocalSet,
+    LocalTee,
+    GlobalGet,
+    Drop,
+    Call,
+    Block,
+    Loop,
+    If,
+    End,
+    Br,
+    BrIf,
     /// <summary>A prefix byte (0xFB-0xFE): the opcode continues with a u32.</summary>
     Prefix,
 }
@@ -130,7 +143,22 @@ internal static class OperatorTable
             ImmediateKind.Shuffle when fixedSignature => OpHandler.Shuffle,
             ImmediateKind.MemArg when fixedSignature => OpHandler.MemArg,
             ImmediateKind.MemArgLane when fixedSignature => OpHandler.MemArgLane,
-            _ => OpHandler.Special,
+            _ => info.Opcode switch
+            {
+                Opcode.LocalGet => OpHandler.LocalGet,
+                Opcode.LocalSet => OpHandler.LocalSet,
+                Opcode.LocalTee => OpHandler.LocalTee,
+                Opcode.GlobalGet => OpHandler.GlobalGet,
+                Opcode.Drop => OpHandler.Drop,
+                Opcode.Call => OpHandler.Call,
+                Opcode.Block => OpHandler.Block,
+                Opcode.Loop => OpHandler.Loop,
+                Opcode.If => OpHandler.If,
+                Opcode.End => OpHandler.End,
+                Opcode.Br => OpHandler.Br,
+                Opcode.BrIf => OpHandler.BrIf,
+                _ => OpHandler.Special,
+            },
         };
     }
 }
