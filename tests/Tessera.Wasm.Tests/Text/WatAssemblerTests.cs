@@ -104,6 +104,17 @@ public class WatAssemblerTests
     }
 
     [Fact]
+    public void FlatImmediatesStopAtTheNextInstruction()
+    {
+        Assert.Equal(
+            Hex("(func (drop (v128.const i32x4 1 2 3 4)) (drop (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 (v128.const i64x2 0 0) (v128.const i64x2 0 0))))"),
+            Hex("(func v128.const i32x4 1 2 3 4 drop v128.const i64x2 0 0 v128.const i64x2 0 0 i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 drop)"));
+        Assert.Equal(
+            Hex("(table 1 funcref) (func (param i32) (block (br_table 0 0 (local.get 0))) (drop (ref.null func)) (call_indirect (type 0) (i32.const 1) (i32.const 0)))"),
+            Hex("(table 1 funcref) (func (param i32) block local.get 0 br_table 0 0 end ref.null func drop i32.const 1 i32.const 0 call_indirect (type 0))"));
+    }
+
+    [Fact]
     public void EmptyElseIsLeftOut()
     {
         Assert.Equal(Hex("(func (if (i32.const 0) (then nop)))"), Hex("(func (if (i32.const 0) (then nop) (else)))"));
