@@ -46,6 +46,10 @@ internal sealed partial class FunctionValidator
         Fail("type mismatch", $"{count} extra value(s) on the stack at the end of the {kind.ToString().ToLowerInvariant()}");
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private void FailStackLimit() =>
+        Fail("operand stack too deep", $"implementation limit: more than {MaxOperandStack} values on the operand stack");
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private void FailLane(string instruction, int lanes) => Fail("invalid lane index", $"{instruction} has {lanes} lanes");
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]

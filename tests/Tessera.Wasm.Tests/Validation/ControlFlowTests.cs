@@ -166,6 +166,16 @@ public class ControlFlowTests
         MalformedBytes(Module([0x6A, 0x20, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x0B]), "integer representation too long");
 
     [Fact]
+    public void OperandStackHeightIsLimited()
+    {
+        // 1,100 calls to a function returning 1,000 values: 5 KB of code asking for 1.1 million stack slots.
+        string results = string.Concat(Enumerable.Repeat(" i32", 1000));
+        string calls = string.Concat(Enumerable.Repeat(" (call $f)", 1100));
+        var e = Invalid($"(module (func $f (result{results}) (unreachable)) (func{calls}))", "operand stack too deep", 1, at: (byte)Opcode.Call);
+        Assert.Contains("implementation limit", e.Message);
+    }
+
+    [Fact]
     public void DeepNestingIsValid()
     {
         const int depth = 10_000;

@@ -30,6 +30,10 @@ public class FeatureTests
         Unsupported("(module (func (result i32) (i32.extend8_s (i32.const 1))))", "sign-extension", WasmFeatures.Mvp);
 
     [Fact]
+    public void BlockTypeIndexNeedsMultiValue() =>
+        Unsupported("(module (type $t (func (param i32))) (func (i32.const 0) (block (type $t) (drop))))", "multi-value", WasmFeatures.Wasm2 & ~WasmFeatures.MultiValue);
+
+    [Fact]
     public void EnabledButUnimplementedProposalIsUnsupported() =>
         // Exceptions are decoded but not typed yet: throw is refused even with the feature on.
         Unsupported("(module (tag $e) (func (throw $e)))", "exceptions", WasmFeatures.Wasm2 | WasmFeatures.Exceptions);
