@@ -33,6 +33,9 @@ namespace Tessera.Wasm.Validation;
 /// offending instruction; errors in a constant expression carry its instruction's offset; other
 /// module-level errors carry the offset of the section holding the entry, because the model
 /// records no per-entry offsets.</para>
+/// <para>One implementation limit is enforced: a function's operand stack may hold at most
+/// 2^20 values (rule "operand stack too deep"), so that a few bytes of calls to a function with
+/// many results cannot make validation allocate without bound.</para>
 /// <para>Instructions and types of a disabled feature raise
 /// <see cref="WasmUnsupportedFeatureException"/> (rule "unsupported feature: name", e.g.
 /// "unsupported feature: tail-call"), as do enabled proposals this validator does not type yet:
