@@ -1,11 +1,69 @@
+using Tessera.Cli.Commands;
+using Tessera.Wasm;
+
 namespace Tessera.Cli;
 
-/// <summary>Dispatches <c>tessera COMMAND ...</c> to the command that implements it.</summary>
+/// <summary>Dispatches <c>tessera COMMAND ...</c> to the command that implements it and turns typed
+/// errors into one line on stderr and a non-zero exit code.</summary>
 public static class CommandLine
 {
+    private const string Help = """
+        Tessera: a WebAssembly component operating system.
+
+        usage:
+          tessera                     run the embedded example (inspect and validate a module)
+          tessera wast FILE...        run WebAssembly spec test scripts
+          tessera validate FILE...    decode and validate modules (.wasm or .wat)
+          tessera inspect FILE        summarize a module's sections
+          tessera assemble FILE.wat [-o FILE.wasm]
+                                      assemble a text module into a binary
+          tessera help                this text
+        """;
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        stdout.WriteLine("tessera: nothing here yet");
+        if (args.Length == 0) return ExampleCommand.Run(stdout, stderr);
+        string command = args[0];
+        string[] rest = args[1..];
+        try
+        {
+            return command switch
+            {
+                "wast" => WastCommand.Run(rest, stdout, stderr),
+                "validate" => ValidateCommand.Run(rest, stdout, stderr),
+                "inspect" => InspectCommand.Run(rest, stdout, stderr),
+                "assemble" => AssembleCommand.Run(rest, stdout, stderr),
+                "help" or "--help" or "-h" => PrintHelp(stdout),
+                _ => Unknown(command, stderr),
+            };
+        }
+        catch (WasmException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return 1;
+        }
+        catch (IOException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return 1;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return 1;
+        }
+    }
+
+    private static int PrintHelp(TextWriter stdout)
+    {
+        stdout.WriteLine(Help);
         return 0;
+    }
+
+    private static int Unknown(string command, TextWriter stderr)
+    {
+        stderr.WriteLine($"tessera: unknown command '{command}'");
+        stderr.WriteLine(Help);
+        return 2;
     }
 }

@@ -24,6 +24,7 @@ public enum WasmFeatures
     MultiMemory = 1 << 13,
     Memory64 = 1 << 14,
     ExtendedConst = 1 << 15,
+    Threads = 1 << 16,
 
     /// <summary>WebAssembly 2.0 (the W3C recommendation of 2022).</summary>
     Wasm2 = Mvp | MutableGlobals | SignExtension | SaturatingFloatToInt | MultiValue | BulkMemory | ReferenceTypes | Simd,

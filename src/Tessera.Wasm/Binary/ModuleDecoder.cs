@@ -38,7 +38,7 @@ public static class ModuleDecoder
         {
             int sectionStart = reader.Offset;
             byte id = reader.ReadByte();
-            int rank = SectionRank(id);
+            int rank = id == (byte)SectionId.Tag && (features & WasmFeatures.Exceptions) == 0 ? -1 : SectionRank(id);
             if (rank < 0) WasmReader.Fail("malformed section id", sectionStart, $"id {id}");
             uint size = reader.ReadU32();
             if (size > (uint)reader.Remaining) WasmReader.Fail("length out of bounds", sectionStart, $"section size {size}, {reader.Remaining} bytes left");
@@ -209,7 +209,6 @@ public static class ModuleDecoder
 
         private void DecodeTags(ref WasmReader r)
         {
-            if ((features & WasmFeatures.Exceptions) == 0) throw new WasmUnsupportedFeatureException("exceptions", $"tag section at byte 0x{r.Offset:x}");
             uint count = r.ReadCount(2);
             for (uint i = 0; i < count; i++) module.Tags.Add(ReadTagType(ref r));
         }
@@ -371,12 +370,15 @@ public static class ModuleDecoder
 
         private Limits ReadLimits(ref WasmReader r, bool isMemory)
         {
+            // The flags are one byte (not a LEB128): a set continuation bit is "too long".
             int start = r.Offset;
-            uint flags = r.ReadU32();
+            byte flags = r.ReadByte();
+            if ((flags & 0x80) != 0) WasmReader.Fail("integer representation too long", start, $"limits flags 0x{flags:x2}");
             bool hasMax = (flags & 1) != 0;
             bool shared = (flags & 2) != 0;
             bool is64 = (flags & 4) != 0;
-            if (flags > 7 || shared && !isMemory || is64 && !_memory64) WasmReader.Fail("integer too large", start, $"limits flags 0x{flags:x}");
+            bool threads = (features & WasmFeatures.Threads) != 0;
+            if (flags > 7 || shared && (!isMemory || !threads) || is64 && !_memory64) WasmReader.Fail("integer too large", start, $"limits flags 0x{flags:x}");
             if (shared) throw new WasmUnsupportedFeatureException("threads", $"shared memory at byte 0x{start:x}");
             ulong min = is64 ? r.ReadU64() : r.ReadU32();
             ulong? max = hasMax ? (is64 ? r.ReadU64() : r.ReadU32()) : null;

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+
+namespace Tessera.Bench;
+
+/// <summary>
+/// <c>./bench/run SUITE [--json FILE]</c>. Suites: <c>decode</c> (front-end throughput, BenchmarkDotNet).
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "help" or "--help")
+        {
+            Console.WriteLine("usage: ./bench/run decode [--json FILE]");
+            return args.Length == 0 ? 2 : 0;
+        }
+        string? json = null;
+        for (int i = 1; i < args.Length; i++)
+        {
+            if (args[i] == "--json" && i + 1 < args.Length) json = args[++i];
+            else
+            {
+                Console.Error.WriteLine($"unknown argument '{args[i]}'");
+                return 2;
+            }
+        }
+        return args[0] switch
+        {
+            "decode" => RunDecode(json),
+            _ => Unknown(args[0]),
+        };
+    }
+
+    private static int Unknown(string suite)
+    {
+        Console.Error.WriteLine($"unknown suite '{suite}'");
+        return 2;
+    }
+
+    private static int RunDecode(string? json)
+    {
+        var config = ManualConfig.Create(DefaultConfig.Instance)
+            .AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15))
+            .AddColumn(new ThroughputColumn(() => DecodeValidateBenchmark.ActualSize))
+            .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+        var summary = BenchmarkRunner.Run<DecodeValidateBenchmark>(config);
+        // The module size is known only inside the benchmark process; regenerate it here to report.
+        int size = Tessera.Wasm.Tests.Corpus.SyntheticModule.Generate(DecodeValidateBenchmark.ModuleSize, seed: 42).Length;
+        var result = new Dictionary<string, object> { ["module_bytes"] = size };
+        foreach (var report in summary.Reports)
+        {
+            string name = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
+            double mbps = ThroughputColumn.MegabytesPerSecond(summary, report.BenchmarkCase, size);
+            result[name == "Decode" ? "decode_mb_s" : "decode_validate_mb_s"] = Math.Round(mbps, 1);
+            result[name == "Decode" ? "decode_median_ms" : "decode_validate_median_ms"] = Math.Round((report.ResultStatistics?.Median ?? double.NaN) / 1e6, 3);
+        }
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        if (json is not null) File.WriteAllText(json, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        return summary.HasCriticalValidationErrors ? 1 : 0;
+    }
+}

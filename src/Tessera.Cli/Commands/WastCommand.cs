@@ -1,0 +1,77 @@
+using Tessera.Wasm;
+using Tessera.Wasm.Wast;
+
+namespace Tessera.Cli.Commands;
+
+/// <summary>
+/// <c>tessera wast [--features 2.0|3.0] [-v] FILE...</c>: runs spec scripts, one line per script,
+/// then the plain total line <c>N passed, N failed, N skipped</c>. Exit code 1 if anything failed.
+/// </summary>
+internal static class WastCommand
+{
+    private const string Usage = "usage: tessera wast [--features 2.0|3.0] [-v|--verbose] FILE.wast...";
+
+    /// <summary>Everything the engine implements beyond 2.0, for running the 3.0 suite.</summary>
+    private const WasmFeatures Wasm3Implemented = WasmFeatures.Wasm2 | WasmFeatures.TailCall | WasmFeatures.ExtendedConst
+        | WasmFeatures.MultiMemory | WasmFeatures.Memory64;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var features = WasmFeatures.Wasm2;
+        bool verbose = false;
+        var files = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--features" when i + 1 < args.Length:
+                    string level = args[++i];
+                    if (level is not ("2.0" or "3.0"))
+                    {
+                        stderr.WriteLine($"tessera wast: unknown feature level '{level}' (2.0 or 3.0)");
+                        return 2;
+                    }
+                    features = level == "2.0" ? WasmFeatures.Wasm2 : Wasm3Implemented;
+                    break;
+                case "-v" or "--verbose":
+                    verbose = true;
+                    break;
+                default:
+                    if (args[i].StartsWith('-'))
+                    {
+                        stderr.WriteLine(Usage);
+                        return 2;
+                    }
+                    files.Add(args[i]);
+                    break;
+            }
+        }
+        if (files.Count == 0)
+        {
+            stderr.WriteLine(Usage);
+            return 2;
+        }
+
+        var runner = new WastRunner(features);
+        var results = new WastScriptResult[files.Count];
+        Parallel.For(0, files.Count, i => results[i] = runner.RunFile(files[i]));
+
+        int passed = 0, failed = 0, skipped = 0, mismatches = 0;
+        foreach (var r in results)
+        {
+            passed += r.Passed;
+            failed += r.Failed;
+            skipped += r.Skipped;
+            mismatches += r.MessageMismatches;
+            stdout.WriteLine($"{r.Name}: {r.Passed} passed, {r.Failed} failed, {r.Skipped} skipped ({r.ModulesOk} modules valid)");
+            if (r.ScriptError is { } error) stdout.WriteLine($"  {error.Message}");
+            foreach (var o in r.Outcomes)
+            {
+                if (o.Verdict == WastVerdict.Failed || verbose) stdout.WriteLine($"  {r.Name}:{o.Position}: {o.Verdict.ToString().ToLowerInvariant()}: {o.Kind}: {o.Detail}");
+            }
+        }
+        if (mismatches > 0) stdout.WriteLine($"({mismatches} passing assertions had a different error message than the spec's; -v lists them)");
+        stdout.WriteLine($"{passed} passed, {failed} failed, {skipped} skipped");
+        return failed == 0 ? 0 : 1;
+    }
+}
