@@ -228,6 +228,11 @@ public class InstructionRuleTests
         Valid($"(module {declaration} (func $f) (func (drop (ref.func $f))))");
 
     [Fact]
+    public void RefNullWithAHugeTypeIndexIsRejectedNotCrashed() =>
+        // ref.null 2^31 (found by fuzzing: the index does not fit HeapType).
+        Assert.ThrowsAny<WasmException>(() => ValidBytes(Module([0xD0, 0x80, 0x80, 0x80, 0x80, 0x08, 0x1A, 0x0B]), All | WasmFeatures.FunctionReferences));
+
+    [Fact]
     public void IllegalOpcodeIsMalformed() => MalformedBytes(Module([0x27, 0x0B]), "illegal opcode");
 
     [Fact]
