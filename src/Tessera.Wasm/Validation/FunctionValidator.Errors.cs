@@ -87,7 +87,7 @@ internal sealed partial class FunctionValidator
         if (e.Handler == OpHandler.Illegal)
         {
             if (first == 0xFB) Unsupported(WasmFeatures.Gc, "a gc instruction");
-            if (first == 0xFE) throw new WasmUnsupportedFeatureException("threads", $"an atomic instruction in function {_funcIndex} at byte 0x{_offset:x}");
+            if (first == 0xFE) Unsupported(WasmFeatures.Threads, "an atomic instruction");
             FailFormat("illegal opcode", $"0x{first:x2}");
         }
         Unsupported(e.Feature, e.Info!.Name);
