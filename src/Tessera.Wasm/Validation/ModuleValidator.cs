@@ -33,6 +33,11 @@ namespace Tessera.Wasm.Validation;
 /// offending instruction; errors in a constant expression carry its instruction's offset; other
 /// module-level errors carry the offset of the section holding the entry, because the model
 /// records no per-entry offsets.</para>
+/// <para>Beyond 2.0: memory64 memories may have 2^48 pages ("memory size must be at most 2^48
+/// pages") and a 32-bit memory's static offset must fit in 32 bits ("offset out of range"); a tail
+/// call's results must match the caller's ("type mismatch"); with gc, constant expressions may
+/// read any earlier immutable global (the 3.0 rule; 2.0 allows imported globals only). The decoder
+/// itself rejects block instructions in constant expressions ("constant expression required").</para>
 /// <para>One implementation limit is enforced: a function's operand stack may hold at most
 /// 2^20 values (rule "operand stack too deep"), so that a few bytes of calls to a function with
 /// many results cannot make validation allocate without bound.</para>
