@@ -14,18 +14,13 @@ namespace Tessera.Bench;
 [MemoryDiagnoser]
 public class DecodeValidateBenchmark
 {
-    public const int ModuleSize = 6 * 1024 * 1024;
     private byte[] _wasm = [];
 
-    /// <summary>The module's exact size, for the MB/s column.</summary>
-    public static int ActualSize { get; private set; }
+    /// <summary>The benchmark's module: at least 6 MiB, the same bytes on every run.</summary>
+    public static byte[] CreateModule() => SyntheticModule.Generate(6 * 1024 * 1024, seed: 42);
 
     [GlobalSetup]
-    public void Setup()
-    {
-        _wasm = SyntheticModule.Generate(ModuleSize, seed: 42);
-        ActualSize = _wasm.Length;
-    }
+    public void Setup() => _wasm = CreateModule();
 
     [Benchmark]
     public ModuleDefinition Decode() => ModuleDecoder.Decode(_wasm);

@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 
 namespace Tessera.Bench;
 
-/// <summary>A summary column: megabytes (10^6 bytes) of module processed per second, from the mean time.</summary>
+/// <summary>A summary column: megabytes (10^6 bytes) of module processed per second, from the median time.</summary>
 public sealed class ThroughputColumn(Func<int> bytes) : IColumn
 {
     public string Id => "Throughput";
@@ -14,7 +14,7 @@ public sealed class ThroughputColumn(Func<int> bytes) : IColumn
     public int PriorityInCategory => 0;
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Module bytes processed per second (MB = 10^6 bytes), from the mean";
+    public string Legend => "Module bytes processed per second (MB = 10^6 bytes), from the median";
 
     public static double MegabytesPerSecond(Summary summary, BenchmarkCase benchmark, int bytes)
     {

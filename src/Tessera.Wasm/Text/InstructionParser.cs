@@ -527,7 +527,7 @@ internal sealed class InstructionParser
             name is "any.convert_extern" or "extern.convert_any")
             return "gc";
         if (name.Contains("atomic", StringComparison.Ordinal)) return "threads";
-        if (name is "try" or "catch" or "catch_all" or "delegate" or "rethrow") return "legacy-exceptions";
+        if (name is "try" or "delegate" or "rethrow") return "legacy-exceptions";
         if (name is "i64.add128" or "i64.sub128" or "i64.mul_wide_s" or "i64.mul_wide_u") return "wide-arithmetic";
         return null;
     }

@@ -6,17 +6,21 @@ namespace Tessera.Wasm.Text;
 /// <summary>The class of a <see cref="Token"/> (spec 6.3.2, text format tokens).</summary>
 public enum TokenKind : byte
 {
+    /// <summary><c>(</c></summary>
     LeftParen,
+    /// <summary><c>)</c></summary>
     RightParen,
     /// <summary>Starts with a letter a-z; see <see cref="AtomKind.Keyword"/>.</summary>
     Keyword,
     /// <summary><c>$name</c> or <c>$"name"</c>.</summary>
     Id,
+    /// <summary>A string literal; <see cref="Token.StringBytes"/> holds its bytes.</summary>
     String,
     /// <summary>Syntactically a number; see <see cref="AtomKind.Number"/>.</summary>
     Number,
     /// <summary>Any other run of token characters; never valid in a module.</summary>
     Reserved,
+    /// <summary>No more tokens.</summary>
     EndOfInput,
 }
 

@@ -70,7 +70,7 @@ internal static class TextValues
         var lanes = new ulong[count];
         var nans = new NanPattern[count];
         var atoms = new List<SExpr>();
-        while (!c.AtEnd && c.Peek() is SAtom) atoms.Add(c.Next());
+        while (c.Peek() is SAtom a && IsLaneToken(a)) atoms.Add(c.Next());
         // The count is checked before the values, as the reference interpreter does.
         if (atoms.Count != count) throw new WatSyntaxException("wrong number of lane literals", shapeAtom.Position, $"{shape} needs {count}, got {atoms.Count}", c.Source);
         for (var i = 0; i < count; i++)
@@ -93,6 +93,15 @@ internal static class TextValues
         }
         return (shape, lanes, nans);
     }
+
+    /// <summary>Whether <paramref name="a"/> can be a lane literal (possibly a malformed one). In flat
+    /// code the next instruction's keyword ends the lanes.</summary>
+    private static bool IsLaneToken(SAtom a) => a.Kind switch
+    {
+        AtomKind.Number or AtomKind.Reserved => true,
+        AtomKind.Keyword => Pattern(a) != NanPattern.None || !Keywords.IsKnown(a.Text),
+        _ => false,
+    };
 
     public static int LaneCount(V128Shape shape) => shape switch
     {

@@ -11,13 +11,19 @@ public enum WastCommandKind : byte
     Register,
     /// <summary>A bare <c>(invoke ...)</c> or <c>(get ...)</c>.</summary>
     Action,
+    /// <summary><c>(assert_return action result*)</c>.</summary>
     AssertReturn,
     /// <summary><c>(assert_trap action "message")</c>.</summary>
     AssertTrap,
+    /// <summary><c>(assert_exhaustion action "message")</c>: the action runs out of stack.</summary>
     AssertExhaustion,
+    /// <summary><c>(assert_exception action)</c>: the action throws a WebAssembly exception.</summary>
     AssertException,
+    /// <summary><c>(assert_malformed module "message")</c>: the module does not decode or parse.</summary>
     AssertMalformed,
+    /// <summary><c>(assert_invalid module "message")</c>: the module does not validate.</summary>
     AssertInvalid,
+    /// <summary><c>(assert_unlinkable module "message")</c>: the module's imports cannot be satisfied.</summary>
     AssertUnlinkable,
     /// <summary><c>(assert_uninstantiable module "message")</c>, and <c>(assert_trap module "message")</c>,
     /// which means the same: instantiation starts and traps.</summary>
@@ -77,6 +83,7 @@ public sealed class WastModule
     /// <summary>True for <c>(module definition ...)</c>: defined but not instantiated.</summary>
     public bool IsDefinition { get; }
 
+    /// <summary>Text, binary or quoted.</summary>
     public WastModuleForm Form { get; }
 
     /// <summary>For <see cref="WastModuleForm.Text"/>, the module as <c>(module $id? field*)</c>
@@ -129,6 +136,7 @@ public sealed class WastAction
         Arguments = arguments;
     }
 
+    /// <summary>Where the action's opening parenthesis is.</summary>
     public TextPosition Position { get; }
 
     /// <summary>True for <c>(invoke ...)</c>, false for <c>(get ...)</c>.</summary>
@@ -152,8 +160,10 @@ public sealed class WastModuleCommand : WastCommand
 {
     internal WastModuleCommand(TextPosition position, WastModule module) : base(position) => Module = module;
 
+    /// <summary>The module to define.</summary>
     public WastModule Module { get; }
 
+    /// <inheritdoc/>
     public override WastCommandKind Kind => WastCommandKind.Module;
 }
 
@@ -172,6 +182,7 @@ public sealed class WastModuleInstanceCommand : WastCommand
     /// <summary>The module definition to instantiate, or null for the most recent one.</summary>
     public string? DefinitionId { get; }
 
+    /// <inheritdoc/>
     public override WastCommandKind Kind => WastCommandKind.ModuleInstance;
 }
 
@@ -190,6 +201,7 @@ public sealed class WastRegisterCommand : WastCommand
     /// <summary>The instance to register, or null for the most recent one.</summary>
     public string? ModuleId { get; }
 
+    /// <inheritdoc/>
     public override WastCommandKind Kind => WastCommandKind.Register;
 }
 
@@ -198,8 +210,10 @@ public sealed class WastActionCommand : WastCommand
 {
     internal WastActionCommand(TextPosition position, WastAction action) : base(position) => Action = action;
 
+    /// <summary>The action to perform.</summary>
     public WastAction Action { get; }
 
+    /// <inheritdoc/>
     public override WastCommandKind Kind => WastCommandKind.Action;
 }
 
@@ -212,11 +226,13 @@ public sealed class WastAssertReturnCommand : WastCommand
         Expected = expected;
     }
 
+    /// <summary>The action whose results are checked.</summary>
     public WastAction Action { get; }
 
     /// <summary>One pattern per result value.</summary>
     public IReadOnlyList<WastValue> Expected { get; }
 
+    /// <inheritdoc/>
     public override WastCommandKind Kind => WastCommandKind.AssertReturn;
 }
 
@@ -231,8 +247,10 @@ public sealed class WastAssertActionCommand : WastCommand
         Message = message;
     }
 
+    /// <inheritdoc/>
     public override WastCommandKind Kind { get; }
 
+    /// <summary>The action that must fail.</summary>
     public WastAction Action { get; }
 
     /// <summary>The expected failure message; null for <c>assert_exception</c>.</summary>
@@ -251,8 +269,10 @@ public sealed class WastAssertModuleCommand : WastCommand
         Message = message;
     }
 
+    /// <inheritdoc/>
     public override WastCommandKind Kind { get; }
 
+    /// <summary>The module that must fail.</summary>
     public WastModule Module { get; }
 
     /// <summary>The expected failure message; the spec's runner accepts any message that starts with it.</summary>
@@ -274,5 +294,6 @@ public sealed class WastUnsupportedCommand : WastCommand
     /// <summary>The whole command.</summary>
     public SList Source { get; }
 
+    /// <inheritdoc/>
     public override WastCommandKind Kind => WastCommandKind.Unsupported;
 }

@@ -5,11 +5,17 @@ namespace Tessera.Wasm.Text;
 /// <summary>A lane interpretation of a 128-bit vector, as written after <c>v128.const</c>.</summary>
 public enum V128Shape : byte
 {
+    /// <summary>Sixteen 8-bit integer lanes.</summary>
     I8x16,
+    /// <summary>Eight 16-bit integer lanes.</summary>
     I16x8,
+    /// <summary>Four 32-bit integer lanes.</summary>
     I32x4,
+    /// <summary>Two 64-bit integer lanes.</summary>
     I64x2,
+    /// <summary>Four f32 lanes.</summary>
     F32x4,
+    /// <summary>Two f64 lanes.</summary>
     F64x2,
 }
 

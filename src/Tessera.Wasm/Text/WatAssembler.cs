@@ -8,7 +8,9 @@ namespace Tessera.Wasm.Text;
 /// </summary>
 public enum WatVersion : byte
 {
+    /// <summary>WebAssembly 2.0: 32-bit limits and offsets are malformed when out of range.</summary>
     Wasm2 = 2,
+    /// <summary>WebAssembly 3.0: limits and offsets are 64-bit numbers; their range is validation's business.</summary>
     Wasm3 = 3,
 }
 

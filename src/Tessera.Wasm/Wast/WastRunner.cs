@@ -13,8 +13,15 @@ namespace Tessera.Wasm.Wast;
 public sealed class WastRunner
 {
     private readonly WasmFeatures _features;
+    private readonly WatVersion _textVersion;
 
-    public WastRunner(WasmFeatures features = WasmFeatures.Wasm2) => _features = features;
+    /// <param name="features">What the decoder and validator accept. Any feature beyond 2.0 selects
+    /// the 3.0 edition of the text format, which differs from 2.0 in what it calls malformed.</param>
+    public WastRunner(WasmFeatures features = WasmFeatures.Wasm2)
+    {
+        _features = features;
+        _textVersion = (features & ~WasmFeatures.Wasm2) != 0 ? WatVersion.Wasm3 : WatVersion.Wasm2;
+    }
 
     public WastScriptResult RunFile(string path)
     {
@@ -128,13 +135,7 @@ public sealed class WastRunner
     {
         try
         {
-            byte[] bytes = module.Form switch
-            {
-                WastModuleForm.Binary => module.Bytes!,
-                WastModuleForm.Quote => WatAssembler.AssembleText(module.QuoteText(), module.Source),
-                _ => WatAssembler.Assemble(module.Text!, module.Source),
-            };
-            var definition = ModuleDecoder.Decode(bytes, _features);
+            var definition = ModuleDecoder.Decode(module.ToBinary(_textVersion), _features);
             ModuleValidator.Validate(definition, _features);
             return new LoadOutcome(null);
         }

@@ -79,7 +79,9 @@ public class WatSuiteTests
             }
             catch (WasmUnsupportedFeatureException e) when (version == WatVersion.Wasm3)
             {
-                if (!Unencoded.Contains(e.Feature)) problems.Add($"{where}: {e.Message}");
+                // A malformed module may be reported as unsupported only when it is written in GC
+                // syntax, which the assembler does not read far enough to find the error.
+                if (!Unencoded.Contains(e.Feature) || (expectMalformed && e.Feature != "gc")) problems.Add($"{where}: {e.Message}");
                 continue;
             }
             if (expectMalformed)
