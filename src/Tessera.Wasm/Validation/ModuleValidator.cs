@@ -52,6 +52,8 @@ public static class ModuleValidator
     private const ulong MaxPages64 = 1UL << 48;
 
     /// <summary>Validates <paramref name="module"/>; returns normally when it is valid.</summary>
+    /// <remarks>Safe to call from several threads at once; each thread reuses its own working
+    /// buffers, so validating allocates per module and never per instruction.</remarks>
     /// <param name="module">A module from <see cref="ModuleDecoder.Decode"/>.</param>
     /// <param name="features">The enabled features; the default is WebAssembly 2.0.</param>
     /// <exception cref="WasmValidationException">The module breaks a validation rule.</exception>
