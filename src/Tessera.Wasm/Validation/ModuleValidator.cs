@@ -290,7 +290,13 @@ public static class ModuleValidator
         CheckValType(ctx, table.ElementType, section, what);
         if (!table.ElementType.IsRef) ctx.Fail(section, "malformed reference type", what);
         if (!table.ElementType.IsNullable) throw new WasmUnsupportedFeatureException(Features.Name(WasmFeatures.FunctionReferences), $"{what}: a table of non-nullable references needs an initializer");
-        CheckMinMax(ctx, table.Limits, section, what);
+        var limits = table.Limits;
+        // The 2.0 binary format cannot express more; a model built otherwise (or 3.0's u64 limits) can.
+        if (!limits.Is64 && (limits.Min > uint.MaxValue || limits.Max > uint.MaxValue))
+        {
+            ctx.Fail(section, "table size must be at most 2^32-1", $"{what} has limits {limits}");
+        }
+        CheckMinMax(ctx, limits, section, what);
     }
 
     private static void CheckMemoryType(ModuleContext ctx, MemoryType memory, SectionId section, string what)

@@ -59,6 +59,18 @@ public class ModuleRuleTests
     [InlineData("(module (import \"m\" \"m\" (memory 2 1)))")]
     public void LimitsMinimumAboveMaximum(string wat) => Invalid(wat, "size minimum must not be greater than maximum", null);
 
+    [Fact]
+    public void TableOfMoreThan2To32ElementsInAModelBuiltDirectly()
+    {
+        // The binary format cannot encode it, but a model built by other means can hold it; with no
+        // binary behind the model, the reported offset is 0.
+        var module = new ModuleDefinition(ReadOnlyMemory<byte>.Empty);
+        module.Tables.Add(new TableType(ValType.FuncRef, new Limits(1UL << 32, null)));
+        var e = Assert.Throws<WasmValidationException>(() => ModuleValidator.Validate(module));
+        Assert.Equal("table size must be at most 2^32-1", e.Rule);
+        Assert.Equal(0, e.Offset);
+    }
+
     [Theory]
     [InlineData("(module (memory 65537))")]
     [InlineData("(module (memory 0 65537))")]
