@@ -221,7 +221,8 @@ public ref struct WasmReader
             return HeapType.Abstract((AbstractHeapType)b);
         }
         long index = ReadS33();
-        if (index < 0) Fail("malformed heap type", start);
+        // HeapType holds an index as a non-negative int; no module can have 2^31 types.
+        if (index < 0 || index > int.MaxValue) Fail("malformed heap type", start);
         return HeapType.Concrete(new TypeIndex((uint)index));
     }
 

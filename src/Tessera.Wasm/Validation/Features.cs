@@ -41,6 +41,7 @@ internal static class Features
             WasmFeatures.MultiMemory => "multi-memory",
             WasmFeatures.Memory64 => "memory64",
             WasmFeatures.ExtendedConst => "extended-const",
+            WasmFeatures.Threads => "threads",
             _ => feature.ToString(),
         };
     }

@@ -46,6 +46,10 @@ internal sealed partial class FunctionValidator
         Fail("type mismatch", $"{count} extra value(s) on the stack at the end of the {kind.ToString().ToLowerInvariant()}");
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private void FailStackLimit() =>
+        Fail("operand stack too deep", $"implementation limit: more than {MaxOperandStack} values on the operand stack");
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private void FailLane(string instruction, int lanes) => Fail("invalid lane index", $"{instruction} has {lanes} lanes");
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
@@ -83,7 +87,7 @@ internal sealed partial class FunctionValidator
         if (e.Handler == OpHandler.Illegal)
         {
             if (first == 0xFB) Unsupported(WasmFeatures.Gc, "a gc instruction");
-            if (first == 0xFE) throw new WasmUnsupportedFeatureException("threads", $"an atomic instruction in function {_funcIndex} at byte 0x{_offset:x}");
+            if (first == 0xFE) Unsupported(WasmFeatures.Threads, "an atomic instruction");
             FailFormat("illegal opcode", $"0x{first:x2}");
         }
         Unsupported(e.Feature, e.Info!.Name);

@@ -137,6 +137,7 @@ internal sealed partial class FunctionValidator
         {
             signature = _ctx.TypeOrNull(blockType.TypeIndex);
             if (signature is null) FailUnknown("unknown type", "block type", blockType.TypeIndex.Value, (ulong)_ctx.Types.Count);
+            if ((_features & WasmFeatures.MultiValue) == 0) Unsupported(WasmFeatures.MultiValue, "a block with a type index");
             shape = BlockShape.Signature;
         }
         if (kind == FrameKind.If) PopKind(ValTypeKind.I32);

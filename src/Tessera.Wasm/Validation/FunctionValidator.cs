@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Tessera.Wasm.Binary;
@@ -25,6 +24,10 @@ namespace Tessera.Wasm.Validation;
 internal sealed partial class FunctionValidator
 {
     private const int MaxRetainedStack = 1 << 16;
+
+    /// <summary>Implementation limit on the operand stack height of a function (spec appendix
+    /// "Implementation Limitations"); real compilers stay far below it.</summary>
+    internal const int MaxOperandStack = 1 << 20;
 
     [ThreadStatic] private static FunctionValidator? t_cached;
 
@@ -266,15 +269,25 @@ internal sealed partial class FunctionValidator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Push(ValType type)
     {
-        if ((uint)_sp >= (uint)_stack.Length) Array.Resize(ref _stack, _stack.Length * 2);
+        if ((uint)_sp >= (uint)_stack.Length) GrowStack(1);
         _stack[_sp++] = type;
     }
 
     private void PushValues(ReadOnlySpan<ValType> types)
     {
-        if (_sp + types.Length > _stack.Length) Array.Resize(ref _stack, Math.Max(_stack.Length * 2, _sp + types.Length));
+        if (_sp + types.Length > _stack.Length) GrowStack(types.Length);
         types.CopyTo(_stack.AsSpan(_sp));
         _sp += types.Length;
+    }
+
+    /// <summary>Makes room for <paramref name="more"/> values. The height is capped
+    /// (<see cref="MaxOperandStack"/>) so that a small body calling a function with many results
+    /// over and over cannot make the validator allocate gigabytes.</summary>
+    private void GrowStack(int more)
+    {
+        long needed = (long)_sp + more;
+        if (needed > MaxOperandStack) FailStackLimit();
+        Array.Resize(ref _stack, (int)Math.Min(MaxOperandStack, Math.Max(needed, 2L * _stack.Length)));
     }
 
     /// <summary>Pops a value expected to be of number or vector kind <paramref name="expected"/>.</summary>

@@ -33,6 +33,14 @@ namespace Tessera.Wasm.Validation;
 /// offending instruction; errors in a constant expression carry its instruction's offset; other
 /// module-level errors carry the offset of the section holding the entry, because the model
 /// records no per-entry offsets.</para>
+/// <para>Beyond 2.0: memory64 memories may have 2^48 pages ("memory size must be at most 2^48
+/// pages") and a 32-bit memory's static offset must fit in 32 bits ("offset out of range"); a tail
+/// call's results must match the caller's ("type mismatch"); with gc, constant expressions may
+/// read any earlier immutable global (the 3.0 rule; 2.0 allows imported globals only). The decoder
+/// itself rejects block instructions in constant expressions ("constant expression required").</para>
+/// <para>One implementation limit is enforced: a function's operand stack may hold at most
+/// 2^20 values (rule "operand stack too deep"), so that a few bytes of calls to a function with
+/// many results cannot make validation allocate without bound.</para>
 /// <para>Instructions and types of a disabled feature raise
 /// <see cref="WasmUnsupportedFeatureException"/> (rule "unsupported feature: name", e.g.
 /// "unsupported feature: tail-call"), as do enabled proposals this validator does not type yet:
@@ -44,6 +52,8 @@ public static class ModuleValidator
     private const ulong MaxPages64 = 1UL << 48;
 
     /// <summary>Validates <paramref name="module"/>; returns normally when it is valid.</summary>
+    /// <remarks>Safe to call from several threads at once; each thread reuses its own working
+    /// buffers, so validating allocates per module and never per instruction.</remarks>
     /// <param name="module">A module from <see cref="ModuleDecoder.Decode"/>.</param>
     /// <param name="features">The enabled features; the default is WebAssembly 2.0.</param>
     /// <exception cref="WasmValidationException">The module breaks a validation rule.</exception>
@@ -280,7 +290,13 @@ public static class ModuleValidator
         CheckValType(ctx, table.ElementType, section, what);
         if (!table.ElementType.IsRef) ctx.Fail(section, "malformed reference type", what);
         if (!table.ElementType.IsNullable) throw new WasmUnsupportedFeatureException(Features.Name(WasmFeatures.FunctionReferences), $"{what}: a table of non-nullable references needs an initializer");
-        CheckMinMax(ctx, table.Limits, section, what);
+        var limits = table.Limits;
+        // The 2.0 binary format cannot express more; a model built otherwise (or 3.0's u64 limits) can.
+        if (!limits.Is64 && (limits.Min > uint.MaxValue || limits.Max > uint.MaxValue))
+        {
+            ctx.Fail(section, "table size must be at most 2^32-1", $"{what} has limits {limits}");
+        }
+        CheckMinMax(ctx, limits, section, what);
     }
 
     private static void CheckMemoryType(ModuleContext ctx, MemoryType memory, SectionId section, string what)
