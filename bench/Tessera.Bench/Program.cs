@@ -57,6 +57,12 @@ public static class Program
             result[name == "Decode" ? "decode_mb_s" : "decode_validate_mb_s"] = Math.Round(mbps, 1);
             result[name == "Decode" ? "decode_median_ms" : "decode_validate_median_ms"] = Math.Round((report.ResultStatistics?.Median ?? double.NaN) / 1e6, 3);
         }
+        // A peer, side by side on the same bytes: wabt's wasm-validate (C++), whole process.
+        if (WabtPeer.MedianValidateMilliseconds(DecodeValidateBenchmark.CreateModule(), runs: 7) is { } wabtMs)
+        {
+            result["wabt_validate_process_median_ms"] = Math.Round(wabtMs, 1);
+            result["wabt_validate_mb_s"] = Math.Round(size / (wabtMs / 1e3) / 1e6, 1);
+        }
         Console.WriteLine(JsonSerializer.Serialize(result));
         if (json is not null) File.WriteAllText(json, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
         return summary.HasCriticalValidationErrors ? 1 : 0;
