@@ -28,4 +28,8 @@ public enum WasmFeatures
 
     /// <summary>WebAssembly 2.0 (the W3C recommendation of 2022).</summary>
     Wasm2 = Mvp | MutableGlobals | SignExtension | SaturatingFloatToInt | MultiValue | BulkMemory | ReferenceTypes | Simd,
+
+    /// <summary>WebAssembly 3.0 (2025). The engine implements part of it; modules using the rest
+    /// are rejected with <see cref="WasmUnsupportedFeatureException"/>, never as malformed or invalid.</summary>
+    Wasm3 = Wasm2 | RelaxedSimd | TailCall | Exceptions | FunctionReferences | Gc | MultiMemory | Memory64 | ExtendedConst,
 }

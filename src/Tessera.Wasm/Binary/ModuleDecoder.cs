@@ -380,8 +380,11 @@ public static class ModuleDecoder
             bool threads = (features & WasmFeatures.Threads) != 0;
             if (flags > 7 || shared && (!isMemory || !threads) || is64 && !_memory64) WasmReader.Fail("integer too large", start, $"limits flags 0x{flags:x}");
             if (shared) throw new WasmUnsupportedFeatureException("threads", $"shared memory at byte 0x{start:x}");
-            ulong min = is64 ? r.ReadU64() : r.ReadU32();
-            ulong? max = hasMax ? (is64 ? r.ReadU64() : r.ReadU32()) : null;
+            // From memory64 on (3.0), limits are read as u64 for every address type and the
+            // validator checks the range; in 2.0 a value above u32 is malformed.
+            bool wide = is64 || _memory64;
+            ulong min = wide ? r.ReadU64() : r.ReadU32();
+            ulong? max = hasMax ? (wide ? r.ReadU64() : r.ReadU32()) : null;
             return new Limits(min, max, is64, shared);
         }
 

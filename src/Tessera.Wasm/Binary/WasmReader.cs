@@ -264,6 +264,8 @@ public ref struct WasmReader
         int start = Offset;
         uint align = ReadU32();
         uint memory = 0;
+        // With multi-memory, bit 6 announces a memory index and bit 7 and above are reserved.
+        if (multiMemory && align >= 0x80) Fail("malformed memop flags", start);
         if ((align & 0x40) != 0)
         {
             if (!multiMemory) Fail("malformed memop flags", start);

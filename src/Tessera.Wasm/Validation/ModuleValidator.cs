@@ -110,8 +110,8 @@ public static class ModuleValidator
         var types = ctx.Types;
         for (int i = 0; i < types.Count; i++)
         {
-            foreach (var t in types[i].Parameters) CheckValType(ctx, t, SectionId.Type, $"parameter of type {i}");
-            foreach (var t in types[i].Results) CheckValType(ctx, t, SectionId.Type, $"result of type {i}");
+            foreach (var t in types[i].Parameters) CheckDefinedValType(ctx, t, i, $"parameter of type {i}");
+            foreach (var t in types[i].Results) CheckDefinedValType(ctx, t, i, $"result of type {i}");
             if (types[i].Results.Length > 1 && (ctx.Features & WasmFeatures.MultiValue) == 0)
             {
                 throw new WasmUnsupportedFeatureException(Features.Name(WasmFeatures.MultiValue), $"type {i} has {types[i].Results.Length} results");
@@ -322,6 +322,17 @@ public static class ModuleValidator
         var type = ctx.TypeOrNull(index);
         if (type is null) ctx.Fail(section, "unknown type", $"{what} has type {index}");
         if (type.Results.Length != 0) ctx.Fail(section, "non-empty tag result type", $"{what} has type {type}");
+    }
+
+    /// <summary>A type definition may refer to itself and to earlier types, not to later ones: each
+    /// type is its own recursion group (rec groups are gc, which this validator does not implement).</summary>
+    private static void CheckDefinedValType(ModuleContext ctx, ValType type, int definedIndex, string what)
+    {
+        CheckValType(ctx, type, SectionId.Type, what);
+        if (type.IsRef && type.Heap.IsConcrete && type.Heap.TypeIndex.Value > (uint)definedIndex)
+        {
+            ctx.Fail(SectionId.Type, "unknown type", $"{what} refers forward to type {type.Heap.TypeIndex}");
+        }
     }
 
     private static void CheckValType(ModuleContext ctx, ValType type, SectionId section, string what)

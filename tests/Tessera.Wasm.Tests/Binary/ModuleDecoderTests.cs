@@ -117,4 +117,36 @@ public class ModuleDecoderTests
         var e = Assert.Throws<WasmFormatException>(() => new WasmReader(new byte[] { 0x80, 0x80, 0x80, 0x80, 0x70 }).ReadS32());
         Assert.Equal("integer too large", e.Rule);
     }
+
+    [Fact]
+    public void TagSectionIsMalformedIn2AndDecodesIn3()
+    {
+        // type () -> (); tag section (id 13) with one tag of type 0.
+        var bytes = Module(0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x0D, 0x03, 0x01, 0x00, 0x00);
+        Assert.Equal("malformed section id", Malformed(bytes).Rule);
+        var module = ModuleDecoder.Decode(bytes, WasmFeatures.Wasm3);
+        Assert.Equal(new TypeIndex(0), Assert.Single(module.Tags).Type);
+    }
+
+    [Fact]
+    public void MemoryLimitsAboveU32AreMalformedIn2ButReadIn3()
+    {
+        // memory with min = 2^32 pages, as a 5-byte LEB128: 0x80 0x80 0x80 0x80 0x10.
+        var bytes = Module(0x05, 0x07, 0x01, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10);
+        Assert.Equal("integer too large", Malformed(bytes).Rule);
+        var module = ModuleDecoder.Decode(bytes, WasmFeatures.Wasm3);
+        Assert.Equal(1UL << 32, module.Memories[0].Limits.Min);
+        var e = Assert.Throws<WasmValidationException>(() => Tessera.Wasm.Validation.ModuleValidator.Validate(module, WasmFeatures.Wasm3));
+        Assert.StartsWith("memory size", e.Rule);
+    }
+
+    [Fact]
+    public void MemargFlagsFromBit7AreMalformedWithMultiMemory()
+    {
+        // 0x80 0x01 = 128: bit 7 set, reserved.
+        var multi = Assert.Throws<WasmFormatException>(() => new WasmReader(new byte[] { 0x80, 0x01, 0x00 }).ReadMemArg(multiMemory: true, memory64: false));
+        Assert.Equal("malformed memop flags", multi.Rule);
+        // Without multi-memory the same value is an alignment, for the validator to judge.
+        Assert.Equal(128u, new WasmReader(new byte[] { 0x80, 0x01, 0x00 }).ReadMemArg(multiMemory: false, memory64: false).AlignLog2);
+    }
 }
