@@ -246,6 +246,19 @@ internal sealed partial class ModuleParser
         _module.Imports.Add(import);
     }
 
+    /// <summary>Opens a function, table, memory, global or tag field and reads its id and inline
+    /// exports. Returns the cursor at the definition, or null when the field was an inline import,
+    /// which this has read completely.</summary>
+    private SCursor? OpenDefinition(FieldInfo f, ExternKind kind)
+    {
+        var c = new SCursor(f.List, _source, 1);
+        c.TryId();
+        InlineExports(c, kind, f.Index);
+        if (InlineImport(c) is not var (moduleName, name)) return c;
+        ImportDescription(f.Kind, moduleName, name, c, f.Index, f.List);
+        return null;
+    }
+
     /// <summary>Reads inline <c>(export "name")</c> abbreviations and adds the exports.</summary>
     private void InlineExports(SCursor c, ExternKind kind, uint index)
     {
@@ -271,14 +284,7 @@ internal sealed partial class ModuleParser
 
     private void FuncField(FieldInfo f)
     {
-        var c = new SCursor(f.List, _source, 1);
-        c.TryId();
-        InlineExports(c, ExternKind.Func, f.Index);
-        if (InlineImport(c) is var (moduleName, name))
-        {
-            ImportDescription("func", moduleName, name, c, f.Index, f.List);
-            return;
-        }
+        if (OpenDefinition(f, ExternKind.Func) is not { } c) return;
         var typeIndex = TypeUse(c, TypeUseContext.Function, out var paramIds);
         var locals = new IndexSpace("local", "local");
         foreach (var id in paramIds) locals.Add(id, f.List, _source);
@@ -337,14 +343,7 @@ internal sealed partial class ModuleParser
 
     private void TableField(FieldInfo f)
     {
-        var c = new SCursor(f.List, _source, 1);
-        c.TryId();
-        InlineExports(c, ExternKind.Table, f.Index);
-        if (InlineImport(c) is var (moduleName, name))
-        {
-            ImportDescription("table", moduleName, name, c, f.Index, f.List);
-            return;
-        }
+        if (OpenDefinition(f, ExternKind.Table) is not { } c) return;
         var is64 = c.TryKeyword("i64");
         if (c.Peek() is { } next && IsRefTypeStart(next))
         {
@@ -371,14 +370,7 @@ internal sealed partial class ModuleParser
     private void MemoryField(FieldInfo f)
     {
         if (f.List.Items.FirstOrDefault(e => e is SList { Head: "pagesize" }) is { } pagesize) throw Unsupported("custom-page-sizes", pagesize, "pagesize");
-        var c = new SCursor(f.List, _source, 1);
-        c.TryId();
-        InlineExports(c, ExternKind.Memory, f.Index);
-        if (InlineImport(c) is var (moduleName, name))
-        {
-            ImportDescription("memory", moduleName, name, c, f.Index, f.List);
-            return;
-        }
+        if (OpenDefinition(f, ExternKind.Memory) is not { } c) return;
         if (c.Peek(c.PeekKeyword("i64") ? 1 : 0) is SList { Head: "data" })
         {
             // (memory i64? (data "...")): as many pages as the bytes need, min = max.
@@ -398,14 +390,7 @@ internal sealed partial class ModuleParser
 
     private void GlobalField(FieldInfo f)
     {
-        var c = new SCursor(f.List, _source, 1);
-        c.TryId();
-        InlineExports(c, ExternKind.Global, f.Index);
-        if (InlineImport(c) is var (moduleName, name))
-        {
-            ImportDescription("global", moduleName, name, c, f.Index, f.List);
-            return;
-        }
+        if (OpenDefinition(f, ExternKind.Global) is not { } c) return;
         var type = GlobalType(c.Next());
         var init = new InstructionParser(this).ConstExpr(c);
         _module.Globals.Add(new TextGlobal(type, init));
@@ -413,14 +398,7 @@ internal sealed partial class ModuleParser
 
     private void TagField(FieldInfo f)
     {
-        var c = new SCursor(f.List, _source, 1);
-        c.TryId();
-        InlineExports(c, ExternKind.Tag, f.Index);
-        if (InlineImport(c) is var (moduleName, name))
-        {
-            ImportDescription("tag", moduleName, name, c, f.Index, f.List);
-            return;
-        }
+        if (OpenDefinition(f, ExternKind.Tag) is not { } c) return;
         _module.Tags.Add(TypeUse(c, TypeUseContext.Import, out _));
         c.ExpectEnd();
     }
