@@ -409,7 +409,6 @@ internal sealed partial class ModuleParser
         var name = c.ExpectName();
         var desc = c.ExpectList();
         c.ExpectEnd();
-        var dc = new SCursor(desc, _source, 1);
         var (kind, space) = desc.Head switch
         {
             "func" => (ExternKind.Func, _funcs),
@@ -419,16 +418,12 @@ internal sealed partial class ModuleParser
             "tag" => (ExternKind.Tag, _tags),
             _ => throw SCursor.Unexpected(desc, _source),
         };
-        var index = space.Resolve(dc.Next(), _source);
-        dc.ExpectEnd();
-        _module.Exports.Add(new TextExport(name, kind, index));
+        _module.Exports.Add(new TextExport(name, kind, IndexUse(desc, space)));
     }
 
     private void StartField(SList field)
     {
-        var c = new SCursor(field, _source, 1);
-        var index = _funcs.Resolve(c.Next(), _source);
-        c.ExpectEnd();
+        var index = IndexUse(field, _funcs);
         if (_module.Start is not null) throw new WatSyntaxException("multiple start sections", field.Position, null, _source);
         _module.Start = index;
     }
@@ -443,39 +438,8 @@ internal sealed partial class ModuleParser
             _module.Elems.Add(new TextElem(SegmentMode.Declarative, t, 0, null, fs, es));
             return;
         }
-        uint table = 0;
-        var active = false;
-        var explicitTable = false;
-        if (c.TryList("table", out var tableUse))
-        {
-            var tc = new SCursor(tableUse, _source, 1);
-            table = _tables.Resolve(tc.Next(), _source);
-            tc.ExpectEnd();
-            active = true;
-            explicitTable = true;
-        }
-        else if (c.Peek() is SAtom { Kind: AtomKind.Id or AtomKind.Number } && c.Peek(1) is SList)
-        {
-            // Legacy form: (elem x (offset ...) ...) with a bare table index.
-            table = _tables.Resolve(c.Next(), _source);
-            explicitTable = true;
-        }
-        byte[]? offset = null;
-        if (c.TryList("offset", out var offsetList))
-        {
-            offset = new InstructionParser(this).ConstExpr(new SCursor(offsetList, _source, 1));
-            active = true;
-        }
-        else if (c.Peek() is SList l && !IsElemListStart(l))
-        {
-            offset = new InstructionParser(this).FoldedConstExpr(l);
-            c.Next();
-            active = true;
-        }
-        else if (explicitTable || active)
-        {
-            throw c.Unexpected();
-        }
+        var (table, offset) = SegmentPlacement(c, "table", _tables, static l => !IsElemListStart(l));
+        var active = offset is not null;
         var (functions, expressions, type) = ElemList(c, allowBareIndices: active);
         _module.Elems.Add(new TextElem(active ? SegmentMode.Active : SegmentMode.Passive, type, table, offset, functions, expressions));
     }
@@ -486,39 +450,49 @@ internal sealed partial class ModuleParser
     {
         var c = new SCursor(f.List, _source, 1);
         c.TryId();
-        uint memory = 0;
-        var active = false;
-        if (c.TryList("memory", out var memoryUse))
+        var (memory, offset) = SegmentPlacement(c, "memory", _memories, static _ => true);
+        var bytes = Strings(c);
+        _module.Data.Add(new TextData(offset is not null ? SegmentMode.Active : SegmentMode.Passive, memory, offset, bytes));
+    }
+
+    /// <summary>
+    /// Reads where an element or data segment goes: a use <c>(table x)</c> or <c>(memory x)</c>, or
+    /// in the legacy form a bare index, then the offset: <c>(offset instr*)</c> or one folded
+    /// instruction that <paramref name="isOffset"/> accepts. A segment without an offset is passive
+    /// (index 0, offset null); one with a use but no offset is an error.
+    /// </summary>
+    private (uint Index, byte[]? Offset) SegmentPlacement(SCursor c, string useHead, IndexSpace space, Func<SList, bool> isOffset)
+    {
+        uint index = 0;
+        var hasUse = false;
+        if (c.TryList(useHead, out var use))
         {
-            var mc = new SCursor(memoryUse, _source, 1);
-            memory = _memories.Resolve(mc.Next(), _source);
-            mc.ExpectEnd();
-            active = true;
+            index = IndexUse(use, space);
+            hasUse = true;
         }
         else if (c.Peek() is SAtom { Kind: AtomKind.Id or AtomKind.Number } && c.Peek(1) is SList)
         {
-            // Legacy form: (data x (offset ...) ...) with a bare memory index.
-            memory = _memories.Resolve(c.Next(), _source);
-            active = true;
+            // Legacy form: (elem x (offset ...) ...) or (data x (offset ...) ...) with a bare index.
+            index = space.Resolve(c.Next(), _source);
+            hasUse = true;
         }
-        byte[]? offset = null;
-        if (c.TryList("offset", out var offsetList))
+        if (c.TryList("offset", out var offsetList)) return (index, new InstructionParser(this).ConstExpr(new SCursor(offsetList, _source, 1)));
+        if (c.Peek() is SList l && isOffset(l))
         {
-            offset = new InstructionParser(this).ConstExpr(new SCursor(offsetList, _source, 1));
-            active = true;
-        }
-        else if (c.Peek() is SList l)
-        {
-            offset = new InstructionParser(this).FoldedConstExpr(l);
+            var offset = new InstructionParser(this).FoldedConstExpr(l);
             c.Next();
-            active = true;
+            return (index, offset);
         }
-        else if (active)
-        {
-            throw c.Unexpected();
-        }
-        var bytes = Strings(c);
-        _module.Data.Add(new TextData(active ? SegmentMode.Active : SegmentMode.Passive, memory, offset, bytes));
+        return hasUse ? throw c.Unexpected() : (index, null);
+    }
+
+    /// <summary>Resolves the one index of <c>(head x)</c> in <paramref name="space"/>.</summary>
+    private uint IndexUse(SList use, IndexSpace space)
+    {
+        var c = new SCursor(use, _source, 1);
+        var index = space.Resolve(c.Next(), _source);
+        c.ExpectEnd();
+        return index;
     }
 
     /// <summary>Concatenates the strings up to the end of the list.</summary>
