@@ -349,7 +349,7 @@ internal sealed class InstructionParser
                 }
             case ImmediateKind.CallIndirect:
                 {
-                    var table = IsIndex(c.Peek()) ? _module.Tables.Resolve(c.Next(), _source) : 0;
+                    var table = OptionalIndex(c, _module.Tables);
                     var use = _module.ReadTypeUse(c, TypeUseContext.Instruction);
                     _w.U32(_module.ResolveTypeUse(use, c));
                     _w.U32(table);
@@ -368,10 +368,10 @@ internal sealed class InstructionParser
                 _w.U32(_module.Tags.Resolve(c.Next(), _source));
                 return;
             case ImmediateKind.Table:
-                _w.U32(IsIndex(c.Peek()) ? _module.Tables.Resolve(c.Next(), _source) : 0);
+                _w.U32(OptionalIndex(c, _module.Tables));
                 return;
             case ImmediateKind.Memory:
-                _w.U32(IsIndex(c.Peek()) ? _module.Memories.Resolve(c.Next(), _source) : 0);
+                _w.U32(OptionalIndex(c, _module.Memories));
                 return;
             case ImmediateKind.MemArg:
                 MemArg(info, c);
@@ -439,6 +439,9 @@ internal sealed class InstructionParser
                 throw _module.Unsupported("immediate " + info.Immediate, c.List, info.Name);
         }
     }
+
+    /// <summary><c>x?</c>: an index into <paramref name="space"/>, 0 when none is written.</summary>
+    private uint OptionalIndex(SCursor c, IndexSpace space) => IsIndex(c.Peek()) ? space.Resolve(c.Next(), _source) : 0;
 
     /// <summary><c>x? y</c>: one index is the second of the pair, the first defaulting to 0.</summary>
     private (uint First, uint Second) OptionalPair(SCursor c, IndexSpace first, IndexSpace second)

@@ -246,6 +246,19 @@ internal sealed partial class ModuleParser
         _module.Imports.Add(import);
     }
 
+    /// <summary>Opens a function, table, memory, global or tag field and reads its id and inline
+    /// exports. Returns the cursor at the definition, or null when the field was an inline import,
+    /// which this has read completely.</summary>
+    private SCursor? OpenDefinition(FieldInfo f, ExternKind kind)
+    {
+        var c = new SCursor(f.List, _source, 1);
+        c.TryId();
+        InlineExports(c, kind, f.Index);
+        if (InlineImport(c) is not var (moduleName, name)) return c;
+        ImportDescription(f.Kind, moduleName, name, c, f.Index, f.List);
+        return null;
+    }
+
     /// <summary>Reads inline <c>(export "name")</c> abbreviations and adds the exports.</summary>
     private void InlineExports(SCursor c, ExternKind kind, uint index)
     {
@@ -271,14 +284,7 @@ internal sealed partial class ModuleParser
 
     private void FuncField(FieldInfo f)
     {
-        var c = new SCursor(f.List, _source, 1);
-        c.TryId();
-        InlineExports(c, ExternKind.Func, f.Index);
-        if (InlineImport(c) is var (moduleName, name))
-        {
-            ImportDescription("func", moduleName, name, c, f.Index, f.List);
-            return;
-        }
+        if (OpenDefinition(f, ExternKind.Func) is not { } c) return;
         var typeIndex = TypeUse(c, TypeUseContext.Function, out var paramIds);
         var locals = new IndexSpace("local", "local");
         foreach (var id in paramIds) locals.Add(id, f.List, _source);
@@ -337,14 +343,7 @@ internal sealed partial class ModuleParser
 
     private void TableField(FieldInfo f)
     {
-        var c = new SCursor(f.List, _source, 1);
-        c.TryId();
-        InlineExports(c, ExternKind.Table, f.Index);
-        if (InlineImport(c) is var (moduleName, name))
-        {
-            ImportDescription("table", moduleName, name, c, f.Index, f.List);
-            return;
-        }
+        if (OpenDefinition(f, ExternKind.Table) is not { } c) return;
         var is64 = c.TryKeyword("i64");
         if (c.Peek() is { } next && IsRefTypeStart(next))
         {
@@ -371,14 +370,7 @@ internal sealed partial class ModuleParser
     private void MemoryField(FieldInfo f)
     {
         if (f.List.Items.FirstOrDefault(e => e is SList { Head: "pagesize" }) is { } pagesize) throw Unsupported("custom-page-sizes", pagesize, "pagesize");
-        var c = new SCursor(f.List, _source, 1);
-        c.TryId();
-        InlineExports(c, ExternKind.Memory, f.Index);
-        if (InlineImport(c) is var (moduleName, name))
-        {
-            ImportDescription("memory", moduleName, name, c, f.Index, f.List);
-            return;
-        }
+        if (OpenDefinition(f, ExternKind.Memory) is not { } c) return;
         if (c.Peek(c.PeekKeyword("i64") ? 1 : 0) is SList { Head: "data" })
         {
             // (memory i64? (data "...")): as many pages as the bytes need, min = max.
@@ -398,14 +390,7 @@ internal sealed partial class ModuleParser
 
     private void GlobalField(FieldInfo f)
     {
-        var c = new SCursor(f.List, _source, 1);
-        c.TryId();
-        InlineExports(c, ExternKind.Global, f.Index);
-        if (InlineImport(c) is var (moduleName, name))
-        {
-            ImportDescription("global", moduleName, name, c, f.Index, f.List);
-            return;
-        }
+        if (OpenDefinition(f, ExternKind.Global) is not { } c) return;
         var type = GlobalType(c.Next());
         var init = new InstructionParser(this).ConstExpr(c);
         _module.Globals.Add(new TextGlobal(type, init));
@@ -413,14 +398,7 @@ internal sealed partial class ModuleParser
 
     private void TagField(FieldInfo f)
     {
-        var c = new SCursor(f.List, _source, 1);
-        c.TryId();
-        InlineExports(c, ExternKind.Tag, f.Index);
-        if (InlineImport(c) is var (moduleName, name))
-        {
-            ImportDescription("tag", moduleName, name, c, f.Index, f.List);
-            return;
-        }
+        if (OpenDefinition(f, ExternKind.Tag) is not { } c) return;
         _module.Tags.Add(TypeUse(c, TypeUseContext.Import, out _));
         c.ExpectEnd();
     }
@@ -431,7 +409,6 @@ internal sealed partial class ModuleParser
         var name = c.ExpectName();
         var desc = c.ExpectList();
         c.ExpectEnd();
-        var dc = new SCursor(desc, _source, 1);
         var (kind, space) = desc.Head switch
         {
             "func" => (ExternKind.Func, _funcs),
@@ -441,16 +418,12 @@ internal sealed partial class ModuleParser
             "tag" => (ExternKind.Tag, _tags),
             _ => throw SCursor.Unexpected(desc, _source),
         };
-        var index = space.Resolve(dc.Next(), _source);
-        dc.ExpectEnd();
-        _module.Exports.Add(new TextExport(name, kind, index));
+        _module.Exports.Add(new TextExport(name, kind, IndexUse(desc, space)));
     }
 
     private void StartField(SList field)
     {
-        var c = new SCursor(field, _source, 1);
-        var index = _funcs.Resolve(c.Next(), _source);
-        c.ExpectEnd();
+        var index = IndexUse(field, _funcs);
         if (_module.Start is not null) throw new WatSyntaxException("multiple start sections", field.Position, null, _source);
         _module.Start = index;
     }
@@ -465,39 +438,8 @@ internal sealed partial class ModuleParser
             _module.Elems.Add(new TextElem(SegmentMode.Declarative, t, 0, null, fs, es));
             return;
         }
-        uint table = 0;
-        var active = false;
-        var explicitTable = false;
-        if (c.TryList("table", out var tableUse))
-        {
-            var tc = new SCursor(tableUse, _source, 1);
-            table = _tables.Resolve(tc.Next(), _source);
-            tc.ExpectEnd();
-            active = true;
-            explicitTable = true;
-        }
-        else if (c.Peek() is SAtom { Kind: AtomKind.Id or AtomKind.Number } && c.Peek(1) is SList)
-        {
-            // Legacy form: (elem x (offset ...) ...) with a bare table index.
-            table = _tables.Resolve(c.Next(), _source);
-            explicitTable = true;
-        }
-        byte[]? offset = null;
-        if (c.TryList("offset", out var offsetList))
-        {
-            offset = new InstructionParser(this).ConstExpr(new SCursor(offsetList, _source, 1));
-            active = true;
-        }
-        else if (c.Peek() is SList l && !IsElemListStart(l))
-        {
-            offset = new InstructionParser(this).FoldedConstExpr(l);
-            c.Next();
-            active = true;
-        }
-        else if (explicitTable || active)
-        {
-            throw c.Unexpected();
-        }
+        var (table, offset) = SegmentPlacement(c, "table", _tables, static l => !IsElemListStart(l));
+        var active = offset is not null;
         var (functions, expressions, type) = ElemList(c, allowBareIndices: active);
         _module.Elems.Add(new TextElem(active ? SegmentMode.Active : SegmentMode.Passive, type, table, offset, functions, expressions));
     }
@@ -508,39 +450,49 @@ internal sealed partial class ModuleParser
     {
         var c = new SCursor(f.List, _source, 1);
         c.TryId();
-        uint memory = 0;
-        var active = false;
-        if (c.TryList("memory", out var memoryUse))
+        var (memory, offset) = SegmentPlacement(c, "memory", _memories, static _ => true);
+        var bytes = Strings(c);
+        _module.Data.Add(new TextData(offset is not null ? SegmentMode.Active : SegmentMode.Passive, memory, offset, bytes));
+    }
+
+    /// <summary>
+    /// Reads where an element or data segment goes: a use <c>(table x)</c> or <c>(memory x)</c>, or
+    /// in the legacy form a bare index, then the offset: <c>(offset instr*)</c> or one folded
+    /// instruction that <paramref name="isOffset"/> accepts. A segment without an offset is passive
+    /// (index 0, offset null); one with a use but no offset is an error.
+    /// </summary>
+    private (uint Index, byte[]? Offset) SegmentPlacement(SCursor c, string useHead, IndexSpace space, Func<SList, bool> isOffset)
+    {
+        uint index = 0;
+        var hasUse = false;
+        if (c.TryList(useHead, out var use))
         {
-            var mc = new SCursor(memoryUse, _source, 1);
-            memory = _memories.Resolve(mc.Next(), _source);
-            mc.ExpectEnd();
-            active = true;
+            index = IndexUse(use, space);
+            hasUse = true;
         }
         else if (c.Peek() is SAtom { Kind: AtomKind.Id or AtomKind.Number } && c.Peek(1) is SList)
         {
-            // Legacy form: (data x (offset ...) ...) with a bare memory index.
-            memory = _memories.Resolve(c.Next(), _source);
-            active = true;
+            // Legacy form: (elem x (offset ...) ...) or (data x (offset ...) ...) with a bare index.
+            index = space.Resolve(c.Next(), _source);
+            hasUse = true;
         }
-        byte[]? offset = null;
-        if (c.TryList("offset", out var offsetList))
+        if (c.TryList("offset", out var offsetList)) return (index, new InstructionParser(this).ConstExpr(new SCursor(offsetList, _source, 1)));
+        if (c.Peek() is SList l && isOffset(l))
         {
-            offset = new InstructionParser(this).ConstExpr(new SCursor(offsetList, _source, 1));
-            active = true;
-        }
-        else if (c.Peek() is SList l)
-        {
-            offset = new InstructionParser(this).FoldedConstExpr(l);
+            var offset = new InstructionParser(this).FoldedConstExpr(l);
             c.Next();
-            active = true;
+            return (index, offset);
         }
-        else if (active)
-        {
-            throw c.Unexpected();
-        }
-        var bytes = Strings(c);
-        _module.Data.Add(new TextData(active ? SegmentMode.Active : SegmentMode.Passive, memory, offset, bytes));
+        return hasUse ? throw c.Unexpected() : (index, null);
+    }
+
+    /// <summary>Resolves the one index of <c>(head x)</c> in <paramref name="space"/>.</summary>
+    private uint IndexUse(SList use, IndexSpace space)
+    {
+        var c = new SCursor(use, _source, 1);
+        var index = space.Resolve(c.Next(), _source);
+        c.ExpectEnd();
+        return index;
     }
 
     /// <summary>Concatenates the strings up to the end of the list.</summary>

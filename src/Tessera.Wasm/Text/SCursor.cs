@@ -31,7 +31,8 @@ internal sealed class SCursor
 
     public SExpr Next() => Peek() is { } e ? Advance(e) : throw UnexpectedEnd();
 
-    private SExpr Advance(SExpr e)
+    /// <summary>Steps past <paramref name="e"/>, the element at the cursor.</summary>
+    private T Advance<T>(T e) where T : SExpr
     {
         _index++;
         return e;
@@ -58,14 +59,8 @@ internal sealed class SCursor
 
     public bool TryAtom(AtomKind kind, [NotNullWhen(true)] out SAtom? atom)
     {
-        atom = Peek() as SAtom;
-        if (atom is null || atom.Kind != kind)
-        {
-            atom = null;
-            return false;
-        }
-        _index++;
-        return true;
+        atom = Peek() is SAtom a && a.Kind == kind ? Advance(a) : null;
+        return atom is not null;
     }
 
     public SAtom ExpectAtom(AtomKind kind) => TryAtom(kind, out var a) ? a : throw Unexpected();
@@ -75,25 +70,11 @@ internal sealed class SCursor
 
     public bool TryList(string head, [NotNullWhen(true)] out SList? list)
     {
-        list = Peek() as SList;
-        if (list is null || list.Head != head)
-        {
-            list = null;
-            return false;
-        }
-        _index++;
-        return true;
+        list = Peek() is SList l && l.Head == head ? Advance(l) : null;
+        return list is not null;
     }
 
-    public SList ExpectList()
-    {
-        if (Peek() is SList l)
-        {
-            _index++;
-            return l;
-        }
-        throw Unexpected();
-    }
+    public SList ExpectList() => Peek() is SList l ? Advance(l) : throw Unexpected();
 
     /// <summary>A string literal's bytes.</summary>
     public byte[] ExpectString() => ExpectAtom(AtomKind.String).StringBytes!;

@@ -8,43 +8,19 @@ namespace Tessera.Wasm.Text;
 /// </summary>
 internal static class TextValues
 {
-    public static uint I32(SExpr e, string? source)
-    {
-        var atom = Integer(e, source);
-        return NumericLiteral.TryParseI32(atom.Text, out var bits) ? bits : throw OutOfRange(atom, source);
-    }
+    public static uint I32(SExpr e, string? source) => Parse<uint>(Integer(e, source), NumericLiteral.TryParseI32, source);
 
-    public static ulong I64(SExpr e, string? source)
-    {
-        var atom = Integer(e, source);
-        return NumericLiteral.TryParseI64(atom.Text, out var bits) ? bits : throw OutOfRange(atom, source);
-    }
+    public static ulong I64(SExpr e, string? source) => Parse<ulong>(Integer(e, source), NumericLiteral.TryParseI64, source);
 
-    public static uint F32(SExpr e, string? source)
-    {
-        var atom = Number(e, source);
-        return NumericLiteral.TryParseF32(atom.Text, out var bits) ? bits : throw OutOfRange(atom, source);
-    }
+    public static uint F32(SExpr e, string? source) => Parse<uint>(Number(e, source), NumericLiteral.TryParseF32, source);
 
-    public static ulong F64(SExpr e, string? source)
-    {
-        var atom = Number(e, source);
-        return NumericLiteral.TryParseF64(atom.Text, out var bits) ? bits : throw OutOfRange(atom, source);
-    }
+    public static ulong F64(SExpr e, string? source) => Parse<ulong>(Number(e, source), NumericLiteral.TryParseF64, source);
 
     /// <summary>An unsigned 32-bit number (index, limit, lane); out of range is "i32 constant out of range".</summary>
-    public static uint U32(SExpr e, string? source)
-    {
-        var atom = Natural(e, source);
-        return NumericLiteral.TryParseU32(atom.Text, out var v) ? v : throw new WatSyntaxException("i32 constant out of range", atom.Position, atom.Text, source);
-    }
+    public static uint U32(SExpr e, string? source) => Parse<uint>(Natural(e, source), NumericLiteral.TryParseU32, source, "i32 constant out of range");
 
     /// <summary>An unsigned 64-bit number; out of range is "i64 constant out of range".</summary>
-    public static ulong U64(SExpr e, string? source)
-    {
-        var atom = Natural(e, source);
-        return NumericLiteral.TryParseU64(atom.Text, out var v) ? v : throw new WatSyntaxException("i64 constant out of range", atom.Position, atom.Text, source);
-    }
+    public static ulong U64(SExpr e, string? source) => Parse<ulong>(Natural(e, source), NumericLiteral.TryParseU64, source, "i64 constant out of range");
 
     /// <summary>An atom that is an unsigned integer literal (spec: uN); anything else is unexpected.</summary>
     public static SAtom Natural(SExpr e, string? source) =>
@@ -133,7 +109,7 @@ internal static class TextValues
     private static ulong Int(SExpr e, int width, string? source)
     {
         var atom = Integer(e, source);
-        return NumericLiteral.TryParseInt(atom.Text, width, out var bits) ? bits : throw OutOfRange(atom, source);
+        return NumericLiteral.TryParseInt(atom.Text, width, out var bits) ? bits : throw OutOfRange(atom, source, ConstantOutOfRange);
     }
 
     private static SAtom Integer(SExpr e, string? source) =>
@@ -142,5 +118,13 @@ internal static class TextValues
     private static SAtom Number(SExpr e, string? source) =>
         e is SAtom { Kind: AtomKind.Number } a ? a : throw SCursor.Unexpected(e, source);
 
-    private static WatSyntaxException OutOfRange(SAtom atom, string? source) => new("constant out of range", atom.Position, atom.Text, source);
+    private delegate bool TryParse<T>(string text, out T value);
+
+    /// <summary>Parses a literal whose shape is already checked; a value that does not fit is <paramref name="rule"/>.</summary>
+    private static T Parse<T>(SAtom atom, TryParse<T> parse, string? source, string rule = ConstantOutOfRange) =>
+        parse(atom.Text, out var value) ? value : throw OutOfRange(atom, source, rule);
+
+    private const string ConstantOutOfRange = "constant out of range";
+
+    private static WatSyntaxException OutOfRange(SAtom atom, string? source, string rule) => new(rule, atom.Position, atom.Text, source);
 }

@@ -50,10 +50,10 @@ public class WatSuiteTests
         var path = Path.Combine(TestPaths.Shared, "testsuite", relative);
         var version = relative.StartsWith("wasm-3.0", StringComparison.Ordinal) ? WatVersion.Wasm3 : WatVersion.Wasm2;
         var commands = WastScript.Parse(File.ReadAllText(path, Encoding.UTF8), relative);
-        using var wabt = Wast2Json.Run(path);
+        var wabt = Wabt.TryWast2Json(path);
         // wabt 1.0.32 reads every 2.0 script; some 3.0 scripts use syntax it predates.
         if (version == WatVersion.Wasm2) Assert.NotNull(wabt);
-        if (wabt is not null) Assert.Equal(commands.Count, wabt.Commands.Count);
+        if (wabt is not null) Assert.Equal(commands.Count, wabt.Count);
         var problems = new List<string>();
         for (var i = 0; i < commands.Count; i++)
         {
@@ -89,8 +89,7 @@ public class WatSuiteTests
                 problems.Add($"{where}: assembled, but the suite expects \"{((WastAssertModuleCommand)commands[i]).Message}\"");
                 continue;
             }
-            if (wabt?.Commands[i].Wasm is not { } wabtFile || KnownDeviations.ContainsKey(where)) continue;
-            var theirs = File.ReadAllBytes(wabtFile);
+            if (wabt?[i].Wasm is not { } theirs || KnownDeviations.ContainsKey(where)) continue;
             if (!WasmSections.WithoutNameSection(ours).AsSpan().SequenceEqual(theirs))
                 problems.Add($"{where}: bytes differ from wabt: ours {Convert.ToHexString(WasmSections.WithoutNameSection(ours))}, wabt {Convert.ToHexString(theirs)}");
         }
@@ -106,7 +105,7 @@ public class WatSuiteTests
             var path = Path.Combine(TestPaths.Shared, "testsuite", group.Key);
             var version = group.Key.StartsWith("wasm-3.0", StringComparison.Ordinal) ? WatVersion.Wasm3 : WatVersion.Wasm2;
             var commands = WastScript.Parse(File.ReadAllText(path), group.Key);
-            using var wabt = Wast2Json.Run(path);
+            var wabt = Wabt.TryWast2Json(path);
             Assert.NotNull(wabt);
             foreach (var where in group)
             {
@@ -115,7 +114,7 @@ public class WatSuiteTests
                 Assert.True(i >= 0, $"no command at {where}");
                 var module = commands[i] switch { WastModuleCommand m => m.Module, WastAssertModuleCommand a => a.Module, _ => null };
                 var ours = WasmSections.WithoutNameSection(module!.ToBinary(version));
-                Assert.False(ours.AsSpan().SequenceEqual(File.ReadAllBytes(wabt.Commands[i].Wasm!)), $"{where} now matches wabt; remove it from the list");
+                Assert.False(ours.AsSpan().SequenceEqual(wabt[i].Wasm!), $"{where} now matches wabt; remove it from the list");
             }
         }
     }
