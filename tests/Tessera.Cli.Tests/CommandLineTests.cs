@@ -60,6 +60,8 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("good.wat: valid", output);
         Assert.Contains("type mismatch", error);
         Assert.Contains("function 1", error);
+        // The f32.const that leaves the wrong type starts at column 35 (counted by hand).
+        Assert.StartsWith(bad + ":1:35: ", error);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Tessera.Wasm.Text;
+
 namespace Tessera.Cli.Commands;
 
 /// <summary><c>tessera assemble FILE.wat [-o FILE.wasm]</c>: the text assembler as a tool.</summary>
@@ -18,7 +20,7 @@ internal static class AssembleCommand
             return 2;
         }
         output ??= Path.ChangeExtension(input, ".wasm");
-        var bytes = TextModules.Assemble(File.ReadAllText(input), input);
+        var bytes = WatAssembler.AssembleText(File.ReadAllText(input), input);
         File.WriteAllBytes(output, bytes);
         stdout.WriteLine($"{output}: {bytes.Length} bytes");
         return 0;

@@ -1,4 +1,5 @@
 using Tessera.Wasm.Binary;
+using Tessera.Wasm.Text;
 using Tessera.Wasm.Validation;
 
 namespace Tessera.Cli.Commands;
@@ -16,7 +17,7 @@ internal static class ExampleCommand
         using var stream = typeof(ExampleCommand).Assembly.GetManifestResourceStream(Resource)
             ?? throw new InvalidOperationException("the embedded example is missing from the build");
         string text = new StreamReader(stream).ReadToEnd();
-        byte[] wasm = TextModules.Assemble(text, "hello.wat");
+        byte[] wasm = WatAssembler.AssembleText(text, "hello.wat");
         var module = ModuleDecoder.Decode(wasm, ModuleFile.Features);
         ModuleValidator.Validate(module, ModuleFile.Features);
         stdout.WriteLine("Embedded example hello.wat: assembled from text, decoded and validated.");

@@ -4,7 +4,8 @@ using Tessera.Wasm.Validation;
 
 namespace Tessera.Cli.Commands;
 
-/// <summary><c>tessera validate FILE...</c>: decodes and validates each module; exit code 1 if any is bad.</summary>
+/// <summary><c>tessera validate FILE...</c>: decodes and validates each module; exit code 1 if any is bad.
+/// Errors in text modules name the line and column of the offending instruction.</summary>
 internal static class ValidateCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -17,15 +18,16 @@ internal static class ValidateCommand
         int bad = 0;
         foreach (var path in args)
         {
+            ModuleFile.Loaded? loaded = null;
             try
             {
-                var loaded = ModuleFile.Load(path);
+                loaded = ModuleFile.Load(path);
                 ModuleValidator.Validate(ModuleDecoder.Decode(loaded.Bytes, ModuleFile.Features), ModuleFile.Features);
                 stdout.WriteLine($"{path}: valid");
             }
             catch (WasmException e)
             {
-                stderr.WriteLine($"{path}: {e.Message}");
+                stderr.WriteLine(loaded?.Describe(e) ?? e.Message);
                 bad++;
             }
         }

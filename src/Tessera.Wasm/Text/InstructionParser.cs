@@ -16,6 +16,9 @@ internal sealed class InstructionParser
     private readonly List<string?> _labels = new();
     private readonly string? _source;
     private WasmWriter _w = new();
+    // Where each instruction's opcode landed in _w, for mapping binary offsets back to the text.
+    // Kept in step with _w: a temporary writer gets its own list, rebased when its bytes are appended.
+    private List<SourceMark> _marks = new();
     private uint? _refFunc;
 
     public InstructionParser(ModuleParser module, IndexSpace? locals = null)
@@ -28,6 +31,35 @@ internal sealed class InstructionParser
     /// <summary>After a constant expression: the function index when the expression is exactly one
     /// <c>ref.func x</c>, else null.</summary>
     public uint? SingleRefFunc { get; private set; }
+
+    /// <summary>After <see cref="Body"/>: the text position of each instruction, by offset in the returned code.</summary>
+    public IReadOnlyList<SourceMark> Marks => _marks;
+
+    private void Mark(SExpr at) => _marks.Add(new SourceMark(_w.Length, at.Position));
+
+    /// <summary>Starts writing into a fresh writer; <see cref="EndDetour"/> restores the outer one.</summary>
+    private (WasmWriter Writer, List<SourceMark> Marks) BeginDetour()
+    {
+        var outer = (_w, _marks);
+        _w = new WasmWriter();
+        _marks = new List<SourceMark>();
+        return outer;
+    }
+
+    private (WasmWriter Writer, List<SourceMark> Marks) EndDetour((WasmWriter Writer, List<SourceMark> Marks) outer)
+    {
+        var inner = (_w, _marks);
+        (_w, _marks) = outer;
+        return inner;
+    }
+
+    /// <summary>Appends what a detour wrote, with its marks moved to where the bytes land.</summary>
+    private void Append((WasmWriter Writer, List<SourceMark> Marks) detour)
+    {
+        int at = _w.Length;
+        foreach (var mark in detour.Marks) _marks.Add(mark with { Offset = at + mark.Offset });
+        _w.Bytes(detour.Writer.WrittenSpan);
+    }
 
     /// <summary>A function body: the instructions up to the end of the list, then <c>end</c>.</summary>
     public byte[] Body(SCursor c)
@@ -113,14 +145,12 @@ internal sealed class InstructionParser
     /// format lets an empty else be left out, and wabt does).</summary>
     private void ElseBranch(Action branch)
     {
-        var outer = _w;
-        _w = new WasmWriter();
+        var outer = BeginDetour();
         branch();
-        var code = _w;
-        _w = outer;
-        if (code.Length == 0) return;
+        var code = EndDetour(outer);
+        if (code.Writer.Length == 0) return;
         _w.Opcode(Opcode.Else);
-        _w.Bytes(code.WrittenSpan);
+        Append(code);
     }
 
     /// <summary>The optional id after <c>end</c> or <c>else</c> must repeat the block's label.</summary>
@@ -143,6 +173,7 @@ internal sealed class InstructionParser
             "if" => Opcode.If,
             _ => Opcode.TryTable,
         };
+        Mark(keyword);
         _w.Opcode(opcode);
         BlockType(c);
         if (opcode == Opcode.TryTable) Catches(c);
@@ -171,18 +202,16 @@ internal sealed class InstructionParser
             default:
                 {
                     // Immediates come first in the text but after the operands in the code.
-                    var outer = _w;
-                    var instruction = new WasmWriter();
-                    _w = instruction;
+                    var outer = BeginDetour();
                     Plain(keyword, c);
-                    _w = outer;
+                    var instruction = EndDetour(outer);
                     while (!c.AtEnd)
                     {
                         if (c.Peek() is not SList operand) throw c.Unexpected();
                         c.Next();
                         Folded(operand);
                     }
-                    _w.Bytes(instruction.WrittenSpan);
+                    Append(instruction);
                     break;
                 }
         }
@@ -192,19 +221,18 @@ internal sealed class InstructionParser
     private void FoldedIf(SCursor c)
     {
         var label = c.TryId();
-        var header = new WasmWriter();
-        var outer = _w;
-        _w = header;
+        var outer = BeginDetour();
+        Mark(c.List);
         _w.Opcode(Opcode.If);
         BlockType(c);
-        _w = outer;
+        var header = EndDetour(outer);
         while (c.Peek() is SList condition && condition.Head != "then")
         {
             c.Next();
             Folded(condition);
         }
         if (!c.TryList("then", out var then)) throw c.AtEnd ? c.UnexpectedEnd() : c.Unexpected();
-        _w.Bytes(header.WrittenSpan);
+        Append(header);
         _labels.Add(label);
         var tc = new SCursor(then, _source, 1);
         while (!tc.AtEnd) Instruction(tc);
@@ -304,6 +332,7 @@ internal sealed class InstructionParser
         var name = keyword.Text;
         if (UnsupportedFeature(name) is { } feature) throw _module.Unsupported(feature, keyword, name);
         if (name is "end" or "else" || !OpcodeTable.TryGetByName(name, out var info)) throw SCursor.Unexpected(keyword, _source);
+        Mark(keyword);
         if (info.Opcode == Opcode.Select && c.PeekList("result"))
         {
             var types = new List<ValType>();

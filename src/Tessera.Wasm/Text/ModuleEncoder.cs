@@ -17,8 +17,12 @@ namespace Tessera.Wasm.Text;
 /// </remarks>
 internal static class ModuleEncoder
 {
-    public static byte[] Encode(TextModule m)
+    public static byte[] Encode(TextModule m) => Encode(m, out _);
+
+    /// <summary>Encodes <paramref name="m"/> and maps the offset of every instruction to its text position.</summary>
+    public static byte[] Encode(TextModule m, out SourceMap map)
     {
+        var marks = new List<SourceMark>();
         var w = new WasmWriter(1024);
         w.Header();
         var s = new WasmWriter();
@@ -138,12 +142,21 @@ internal static class ModuleEncoder
         if (m.Functions.Count > 0)
         {
             s.U32((uint)m.Functions.Count);
-            foreach (var f in m.Functions)
+            var codeStarts = new int[m.Functions.Count];
+            for (int i = 0; i < m.Functions.Count; i++)
             {
+                var f = m.Functions[i];
                 s.U32((uint)f.Body.Length);
+                codeStarts[i] = s.Length + f.CodeStart;
                 s.Bytes(f.Body);
             }
+            int contentLength = s.Length;
             Flush(w, SectionId.Code, s);
+            int contentStart = w.Length - contentLength;
+            for (int i = 0; i < m.Functions.Count; i++)
+            {
+                foreach (var mark in m.Functions[i].Marks) marks.Add(mark with { Offset = contentStart + codeStarts[i] + mark.Offset });
+            }
         }
         if (m.Data.Count > 0)
         {
@@ -156,6 +169,7 @@ internal static class ModuleEncoder
             Names(s, m);
             Flush(w, SectionId.Custom, s);
         }
+        map = new SourceMap(marks);
         return w.ToArray();
     }
 

@@ -307,7 +307,11 @@ internal sealed partial class ModuleParser
         }
         var body = new InstructionParser(this, locals);
         var code = body.Body(c);
-        _module.Functions.Add(new TextFunction(typeIndex, EncodeBody(declared, code)));
+        var encoded = EncodeBody(declared, code);
+        // The function itself marks offset 0, so an error before its first instruction still has a place.
+        var marks = new List<SourceMark>(body.Marks.Count + 1) { new(0, c.List.Position) };
+        marks.AddRange(body.Marks);
+        _module.Functions.Add(new TextFunction(typeIndex, encoded, encoded.Length - code.Length, marks));
         if (locals.Names.Count > 0) _module.LocalNames[f.Index] = locals.Names;
     }
 

@@ -62,7 +62,11 @@ internal sealed record TextImport(string Module, string Name, ExternKind Kind)
 }
 
 /// <summary>A defined function: its type and its encoded body (locals and code, no size prefix).</summary>
-internal sealed record TextFunction(uint TypeIndex, byte[] Body);
+/// <param name="TypeIndex">The function's type.</param>
+/// <param name="Body">The code section entry without its size: locals, then instructions.</param>
+/// <param name="CodeStart">Where the instructions start within <paramref name="Body"/>.</param>
+/// <param name="Marks">Text positions by offset from <paramref name="CodeStart"/>.</param>
+internal sealed record TextFunction(uint TypeIndex, byte[] Body, int CodeStart, IReadOnlyList<SourceMark> Marks);
 
 /// <summary>A defined table, with an initializer expression (encoded, with end) when given.</summary>
 internal sealed record TextTable(TableType Type, byte[]? Init);

@@ -53,24 +53,34 @@ public static class WatAssembler
     /// <returns>The module binary.</returns>
     /// <exception cref="WatSyntaxException">The text is malformed.</exception>
     /// <exception cref="WasmUnsupportedFeatureException">The text uses a feature the assembler does not encode.</exception>
-    public static byte[] AssembleText(string text, string? source = null, WatVersion version = WatVersion.Wasm2)
+    public static byte[] AssembleText(string text, string? source = null, WatVersion version = WatVersion.Wasm2) =>
+        AssembleText(text, out _, source, version);
+
+    /// <summary>Assembles text as <see cref="AssembleText(string, string?, WatVersion)"/> does, and maps
+    /// every instruction's offset in the binary back to its line and column.</summary>
+    /// <param name="text">The source text.</param>
+    /// <param name="map">Where each instruction of the result came from.</param>
+    /// <param name="source">A file name or label for error messages.</param>
+    /// <param name="version">Whose rules decide what is malformed where 2.0 and 3.0 differ.</param>
+    /// <returns>The module binary.</returns>
+    public static byte[] AssembleText(string text, out SourceMap map, string? source = null, WatVersion version = WatVersion.Wasm2)
     {
         // A stray ')' is reported only after the complete fields before it assembled without error,
         // so the first error in the text is the one reported.
         var items = SExpr.ParsePrefix(text, source, out var strayParen);
-        var binary = AssembleItems(items, source, version);
+        var binary = AssembleItems(items, source, version, out map);
         return strayParen is null ? binary : throw strayParen;
     }
 
-    private static byte[] AssembleItems(IReadOnlyList<SExpr> items, string? source, WatVersion version)
+    private static byte[] AssembleItems(IReadOnlyList<SExpr> items, string? source, WatVersion version, out SourceMap map)
     {
         if (items.Count > 0 && items[0] is SList { Head: "module" } module)
         {
             if (items.Count > 1) throw SCursor.Unexpected(items[1], source);
-            return Assemble(module, source, version);
+            return ModuleEncoder.Encode(ModuleParser.Parse(module, source, version), out map);
         }
         var fields = new List<SList>(items.Count);
         foreach (var item in items) fields.Add(item as SList ?? throw SCursor.Unexpected(item, source));
-        return ModuleEncoder.Encode(ModuleParser.ParseFields(fields, source, version));
+        return ModuleEncoder.Encode(ModuleParser.ParseFields(fields, source, version), out map);
     }
 }
