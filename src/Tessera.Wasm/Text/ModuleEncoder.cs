@@ -208,7 +208,9 @@ internal static class ModuleEncoder
     /// <summary>An element segment with the flags of binary format 5.5.12.</summary>
     private static void Elem(WasmWriter w, TextElem e)
     {
-        var indices = e.Functions is not null;
+        // The index encodings (flags 0-3) imply funcref; a list of functions for a table of another
+        // reference type, such as (ref null $t), is written as ref.func expressions of that type.
+        var indices = e.Functions is not null && e.Type == ValType.FuncRef;
         var flags = e.Mode switch
         {
             SegmentMode.Passive => 1,
@@ -226,6 +228,16 @@ internal static class ModuleEncoder
         {
             w.U32((uint)e.Functions!.Length);
             foreach (var f in e.Functions) w.U32(f);
+        }
+        else if (e.Functions is not null)
+        {
+            w.U32((uint)e.Functions.Length);
+            foreach (var f in e.Functions)
+            {
+                w.Opcode(Opcode.RefFunc);
+                w.U32(f);
+                w.Opcode(Opcode.End);
+            }
         }
         else
         {
