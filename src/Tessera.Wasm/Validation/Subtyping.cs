@@ -18,12 +18,47 @@ internal static class Subtyping
         return HeapMatches(ctx, actual.Heap, expected.Heap);
     }
 
+    /// <summary>
+    /// Type equivalence of two defined function types. Without gc every type is its own recursion
+    /// group, final, and refers only to itself or to earlier types (the validator checks that), so
+    /// iso-recursive equivalence is structural equality in which a type's reference to itself
+    /// matches the other type's reference to itself; the recursion only visits smaller indices.
+    /// </summary>
+    private static bool Equivalent(ModuleContext ctx, uint a, uint b)
+    {
+        if (a == b) return true;
+        var ta = ctx.Types[(int)a];
+        var tb = ctx.Types[(int)b];
+        if (ta.Parameters.Length != tb.Parameters.Length || ta.Results.Length != tb.Results.Length) return false;
+        for (int i = 0; i < ta.Parameters.Length; i++)
+        {
+            if (!EquivalentValTypes(ctx, ta.Parameters[i], tb.Parameters[i], a, b)) return false;
+        }
+        for (int i = 0; i < ta.Results.Length; i++)
+        {
+            if (!EquivalentValTypes(ctx, ta.Results[i], tb.Results[i], a, b)) return false;
+        }
+        return true;
+    }
+
+    private static bool EquivalentValTypes(ModuleContext ctx, ValType x, ValType y, uint selfX, uint selfY)
+    {
+        if (x.Kind != y.Kind || x.IsNullable != y.IsNullable) return false;
+        if (x.Kind != ValTypeKind.Ref) return true;
+        HeapType hx = x.Heap, hy = y.Heap;
+        if (!hx.IsConcrete || !hy.IsConcrete) return hx == hy;
+        uint ix = hx.TypeIndex.Value, iy = hy.TypeIndex.Value;
+        bool xSelf = ix == selfX, ySelf = iy == selfY;
+        if (xSelf || ySelf) return xSelf && ySelf;
+        return Equivalent(ctx, ix, iy);
+    }
+
     private static bool HeapMatches(ModuleContext ctx, HeapType actual, HeapType expected)
     {
         if (actual == expected) return true;
         if (actual.IsConcrete)
         {
-            if (expected.IsConcrete) return ctx.Types[(int)actual.TypeIndex.Value].Equals(ctx.Types[(int)expected.TypeIndex.Value]);
+            if (expected.IsConcrete) return Equivalent(ctx, actual.TypeIndex.Value, expected.TypeIndex.Value);
             return expected == HeapType.Func;
         }
         if (actual == HeapType.Abstract(AbstractHeapType.NoFunc)) return expected == HeapType.Func || expected.IsConcrete;
