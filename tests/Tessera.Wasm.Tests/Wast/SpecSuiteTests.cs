@@ -51,11 +51,16 @@ public class SpecSuiteTests(ITestOutputHelper output)
         Assert.Equal(1813 + 2144, passed);
     }
 
+    /// <summary>Every 3.0 script parses. Outside proposals/ (which go beyond 3.0: threads, custom
+    /// descriptors, wide arithmetic) nothing fails either: what the engine lacks is skipped.</summary>
     [Theory]
     [MemberData(nameof(Wasm3Scripts))]
-    public void Wasm3ScriptParses(string script)
+    public void Wasm3ScriptParsesAndNothingFails(string script)
     {
-        var result = new WastRunner(WasmFeatures.Wasm2).RunFile(Path.Combine(TestPaths.TestSuite("wasm-3.0"), script));
+        var result = new WastRunner(WasmFeatures.Wasm3).RunFile(Path.Combine(TestPaths.TestSuite("wasm-3.0"), script));
         Assert.Null(result.ScriptError);
+        if (script.StartsWith("proposals", StringComparison.Ordinal)) return;
+        foreach (var failure in result.Failures) output.WriteLine($"{failure.Position}: {failure.Kind}: {failure.Detail}");
+        Assert.Equal(0, result.Failed);
     }
 }
