@@ -1,0 +1,30 @@
+using Tessera.Wasm.Model;
+
+namespace Tessera.Wasm.Runtime;
+
+/// <summary>
+/// A global variable. Its value is kept as bits in <see cref="Bits"/>, which generated code reads and
+/// writes directly (i32 zero-extended, f32 as its 32 bits).
+/// </summary>
+public sealed class Global
+{
+    public ulong Bits;
+
+    public Global(GlobalType type, Value initial)
+    {
+        Type = type;
+        Bits = initial.Bits;
+    }
+
+    public GlobalType Type { get; }
+
+    public Value Value
+    {
+        get => new(Type.Type, Bits);
+        set
+        {
+            if (!Type.Mutable) throw new InvalidOperationException("global is immutable");
+            Bits = value.Bits;
+        }
+    }
+}
