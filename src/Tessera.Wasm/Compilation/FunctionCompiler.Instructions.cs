@@ -105,6 +105,29 @@ internal sealed partial class FunctionCompiler
                     _il.Emit(OpCodes.Call, Members.Memory(nameof(MemoryOps.Grow)));
                     ReloadMemory();
                     break;
+                case Opcode.MemoryCopy:
+                    reader.ReadMemoryIndex(multiMemory: false);
+                    reader.ReadMemoryIndex(multiMemory: false);
+                    BulkMemory(nameof(MemoryOps.Copy), segment: null);
+                    break;
+                case Opcode.MemoryFill:
+                    reader.ReadMemoryIndex(multiMemory: false);
+                    BulkMemory(nameof(MemoryOps.Fill), segment: null);
+                    break;
+                case Opcode.MemoryInit:
+                    {
+                        uint segment = reader.ReadU32();
+                        reader.ReadMemoryIndex(multiMemory: false);
+                        BulkMemory(nameof(MemoryOps.Init), segment);
+                        break;
+                    }
+                case Opcode.DataDrop:
+                    _il.Emit(OpCodes.Ldarg_0);
+                    _il.Emit(OpCodes.Ldfld, Members.Data);
+                    _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadU32());
+                    _il.Emit(OpCodes.Call, Members.EmptyBytes);
+                    _il.Emit(OpCodes.Stelem_Ref);
+                    break;
                 default:
                     var info = OpcodeTable.Lookup(op) ?? throw new WasmFormatException("illegal opcode", reader.Offset);
                     if (info.Immediate == ImmediateKind.MemArg && info.Feature is WasmFeatures.Mvp && MemoryAccess(op, info, ref reader)) break;
@@ -174,6 +197,22 @@ internal sealed partial class FunctionCompiler
     private const Opcode OpaqueF64Sub = (Opcode)0x7FFF_0005;
     private const Opcode OpaqueF64Mul = (Opcode)0x7FFF_0006;
     private const Opcode OpaqueF64Div = (Opcode)0x7FFF_0007;
+
+    /// <summary>memory.copy, fill and init: three i32 operands, then the cached buffer (and the segment).</summary>
+    private void BulkMemory(string helper, uint? segment)
+    {
+        Need(3);
+        _il.Emit(OpCodes.Ldloc, _memory!);
+        if (segment is { } index)
+        {
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldfld, Members.Data);
+            _il.Emit(OpCodes.Ldc_I4, (int)index);
+            _il.Emit(OpCodes.Ldelem_Ref);
+        }
+        _il.Emit(OpCodes.Call, Members.Memory(helper));
+        Pop(3);
+    }
 
     private void Select()
     {

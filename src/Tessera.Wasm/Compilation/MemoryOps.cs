@@ -69,4 +69,27 @@ public static class MemoryOps
 
     /// <summary>memory.grow: the old size in pages, or -1.</summary>
     public static int Grow(int delta, Memory memory) => memory.Grow((uint)delta);
+
+    /// <summary>memory.copy: both ranges checked before anything moves; overlapping ranges copy as memmove.</summary>
+    public static void Copy(int destination, int source, int count, byte[] m)
+    {
+        ulong length = (ulong)m.Length;
+        if ((ulong)(uint)destination + (uint)count > length || (ulong)(uint)source + (uint)count > length) WasmTrap.Throw(TrapKind.MemoryOutOfBounds);
+        m.AsSpan((int)(uint)source, (int)(uint)count).CopyTo(m.AsSpan((int)(uint)destination));
+    }
+
+    /// <summary>memory.fill.</summary>
+    public static void Fill(int destination, int value, int count, byte[] m)
+    {
+        if ((ulong)(uint)destination + (uint)count > (ulong)m.Length) WasmTrap.Throw(TrapKind.MemoryOutOfBounds);
+        m.AsSpan((int)(uint)destination, (int)(uint)count).Fill((byte)value);
+    }
+
+    /// <summary>memory.init from a data segment (empty once dropped).</summary>
+    public static void Init(int destination, int source, int count, byte[] m, byte[] segment)
+    {
+        if ((ulong)(uint)destination + (uint)count > (ulong)m.Length || (ulong)(uint)source + (uint)count > (ulong)segment.Length)
+            WasmTrap.Throw(TrapKind.MemoryOutOfBounds);
+        segment.AsSpan((int)(uint)source, (int)(uint)count).CopyTo(m.AsSpan((int)(uint)destination));
+    }
 }

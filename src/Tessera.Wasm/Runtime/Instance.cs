@@ -95,8 +95,11 @@ public sealed class Instance
                     : Evaluate(segment.Expressions![i], segment.ElementType).Func;
             }
         }
-        foreach (var segment in def.Data)
+        ctx.Data = new byte[def.Data.Count][];
+        for (int d = 0; d < def.Data.Count; d++)
         {
+            var segment = def.Data[d];
+            ctx.Data[d] = segment.Mode == SegmentMode.Passive ? segment.Bytes.ToArray() : [];
             if (segment.Mode != SegmentMode.Active) continue;
             ulong offset = (uint)Evaluate(segment.Offset, ValType.I32).Value.AsI32();
             var buffer = ctx.Memory0!.Buffer;

@@ -13,6 +13,8 @@ public sealed class InstanceContext
     /// <summary>The whole function index space (imports first), for imported calls and tables.</summary>
     public Func[] Functions = [];
     public Table[] Tables = [];
+    /// <summary>Data segments for memory.init; a dropped or applied active segment is empty.</summary>
+    public byte[][] Data = [];
     /// <summary>The module's types, for call_indirect's signature check.</summary>
     public Model.FuncType[] Types = [];
     /// <summary>Generated code traps with StackExhausted when the address of a local in its frame

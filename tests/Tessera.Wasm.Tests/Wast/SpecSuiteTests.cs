@@ -61,7 +61,7 @@ public class SpecSuiteTests(ITestOutputHelper output)
         "exports.wast", "f32.wast", "f32_bitwise.wast", "f32_cmp.wast", "f64.wast", "f64_bitwise.wast", "f64_cmp.wast",
         "float_exprs.wast", "float_literals.wast", "float_memory.wast", "float_misc.wast", "forward.wast", "func_ptrs.wast",
         "i32.wast", "i64.wast", "imports.wast", "int_exprs.wast", "int_literals.wast", "labels.wast", "left-to-right.wast",
-        "load.wast", "local_get.wast", "local_set.wast", "local_tee.wast", "memory.wast", "memory_grow.wast",
+        "load.wast", "local_get.wast", "local_set.wast", "local_tee.wast", "memory.wast", "memory_copy.wast", "memory_fill.wast", "memory_grow.wast", "memory_init.wast",
         "memory_redundancy.wast", "memory_size.wast", "memory_trap.wast", "names.wast", "nop.wast", "return.wast",
         "skip-stack-guard-page.wast", "stack.wast", "start.wast", "store.wast", "switch.wast", "traps.wast",
         "unreachable.wast", "unwind.wast"];
