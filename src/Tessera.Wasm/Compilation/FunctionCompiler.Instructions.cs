@@ -128,6 +128,43 @@ internal sealed partial class FunctionCompiler
                     _il.Emit(OpCodes.Call, Members.EmptyBytes);
                     _il.Emit(OpCodes.Stelem_Ref);
                     break;
+                case Opcode.TableCopy:
+                    {
+                        uint to = reader.ReadU32();
+                        uint from = reader.ReadU32();
+                        Need(3);
+                        LoadTable(to);
+                        LoadTable(from);
+                        _il.Emit(OpCodes.Call, Members.Table(nameof(CallOps.TableCopy)));
+                        Pop(3);
+                        break;
+                    }
+                case Opcode.TableInit:
+                    {
+                        uint segment = reader.ReadU32();
+                        uint table = reader.ReadU32();
+                        Need(3);
+                        LoadTable(table);
+                        _il.Emit(OpCodes.Ldarg_0);
+                        _il.Emit(OpCodes.Ldfld, Members.Elements);
+                        _il.Emit(OpCodes.Ldc_I4, (int)segment);
+                        _il.Emit(OpCodes.Ldelem_Ref);
+                        _il.Emit(OpCodes.Call, Members.Table(nameof(CallOps.TableInit)));
+                        Pop(3);
+                        break;
+                    }
+                case Opcode.ElemDrop:
+                    _il.Emit(OpCodes.Ldarg_0);
+                    _il.Emit(OpCodes.Ldfld, Members.Elements);
+                    _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadU32());
+                    _il.Emit(OpCodes.Call, Members.EmptyFuncs);
+                    _il.Emit(OpCodes.Stelem_Ref);
+                    break;
+                case Opcode.TableSize:
+                    LoadTable(reader.ReadU32());
+                    _il.Emit(OpCodes.Call, Members.Table(nameof(CallOps.TableSize)));
+                    Push(ValTypeKind.I32);
+                    break;
                 default:
                     var info = OpcodeTable.Lookup(op) ?? throw new WasmFormatException("illegal opcode", reader.Offset);
                     if (info.Immediate == ImmediateKind.MemArg && info.Feature is WasmFeatures.Mvp && MemoryAccess(op, info, ref reader)) break;
@@ -197,6 +234,14 @@ internal sealed partial class FunctionCompiler
     private const Opcode OpaqueF64Sub = (Opcode)0x7FFF_0005;
     private const Opcode OpaqueF64Mul = (Opcode)0x7FFF_0006;
     private const Opcode OpaqueF64Div = (Opcode)0x7FFF_0007;
+
+    private void LoadTable(uint index)
+    {
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.Tables);
+        _il.Emit(OpCodes.Ldc_I4, (int)index);
+        _il.Emit(OpCodes.Ldelem_Ref);
+    }
 
     /// <summary>memory.copy, fill and init: three i32 operands, then the cached buffer (and the segment).</summary>
     private void BulkMemory(string helper, uint? segment)

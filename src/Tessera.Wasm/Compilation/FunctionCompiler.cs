@@ -201,10 +201,23 @@ internal sealed partial class FunctionCompiler
     private void EmitReturnSequence()
     {
         var results = _type.Results;
-        if (results.Length > 1) throw new WasmUnsupportedFeatureException("multi-value function results", Where);
-        if (results.Length == 1) _il.Emit(OpCodes.Ldloc, Home(0, results[0].Kind));
+        for (int i = 1; i < results.Length; i++)
+        {
+            _il.Emit(OpCodes.Ldarg, _type.Parameters.Length + i);
+            _il.Emit(OpCodes.Ldloc, Home(i, results[i].Kind));
+            EmitStoreIndirect(results[i].Kind);
+        }
+        if (results.Length >= 1) _il.Emit(OpCodes.Ldloc, Home(0, results[0].Kind));
         _il.Emit(OpCodes.Ret);
     }
+
+    private void EmitStoreIndirect(ValTypeKind kind) => _il.Emit(kind switch
+    {
+        ValTypeKind.I32 => OpCodes.Stind_I4,
+        ValTypeKind.I64 => OpCodes.Stind_I8,
+        ValTypeKind.F32 => OpCodes.Stind_R4,
+        _ => OpCodes.Stind_R8,
+    });
 
     // ---------------------------------------------------------------- control
 
@@ -436,9 +449,17 @@ internal sealed partial class FunctionCompiler
         {
             _il.Emit(OpCodes.Ldarg_0);
             for (int i = 0; i < type.Parameters.Length; i++) _il.Emit(OpCodes.Ldloc, Home(first + i, type.Parameters[i].Kind));
+            // Results after the first come back through byrefs to their homes.
+            for (int i = 1; i < type.Results.Length; i++) _il.Emit(OpCodes.Ldloca, Home(first + i, type.Results[i].Kind));
             _il.Emit(OpCodes.Call, _owner.Method((int)functionIndex - _module.ImportedFunctionCount));
             Pop(type.Parameters.Length);
             if (type.Results.Length == 1) Push(type.Results[0].Kind);
+            else if (type.Results.Length > 1)
+            {
+                _il.Emit(OpCodes.Stloc, Home(first, type.Results[0].Kind));
+                foreach (var r in type.Results) Push(r.Kind);
+                _ilDepth = 0;
+            }
         }
         ReloadMemory();
     }
@@ -467,9 +488,8 @@ internal sealed partial class FunctionCompiler
         ReloadMemory();
     }
 
-    private void CheckSignature(FuncType type)
+    private static void CheckSignature(FuncType type)
     {
-        if (type.Results.Length > 1) throw new WasmUnsupportedFeatureException("multi-value function results", Where);
         foreach (var t in type.Parameters.Concat(type.Results)) ClrType(t);
     }
 
@@ -494,10 +514,25 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Pop);
             return;
         }
-        _il.Emit(OpCodes.Ldc_I4_0);
-        _il.Emit(OpCodes.Ldelem_I8);
-        EmitFromBits(type.Results[0].Kind);
-        Push(type.Results[0].Kind);
+        if (type.Results.Length == 1)
+        {
+            _il.Emit(OpCodes.Ldc_I4_0);
+            _il.Emit(OpCodes.Ldelem_I8);
+            EmitFromBits(type.Results[0].Kind);
+            Push(type.Results[0].Kind);
+            return;
+        }
+        int first = _stack.Count;
+        for (int i = 0; i < type.Results.Length; i++)
+        {
+            if (i < type.Results.Length - 1) _il.Emit(OpCodes.Dup);
+            _il.Emit(OpCodes.Ldc_I4, i);
+            _il.Emit(OpCodes.Ldelem_I8);
+            EmitFromBits(type.Results[i].Kind);
+            _il.Emit(OpCodes.Stloc, Home(first + i, type.Results[i].Kind));
+        }
+        foreach (var r in type.Results) Push(r.Kind);
+        _ilDepth = 0;
     }
 
     /// <summary>Converts the value on the IL stack to its bits as a ulong (i32 zero-extended).</summary>

@@ -12,6 +12,7 @@ internal static class Members
     public static readonly FieldInfo Functions = typeof(InstanceContext).GetField(nameof(InstanceContext.Functions))!;
     public static readonly FieldInfo Tables = typeof(InstanceContext).GetField(nameof(InstanceContext.Tables))!;
     public static readonly FieldInfo Data = typeof(InstanceContext).GetField(nameof(InstanceContext.Data))!;
+    public static readonly FieldInfo Elements = typeof(InstanceContext).GetField(nameof(InstanceContext.Elements))!;
     public static readonly FieldInfo Types = typeof(InstanceContext).GetField(nameof(InstanceContext.Types))!;
     public static readonly FieldInfo MemoryBuffer = typeof(Runtime.Memory).GetField(nameof(Runtime.Memory.Buffer))!;
     public static readonly FieldInfo GlobalBits = typeof(Global).GetField(nameof(Global.Bits))!;
@@ -25,6 +26,9 @@ internal static class Members
     public static readonly MethodInfo F64FromBits = typeof(BitConverter).GetMethod(nameof(BitConverter.UInt64BitsToDouble), [typeof(ulong)])!;
 
     public static readonly MethodInfo EmptyBytes = typeof(Array).GetMethod(nameof(Array.Empty))!.MakeGenericMethod(typeof(byte));
+
+    public static readonly MethodInfo EmptyFuncs = typeof(Array).GetMethod(nameof(Array.Empty))!.MakeGenericMethod(typeof(Func));
+    public static MethodInfo Table(string name) => typeof(CallOps).GetMethod(name) ?? throw new InvalidOperationException("no CallOps." + name);
 
     public static MethodInfo Numeric(string name) => typeof(NumericOps).GetMethod(name) ?? throw new InvalidOperationException("no NumericOps." + name);
     public static MethodInfo Memory(string name) => typeof(MemoryOps).GetMethod(name) ?? throw new InvalidOperationException("no MemoryOps." + name);

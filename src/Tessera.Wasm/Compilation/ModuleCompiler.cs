@@ -7,7 +7,7 @@ namespace Tessera.Wasm.Compilation;
 
 /// <summary>
 /// The code of a module: one CLR type in a collectible assembly with one static method per defined
-/// function, <c>(InstanceContext, params...) -&gt; result</c>. Shared by every instance.
+/// function, <c>(InstanceContext, params..., ref results[1..]) -&gt; results[0]</c>. Shared by every instance.
 /// </summary>
 public sealed class CompiledModule
 {
@@ -58,11 +58,8 @@ public sealed class ModuleCompiler
             string name = module.FunctionName(index) ?? $"func{index.Value}";
             if (!names.Add(name)) names.Add(name = $"{name}#{index.Value}");
             methodNames[i] = name;
-            var parameters = new Type[ft.Parameters.Length + 1];
-            parameters[0] = typeof(InstanceContext);
-            for (int p = 0; p < ft.Parameters.Length; p++) parameters[p + 1] = FunctionCompiler.ClrType(ft.Parameters[p]);
             var returnType = ft.Results.Length == 0 ? typeof(void) : FunctionCompiler.ClrType(ft.Results[0]);
-            methods[i] = type.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, returnType, parameters);
+            methods[i] = type.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, returnType, ClrParameters(ft));
         }
         var compiler = new ModuleCompiler(module, methods);
         for (int i = 0; i < methods.Length; i++)
@@ -78,9 +75,21 @@ public sealed class ModuleCompiler
         return new CompiledModule(module, infos);
     }
 
+    /// <summary>The CLR parameters of a function of type <paramref name="type"/>: the context, the
+    /// WebAssembly parameters, then a byref per result after the first (the first is returned).</summary>
+    internal static Type[] ClrParameters(FuncType type)
+    {
+        int extra = Math.Max(0, type.Results.Length - 1);
+        var parameters = new Type[1 + type.Parameters.Length + extra];
+        parameters[0] = typeof(InstanceContext);
+        for (int p = 0; p < type.Parameters.Length; p++) parameters[p + 1] = FunctionCompiler.ClrType(type.Parameters[p]);
+        for (int r = 1; r < type.Results.Length; r++) parameters[type.Parameters.Length + r] = FunctionCompiler.ClrType(type.Results[r]).MakeByRefType();
+        return parameters;
+    }
+
     private static void CheckSignature(FuncType type, FuncIndex index)
     {
-        if (type.Results.Length > 1) throw new WasmUnsupportedFeatureException("multi-value function results", $"function {index}");
+        _ = index;
         foreach (var t in type.Parameters.Concat(type.Results)) FunctionCompiler.ClrType(t);
     }
 

@@ -61,15 +61,17 @@ public sealed class Func
         context.StackLimit = t_stackLimit;
         try
         {
-            var clrArgs = new object?[args.Length + 1];
+            var results = Type.Results;
+            var clrArgs = new object?[args.Length + Math.Max(1, results.Length)];
             clrArgs[0] = context;
             for (int i = 0; i < args.Length; i++) clrArgs[i + 1] = args[i].ToClr();
+            for (int i = 1; i < results.Length; i++) clrArgs[args.Length + i] = new Value(results[i], 0).ToClr();
             object? result = _method!.Invoke(null, BindingFlags.DoNotWrapExceptions, null, clrArgs, null);
-            return Type.Results.Length switch
-            {
-                0 => [],
-                _ => [Value.FromClr(Type.Results[0], result)],
-            };
+            if (results.Length == 0) return [];
+            var values = new Value[results.Length];
+            values[0] = Value.FromClr(results[0], result);
+            for (int i = 1; i < results.Length; i++) values[i] = Value.FromClr(results[i], clrArgs[args.Length + i]);
+            return values;
         }
         catch (InsufficientExecutionStackException)
         {

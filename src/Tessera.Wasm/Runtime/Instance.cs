@@ -82,18 +82,21 @@ public sealed class Instance
             };
         }
 
-        foreach (var segment in def.Elements)
+        ctx.Elements = new Func?[def.Elements.Count][];
+        for (int e = 0; e < def.Elements.Count; e++)
         {
+            var segment = def.Elements[e];
+            var items = new Func?[segment.Count];
+            for (int i = 0; i < items.Length; i++)
+            {
+                items[i] = segment.Functions is { } fs ? ctx.Functions[fs[i].Value] : Evaluate(segment.Expressions![i], segment.ElementType).Func;
+            }
+            ctx.Elements[e] = segment.Mode == SegmentMode.Passive ? items : [];
             if (segment.Mode != SegmentMode.Active) continue;
             var table = ctx.Tables[segment.Table.Value];
             ulong offset = (uint)Evaluate(segment.Offset, ValType.I32).Value.AsI32();
-            if (offset + (ulong)segment.Count > (ulong)table.Size) throw new WasmTrap(TrapKind.TableOutOfBounds);
-            for (int i = 0; i < segment.Count; i++)
-            {
-                table.Elements[(int)offset + i] = segment.Functions is { } fs
-                    ? ctx.Functions[fs[i].Value]
-                    : Evaluate(segment.Expressions![i], segment.ElementType).Func;
-            }
+            if (offset + (ulong)items.Length > (ulong)table.Size) throw new WasmTrap(TrapKind.TableOutOfBounds);
+            items.CopyTo(table.Elements, (int)offset);
         }
         ctx.Data = new byte[def.Data.Count][];
         for (int d = 0; d < def.Data.Count; d++)

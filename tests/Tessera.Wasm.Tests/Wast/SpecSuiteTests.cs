@@ -56,15 +56,20 @@ public class SpecSuiteTests(ITestOutputHelper output)
     /// <summary>Scripts the compiler and runtime execute completely: every assertion passes, none is skipped.</summary>
     public static TheoryData<string> ExecutedScripts() => new(s_executedScripts);
 
-    private static readonly string[] s_executedScripts = [
-        "address.wast", "align.wast", "br_if.wast", "const.wast", "conversions.wast", "data.wast", "endianness.wast",
-        "exports.wast", "f32.wast", "f32_bitwise.wast", "f32_cmp.wast", "f64.wast", "f64_bitwise.wast", "f64_cmp.wast",
-        "float_exprs.wast", "float_literals.wast", "float_memory.wast", "float_misc.wast", "forward.wast", "func_ptrs.wast",
-        "i32.wast", "i64.wast", "imports.wast", "int_exprs.wast", "int_literals.wast", "labels.wast", "left-to-right.wast",
-        "load.wast", "local_get.wast", "local_set.wast", "local_tee.wast", "memory.wast", "memory_copy.wast", "memory_fill.wast", "memory_grow.wast", "memory_init.wast",
-        "memory_redundancy.wast", "memory_size.wast", "memory_trap.wast", "names.wast", "nop.wast", "return.wast",
-        "skip-stack-guard-page.wast", "stack.wast", "start.wast", "store.wast", "switch.wast", "traps.wast",
-        "unreachable.wast", "unwind.wast"];
+    private static readonly string[] s_executedScripts =
+    [
+        "address.wast", "align.wast", "block.wast", "br.wast", "br_if.wast", "bulk.wast", "call.wast",
+        "call_indirect.wast", "const.wast", "conversions.wast", "data.wast", "endianness.wast", "exports.wast",
+        "f32.wast", "f32_bitwise.wast", "f32_cmp.wast", "f64.wast", "f64_bitwise.wast", "f64_cmp.wast", "fac.wast",
+        "float_exprs.wast", "float_literals.wast", "float_memory.wast", "float_misc.wast", "forward.wast",
+        "func.wast", "func_ptrs.wast", "i32.wast", "i64.wast", "if.wast", "imports.wast", "int_exprs.wast",
+        "int_literals.wast", "labels.wast", "left-to-right.wast", "load.wast", "local_get.wast", "local_set.wast",
+        "local_tee.wast", "loop.wast", "memory.wast", "memory_copy.wast", "memory_fill.wast", "memory_grow.wast",
+        "memory_init.wast", "memory_redundancy.wast", "memory_size.wast", "memory_trap.wast", "names.wast",
+        "nop.wast", "return.wast", "skip-stack-guard-page.wast", "stack.wast", "start.wast", "store.wast",
+        "switch.wast", "table.wast", "table_copy.wast", "table_init.wast", "traps.wast", "unreachable.wast",
+        "unwind.wast",
+    ];
 
     /// <summary>The assertions of a script that need execution, counted from the script itself.</summary>
     private static int ExecutionAssertions(string script)
