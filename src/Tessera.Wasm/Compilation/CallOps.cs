@@ -12,8 +12,7 @@ public static class CallOps
     {
         var elements = table.Elements;
         if ((uint)index >= (uint)elements.Length) WasmTrap.Throw(TrapKind.UndefinedElement);
-        var func = elements[index];
-        if (func is null) WasmTrap.Throw(TrapKind.UninitializedElement);
+        if (elements[index] is not Func func) { WasmTrap.Throw(TrapKind.UninitializedElement); return null!; }
         if (!ReferenceEquals(func.Type, type) && !func.Type.Equals(type)) WasmTrap.Throw(TrapKind.IndirectCallTypeMismatch);
         return func.CallFromWasm(args);
     }
@@ -27,7 +26,7 @@ public static class CallOps
     }
 
     /// <summary>table.init from an element segment (empty once dropped).</summary>
-    public static void TableInit(int destination, int source, int count, Table table, Func?[] segment)
+    public static void TableInit(int destination, int source, int count, Table table, object?[] segment)
     {
         if ((ulong)(uint)destination + (uint)count > (ulong)table.Size || (ulong)(uint)source + (uint)count > (ulong)segment.Length)
             WasmTrap.Throw(TrapKind.TableOutOfBounds);
@@ -35,4 +34,26 @@ public static class CallOps
     }
 
     public static int TableSize(Table table) => table.Size;
+
+    public static object? TableGet(int index, Table table)
+    {
+        if ((uint)index >= (uint)table.Size) WasmTrap.Throw(TrapKind.TableOutOfBounds);
+        return table.Elements[index];
+    }
+
+    public static void TableSet(int index, object? value, Table table)
+    {
+        if ((uint)index >= (uint)table.Size) WasmTrap.Throw(TrapKind.TableOutOfBounds);
+        table.Elements[index] = value;
+    }
+
+    public static int TableGrow(object? initial, int delta, Table table) => table.Grow((uint)delta, initial);
+
+    public static void TableFill(int destination, object? value, int count, Table table)
+    {
+        if ((ulong)(uint)destination + (uint)count > (ulong)table.Size) WasmTrap.Throw(TrapKind.TableOutOfBounds);
+        table.Elements.AsSpan((int)(uint)destination, (int)(uint)count).Fill(value);
+    }
+
+    public static object? SelectRef(object? a, object? b, int c) => c != 0 ? a : b;
 }

@@ -160,6 +160,29 @@ internal sealed partial class FunctionCompiler
                     _il.Emit(OpCodes.Call, Members.EmptyFuncs);
                     _il.Emit(OpCodes.Stelem_Ref);
                     break;
+                case Opcode.RefNull:
+                    reader.ReadHeapType();
+                    _il.Emit(OpCodes.Ldnull);
+                    Push(ValTypeKind.Ref);
+                    break;
+                case Opcode.RefIsNull:
+                    Need(1);
+                    _il.Emit(OpCodes.Ldnull);
+                    _il.Emit(OpCodes.Ceq);
+                    Pop(1);
+                    Push(ValTypeKind.I32);
+                    break;
+                case Opcode.RefFunc:
+                    _il.Emit(OpCodes.Ldarg_0);
+                    _il.Emit(OpCodes.Ldfld, Members.Functions);
+                    _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadU32());
+                    _il.Emit(OpCodes.Ldelem_Ref);
+                    Push(ValTypeKind.Ref);
+                    break;
+                case Opcode.TableGet: TableOp(nameof(CallOps.TableGet), reader.ReadU32(), 1, ValTypeKind.Ref); break;
+                case Opcode.TableSet: TableOp(nameof(CallOps.TableSet), reader.ReadU32(), 2, null); break;
+                case Opcode.TableGrow: TableOp(nameof(CallOps.TableGrow), reader.ReadU32(), 2, ValTypeKind.I32); break;
+                case Opcode.TableFill: TableOp(nameof(CallOps.TableFill), reader.ReadU32(), 3, null); break;
                 case Opcode.TableSize:
                     LoadTable(reader.ReadU32());
                     _il.Emit(OpCodes.Call, Members.Table(nameof(CallOps.TableSize)));
@@ -235,6 +258,16 @@ internal sealed partial class FunctionCompiler
     private const Opcode OpaqueF64Mul = (Opcode)0x7FFF_0006;
     private const Opcode OpaqueF64Div = (Opcode)0x7FFF_0007;
 
+    /// <summary>A table instruction: its operands, then the table, as the helper's arguments.</summary>
+    private void TableOp(string helper, uint table, int operands, ValTypeKind? result)
+    {
+        Need(operands);
+        LoadTable(table);
+        _il.Emit(OpCodes.Call, Members.Table(helper));
+        Pop(operands);
+        if (result is { } kind) Push(kind);
+    }
+
     private void LoadTable(uint index)
     {
         _il.Emit(OpCodes.Ldarg_0);
@@ -268,9 +301,10 @@ internal sealed partial class FunctionCompiler
             ValTypeKind.I32 => nameof(NumericOps.SelectI32),
             ValTypeKind.I64 => nameof(NumericOps.SelectI64),
             ValTypeKind.F32 => nameof(NumericOps.SelectF32),
-            _ => nameof(NumericOps.SelectF64),
+            ValTypeKind.F64 => nameof(NumericOps.SelectF64),
+            _ => "",
         };
-        _il.Emit(OpCodes.Call, Members.Numeric(name));
+        _il.Emit(OpCodes.Call, kind == ValTypeKind.Ref ? Members.Table(nameof(CallOps.SelectRef)) : Members.Numeric(name));
         Pop(3);
         Push(kind);
     }

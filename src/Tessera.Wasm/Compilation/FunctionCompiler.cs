@@ -91,7 +91,8 @@ internal sealed partial class FunctionCompiler
         ValTypeKind.F32 => typeof(float),
         ValTypeKind.F64 => typeof(double),
         ValTypeKind.V128 => throw new WasmUnsupportedFeatureException("simd", "v128 value"),
-        _ => throw new WasmUnsupportedFeatureException("reference-types", type + " value"),
+        _ when type == ValType.FuncRef || type == ValType.ExternRef => typeof(object),
+        _ => throw new WasmUnsupportedFeatureException("function-references", type + " value"),
     };
 
     private static Type ClrType(ValTypeKind kind) => kind switch
@@ -100,7 +101,8 @@ internal sealed partial class FunctionCompiler
         ValTypeKind.I64 => typeof(long),
         ValTypeKind.F32 => typeof(float),
         ValTypeKind.F64 => typeof(double),
-        _ => throw new WasmUnsupportedFeatureException("reference-types", kind + " value"),
+        ValTypeKind.Ref => typeof(object),
+        _ => throw new WasmUnsupportedFeatureException("simd", kind + " value"),
     };
 
     // ---------------------------------------------------------------- operand stack model
@@ -141,8 +143,8 @@ internal sealed partial class FunctionCompiler
     private void Push(ValTypeKind kind, ulong? constant = null)
     {
         _constants.Add(constant);
-        if (kind is not (ValTypeKind.I32 or ValTypeKind.I64 or ValTypeKind.F32 or ValTypeKind.F64))
-            throw new WasmUnsupportedFeatureException(kind == ValTypeKind.V128 ? "simd" : "reference-types", Where);
+        if (kind is not (ValTypeKind.I32 or ValTypeKind.I64 or ValTypeKind.F32 or ValTypeKind.F64 or ValTypeKind.Ref))
+            throw new WasmUnsupportedFeatureException("simd", Where);
         _stack.Add(kind);
         _ilDepth++;
     }
@@ -154,7 +156,7 @@ internal sealed partial class FunctionCompiler
         _constants.RemoveRange(frame.Height, _constants.Count - frame.Height);
         foreach (var t in types)
         {
-            if (!t.IsNumeric) throw new WasmUnsupportedFeatureException(t.Kind == ValTypeKind.V128 ? "simd" : "reference-types", Where);
+            ClrType(t);
             _stack.Add(t.Kind);
             _constants.Add(null);
         }
@@ -234,10 +236,7 @@ internal sealed partial class FunctionCompiler
         var (ps, rs) = BlockSignature(bt);
         SpillAll();
         var frame = new Frame { Kind = kind, Label = _il.DefineLabel(), Height = _stack.Count - ps.Length, Params = ps, Results = rs };
-        foreach (var t in ps.Concat(rs))
-        {
-            if (!t.IsNumeric) throw new WasmUnsupportedFeatureException(t.Kind == ValTypeKind.V128 ? "simd" : "reference-types", Where);
-        }
+        foreach (var t in ps.Concat(rs)) ClrType(t);
         _frames.Add(frame);
         if (kind == FrameKind.Loop) _il.MarkLabel(frame.Label);
     }
@@ -432,6 +431,7 @@ internal sealed partial class FunctionCompiler
     {
         var type = _module.Types[(int)_module.FunctionTypeIndex(new FuncIndex(functionIndex)).Value];
         CheckSignature(type);
+        if (functionIndex < (uint)_module.ImportedFunctionCount) CheckNumericSignature(type);
         SpillAll();
         int first = _stack.Count - type.Parameters.Length;
         if (functionIndex < (uint)_module.ImportedFunctionCount)
@@ -468,6 +468,7 @@ internal sealed partial class FunctionCompiler
     {
         var type = _module.Types[(int)typeIndex];
         CheckSignature(type);
+        CheckNumericSignature(type);
         SpillAll();
         var index = Home(_stack.Count - 1, ValTypeKind.I32);
         Pop(1);
@@ -491,6 +492,13 @@ internal sealed partial class FunctionCompiler
     private static void CheckSignature(FuncType type)
     {
         foreach (var t in type.Parameters.Concat(type.Results)) ClrType(t);
+    }
+
+    /// <summary>Imported and indirect calls pass values as bits, which references are not yet.</summary>
+    private void CheckNumericSignature(FuncType type)
+    {
+        if (type.Parameters.Concat(type.Results).Any(t => t.IsRef))
+            throw new WasmUnsupportedFeatureException("reference-types", $"reference values in an imported or indirect call in {Where}");
     }
 
     private void EmitArgumentArray(int first, FuncType type)
@@ -586,23 +594,36 @@ internal sealed partial class FunctionCompiler
 
     private void GlobalGet(uint index)
     {
-        var kind = _module.GlobalType(new GlobalIndex(index)).Type.Kind;
-        ClrType(kind);
+        var type = _module.GlobalType(new GlobalIndex(index)).Type;
+        ClrType(type);
         LoadGlobalObject(index);
-        _il.Emit(OpCodes.Ldfld, Members.GlobalBits);
-        EmitFromBits(kind);
-        Push(kind);
+        if (type.IsRef)
+        {
+            _il.Emit(OpCodes.Ldfld, Members.GlobalRef);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Ldfld, Members.GlobalBits);
+            EmitFromBits(type.Kind);
+        }
+        Push(type.Kind);
     }
 
     private void GlobalSet(uint index)
     {
-        var kind = _module.GlobalType(new GlobalIndex(index)).Type.Kind;
-        ClrType(kind);
+        var type = _module.GlobalType(new GlobalIndex(index)).Type;
+        ClrType(type);
+        var kind = type.Kind;
         SpillAll();
         var value = Home(_stack.Count - 1, kind);
         Pop(1);
         LoadGlobalObject(index);
         _il.Emit(OpCodes.Ldloc, value);
+        if (type.IsRef)
+        {
+            _il.Emit(OpCodes.Stfld, Members.GlobalRef);
+            return;
+        }
         EmitToBits(kind);
         _il.Emit(OpCodes.Stfld, Members.GlobalBits);
     }

@@ -15,6 +15,7 @@ internal static class Members
     public static readonly FieldInfo Elements = typeof(InstanceContext).GetField(nameof(InstanceContext.Elements))!;
     public static readonly FieldInfo Types = typeof(InstanceContext).GetField(nameof(InstanceContext.Types))!;
     public static readonly FieldInfo MemoryBuffer = typeof(Runtime.Memory).GetField(nameof(Runtime.Memory.Buffer))!;
+    public static readonly FieldInfo GlobalRef = typeof(Global).GetField(nameof(Global.Ref))!;
     public static readonly FieldInfo GlobalBits = typeof(Global).GetField(nameof(Global.Bits))!;
     public static readonly MethodInfo TrapThrow = typeof(WasmTrap).GetMethod(nameof(WasmTrap.Throw))!;
     public static readonly MethodInfo TrapCreate = typeof(WasmTrap).GetMethod(nameof(WasmTrap.Create))!;
@@ -27,7 +28,7 @@ internal static class Members
 
     public static readonly MethodInfo EmptyBytes = typeof(Array).GetMethod(nameof(Array.Empty))!.MakeGenericMethod(typeof(byte));
 
-    public static readonly MethodInfo EmptyFuncs = typeof(Array).GetMethod(nameof(Array.Empty))!.MakeGenericMethod(typeof(Func));
+    public static readonly MethodInfo EmptyFuncs = typeof(Array).GetMethod(nameof(Array.Empty))!.MakeGenericMethod(typeof(object));
     public static MethodInfo Table(string name) => typeof(CallOps).GetMethod(name) ?? throw new InvalidOperationException("no CallOps." + name);
 
     public static MethodInfo Numeric(string name) => typeof(NumericOps).GetMethod(name) ?? throw new InvalidOperationException("no NumericOps." + name);

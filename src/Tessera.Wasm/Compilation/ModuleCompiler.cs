@@ -104,12 +104,12 @@ public sealed class ModuleCompiler
         for (uint i = 0; i < module.TotalTableCount; i++)
         {
             var tt = module.TableType(new TableIndex(i));
-            if (tt.ElementType != ValType.FuncRef || tt.Limits.Is64) throw new WasmUnsupportedFeatureException("reference-types", "table " + tt);
+            if (tt.ElementType != ValType.FuncRef && tt.ElementType != ValType.ExternRef || tt.Limits.Is64) throw new WasmUnsupportedFeatureException("reference-types", "table " + tt);
         }
         for (uint i = 0; i < module.TotalGlobalCount; i++)
         {
             var gt = module.GlobalType(new GlobalIndex(i));
-            if (!gt.Type.IsNumeric) throw new WasmUnsupportedFeatureException(gt.Type.Kind == ValTypeKind.V128 ? "simd" : "reference-types", "global " + gt);
+            FunctionCompiler.ClrType(gt.Type);
         }
         foreach (var import in module.Imports)
         {
@@ -119,7 +119,7 @@ public sealed class ModuleCompiler
         if (module.Tags.Count > 0) throw new WasmUnsupportedFeatureException("exceptions", "tags");
         foreach (var segment in module.Elements)
         {
-            if (segment.ElementType != ValType.FuncRef) throw new WasmUnsupportedFeatureException("reference-types", "element segment of " + segment.ElementType);
+            if (segment.ElementType != ValType.FuncRef && segment.ElementType != ValType.ExternRef) throw new WasmUnsupportedFeatureException("reference-types", "element segment of " + segment.ElementType);
         }
     }
 }

@@ -9,6 +9,8 @@ namespace Tessera.Wasm.Runtime;
 public sealed class Global
 {
     public ulong Bits;
+    /// <summary>The value of a reference-typed global.</summary>
+    public object? Ref;
 
     public Global(GlobalType type, Value initial)
     {
@@ -20,11 +22,12 @@ public sealed class Global
 
     public Value Value
     {
-        get => new(Type.Type, Bits);
+        get => new(Type.Type, Bits) { Ref = Ref };
         set
         {
             if (!Type.Mutable) throw new InvalidOperationException("global is immutable");
             Bits = value.Bits;
+            Ref = value.Ref;
         }
     }
 }

@@ -66,7 +66,8 @@ public sealed class Instance
         ctx.Globals = globals.ToArray();
         foreach (var g in def.Globals)
         {
-            globals.Add(new Global(g.Type, Evaluate(g.Init, g.Type.Type).Value));
+            var (initial, initialRef) = Evaluate(g.Init, g.Type.Type);
+            globals.Add(new Global(g.Type, initial) { Ref = initialRef });
             ctx.Globals = globals.ToArray();
         }
 
@@ -82,14 +83,14 @@ public sealed class Instance
             };
         }
 
-        ctx.Elements = new Func?[def.Elements.Count][];
+        ctx.Elements = new object?[def.Elements.Count][];
         for (int e = 0; e < def.Elements.Count; e++)
         {
             var segment = def.Elements[e];
-            var items = new Func?[segment.Count];
+            var items = new object?[segment.Count];
             for (int i = 0; i < items.Length; i++)
             {
-                items[i] = segment.Functions is { } fs ? ctx.Functions[fs[i].Value] : Evaluate(segment.Expressions![i], segment.ElementType).Func;
+                items[i] = segment.Functions is { } fs ? ctx.Functions[fs[i].Value] : Evaluate(segment.Expressions![i], segment.ElementType).Ref;
             }
             ctx.Elements[e] = segment.Mode == SegmentMode.Passive ? items : [];
             if (segment.Mode != SegmentMode.Active) continue;
@@ -133,10 +134,10 @@ public sealed class Instance
 
     /// <summary>Evaluates a constant expression: constants, global.get, ref.null, ref.func and the
     /// extended-const integer arithmetic.</summary>
-    private (Value Value, Func? Func) Evaluate(ConstExpr expr, ValType type)
+    private (Value Value, object? Ref) Evaluate(ConstExpr expr, ValType type)
     {
         var reader = new WasmReader(expr.Code.Span, expr.Offset);
-        var stack = new Stack<(Value, Func?)>();
+        var stack = new Stack<(Value, object?)>();
         while (true)
         {
             var op = reader.ReadOpcode();
@@ -147,7 +148,12 @@ public sealed class Instance
                 case Opcode.I64Const: stack.Push((Value.I64(reader.ReadS64()), null)); break;
                 case Opcode.F32Const: stack.Push((Value.F32Bits(reader.ReadFixedU32()), null)); break;
                 case Opcode.F64Const: stack.Push((Value.F64Bits(reader.ReadFixedU64()), null)); break;
-                case Opcode.GlobalGet: stack.Push((_context.Globals[reader.ReadU32()].Value, null)); break;
+                case Opcode.GlobalGet:
+                    {
+                        var global = _context.Globals[reader.ReadU32()];
+                        stack.Push((global.Value, global.Ref));
+                        break;
+                    }
                 case Opcode.RefNull: reader.ReadHeapType(); stack.Push((new Value(type, 0), null)); break;
                 case Opcode.RefFunc: stack.Push((new Value(type, 1), _context.Functions[reader.ReadU32()])); break;
                 case Opcode.I32Add or Opcode.I32Sub or Opcode.I32Mul:

@@ -16,7 +16,7 @@ public sealed class InstanceContext
     /// <summary>Data segments for memory.init; a dropped or applied active segment is empty.</summary>
     public byte[][] Data = [];
     /// <summary>Element segments for table.init; a dropped, applied or declarative segment is empty.</summary>
-    public Func?[][] Elements = [];
+    public object?[][] Elements = [];
     /// <summary>The module's types, for call_indirect's signature check.</summary>
     public Model.FuncType[] Types = [];
     /// <summary>Generated code traps with StackExhausted when the address of a local in its frame

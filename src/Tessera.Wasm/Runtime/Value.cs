@@ -8,6 +8,11 @@ namespace Tessera.Wasm.Runtime;
 /// </summary>
 public readonly record struct Value(ValType Type, ulong Bits)
 {
+    /// <summary>A reference value: null, a <see cref="Func"/>, or a host object for externref.</summary>
+    public object? Ref { get; init; }
+
+    public static Value Reference(ValType type, object? reference) => new(type, reference is null ? 0UL : 1UL) { Ref = reference };
+
     public static Value I32(int v) => new(ValType.I32, (uint)v);
     public static Value I64(long v) => new(ValType.I64, (ulong)v);
     public static Value F32(float v) => new(ValType.F32, BitConverter.SingleToUInt32Bits(v));
@@ -21,13 +26,14 @@ public readonly record struct Value(ValType Type, ulong Bits)
     public double AsF64() => BitConverter.UInt64BitsToDouble(Bits);
 
     /// <summary>The value as the CLR type generated code uses for its type (int, long, float, double).</summary>
-    internal object ToClr() => Type.Kind switch
+    internal object? ToClr() => Type.Kind switch
     {
         ValTypeKind.I32 => (object)AsI32(),
         ValTypeKind.I64 => AsI64(),
         ValTypeKind.F32 => AsF32(),
         ValTypeKind.F64 => AsF64(),
-        _ => throw new WasmUnsupportedFeatureException("reference-types", "value " + Type),
+        ValTypeKind.Ref => Ref,
+        _ => throw new WasmUnsupportedFeatureException("simd", "value " + Type),
     };
 
     internal static Value FromClr(ValType type, object? value) => type.Kind switch
@@ -36,7 +42,8 @@ public readonly record struct Value(ValType Type, ulong Bits)
         ValTypeKind.I64 => I64((long)value!),
         ValTypeKind.F32 => F32((float)value!),
         ValTypeKind.F64 => F64((double)value!),
-        _ => throw new WasmUnsupportedFeatureException("reference-types", "value " + type),
+        ValTypeKind.Ref => Reference(type, value),
+        _ => throw new WasmUnsupportedFeatureException("simd", "value " + type),
     };
 
     public override string ToString() => Type.Kind switch

@@ -56,7 +56,6 @@ public sealed partial class WastRunner
         if (!action.IsInvoke)
         {
             var global = instance.GetGlobal(action.Name) ?? throw new InvalidOperationException("no global export " + action.Name);
-            if (!global.Type.Type.IsNumeric) return ActionResult.Unsupported;
             results = [global.Value];
             return ActionResult.Ok;
         }
@@ -64,8 +63,17 @@ public sealed partial class WastRunner
         var args = new Value[action.Arguments.Count];
         for (int i = 0; i < args.Length; i++)
         {
-            if (action.Arguments[i] is not WastNumber n) return ActionResult.Unsupported;
-            args[i] = new Value(n.Type, n.Bits);
+            switch (action.Arguments[i])
+            {
+                case WastNumber n: args[i] = new Value(n.Type, n.Bits); break;
+                case WastReference { Kind: WastRefKind.Null } r:
+                    args[i] = Value.Reference(r.HeapType == HeapType.Extern ? ValType.ExternRef : ValType.FuncRef, null);
+                    break;
+                case WastReference { Kind: WastRefKind.Extern, Payload: { } payload }:
+                    args[i] = Value.Reference(ValType.ExternRef, new ExternRef(payload));
+                    break;
+                default: return ActionResult.Unsupported;
+            }
         }
         results = func.Invoke(args);
         return ActionResult.Ok;
@@ -130,6 +138,16 @@ public sealed partial class WastRunner
                     NanPattern.Arithmetic => is32 ? (bits & 0x7FC0_0000) == 0x7FC0_0000 : (bits & 0x7FF8_0000_0000_0000) == 0x7FF8_0000_0000_0000,
                     _ => n.Type.Kind is ValTypeKind.I32 or ValTypeKind.F32 ? (uint)bits == (uint)n.Bits : bits == n.Bits,
                 };
+            case WastReference r when actual.Type.IsRef:
+                return r.Kind switch
+                {
+                    WastRefKind.Null => actual.Ref is null,
+                    WastRefKind.Func => actual.Ref is Func,
+                    WastRefKind.Extern => r.Payload is { } p ? actual.Ref is ExternRef e && e.Payload == p : actual.Ref is not null,
+                    _ => null,
+                };
+            case WastReference:
+                return false;
             default:
                 return null;
         }

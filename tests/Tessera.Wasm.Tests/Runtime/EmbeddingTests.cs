@@ -99,6 +99,21 @@ public class EmbeddingTests
     }
 
     [Fact]
+    public void HostReferencesRoundTripThroughAnExternrefTable()
+    {
+        var instance = Instantiate("""
+            (module (table $t (export "t") 2 externref)
+              (func (export "set") (param i32 externref) (table.set $t (local.get 0) (local.get 1)))
+              (func (export "get") (param i32) (result externref) (table.get $t (local.get 0))))
+            """);
+        var host = new object();
+        instance.GetFunc("set")!.Invoke(Value.I32(1), Value.Reference(ValType.ExternRef, host));
+        Assert.Same(host, instance.GetFunc("get")!.Invoke(Value.I32(1))[0].Ref);
+        Assert.Null(instance.GetFunc("get")!.Invoke(Value.I32(0))[0].Ref);
+        Assert.Equal(TrapKind.TableOutOfBounds, Assert.Throws<WasmTrap>(() => instance.GetFunc("get")!.Invoke(Value.I32(2))).Kind);
+    }
+
+    [Fact]
     public void UnsupportedFeaturesFailAtCompileTime()
     {
         Assert.Throws<WasmUnsupportedFeatureException>(() => Module.FromText(s_engine, """(module (func (result v128) (v128.const i64x2 0 0)))"""));

@@ -58,17 +58,19 @@ public class SpecSuiteTests(ITestOutputHelper output)
 
     private static readonly string[] s_executedScripts =
     [
-        "address.wast", "align.wast", "block.wast", "br.wast", "br_if.wast", "bulk.wast", "call.wast",
-        "call_indirect.wast", "const.wast", "conversions.wast", "data.wast", "endianness.wast", "exports.wast",
-        "f32.wast", "f32_bitwise.wast", "f32_cmp.wast", "f64.wast", "f64_bitwise.wast", "f64_cmp.wast", "fac.wast",
-        "float_exprs.wast", "float_literals.wast", "float_memory.wast", "float_misc.wast", "forward.wast",
-        "func.wast", "func_ptrs.wast", "i32.wast", "i64.wast", "if.wast", "imports.wast", "int_exprs.wast",
-        "int_literals.wast", "labels.wast", "left-to-right.wast", "load.wast", "local_get.wast", "local_set.wast",
-        "local_tee.wast", "loop.wast", "memory.wast", "memory_copy.wast", "memory_fill.wast", "memory_grow.wast",
-        "memory_init.wast", "memory_redundancy.wast", "memory_size.wast", "memory_trap.wast", "names.wast",
-        "nop.wast", "return.wast", "skip-stack-guard-page.wast", "stack.wast", "start.wast", "store.wast",
-        "switch.wast", "table.wast", "table_copy.wast", "table_init.wast", "traps.wast", "unreachable.wast",
-        "unwind.wast",
+        "address.wast", "align.wast", "block.wast", "br.wast", "br_if.wast", "br_table.wast", "bulk.wast",
+        "call.wast", "call_indirect.wast", "const.wast", "conversions.wast", "data.wast", "elem.wast",
+        "endianness.wast", "exports.wast", "f32.wast", "f32_bitwise.wast", "f32_cmp.wast", "f64.wast",
+        "f64_bitwise.wast", "f64_cmp.wast", "fac.wast", "float_exprs.wast", "float_literals.wast",
+        "float_memory.wast", "float_misc.wast", "forward.wast", "func.wast", "func_ptrs.wast", "global.wast",
+        "i32.wast", "i64.wast", "if.wast", "imports.wast", "int_exprs.wast", "int_literals.wast", "labels.wast",
+        "left-to-right.wast", "linking.wast", "load.wast", "local_get.wast", "local_set.wast", "local_tee.wast",
+        "loop.wast", "memory.wast", "memory_copy.wast", "memory_fill.wast", "memory_grow.wast", "memory_init.wast",
+        "memory_redundancy.wast", "memory_size.wast", "memory_trap.wast", "names.wast", "nop.wast", "ref_func.wast",
+        "ref_is_null.wast", "ref_null.wast", "return.wast", "select.wast", "skip-stack-guard-page.wast", "stack.wast",
+        "start.wast", "store.wast", "switch.wast", "table.wast", "table_copy.wast", "table_fill.wast",
+        "table_get.wast", "table_grow.wast", "table_init.wast", "table_set.wast", "table_size.wast", "traps.wast",
+        "unreachable.wast", "unwind.wast",
     ];
 
     /// <summary>The assertions of a script that need execution, counted from the script itself.</summary>
