@@ -54,7 +54,7 @@ public sealed class ModuleCompiler
         {
             var index = new FuncIndex((uint)(i + module.ImportedFunctionCount));
             var ft = module.Types[(int)module.Functions[i].Value];
-            CheckSignature(ft, index);
+            CheckSignature(ft);
             string name = module.FunctionName(index) ?? $"func{index.Value}";
             if (!names.Add(name)) names.Add(name = $"{name}#{index.Value}");
             methodNames[i] = name;
@@ -87,9 +87,8 @@ public sealed class ModuleCompiler
         return parameters;
     }
 
-    private static void CheckSignature(FuncType type, FuncIndex index)
+    private static void CheckSignature(FuncType type)
     {
-        _ = index;
         foreach (var t in type.Parameters.Concat(type.Results)) FunctionCompiler.ClrType(t);
     }
 
@@ -113,7 +112,7 @@ public sealed class ModuleCompiler
         }
         foreach (var import in module.Imports)
         {
-            if (import.Kind == ExternKind.Func) CheckSignature(module.Types[(int)import.FunctionType.Value], default);
+            if (import.Kind == ExternKind.Func) CheckSignature(module.Types[(int)import.FunctionType.Value]);
             if (import.Kind == ExternKind.Tag) throw new WasmUnsupportedFeatureException("exceptions", "tag import");
         }
         if (module.Tags.Count > 0) throw new WasmUnsupportedFeatureException("exceptions", "tags");
