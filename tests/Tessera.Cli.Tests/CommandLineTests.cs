@@ -41,12 +41,14 @@ public sealed class CommandLineTests : IDisposable
             (assert_invalid (module (func (result i32) (i32.const 1))) "type mismatch")
             (assert_malformed (module quote "(func i32.bogus)") "unknown operator")
             (assert_return (invoke "f") (i32.const 1))
+            (module (func (export "v") (result v128) (v128.const i64x2 0 0)))
+            (assert_return (invoke "v") (v128.const i64x2 0 0))
             """);
         var (exit, output, _) = Run("wast", script);
         Assert.Equal(1, exit);
         var lines = output.TrimEnd().Split('\n');
-        Assert.Equal("2 passed, 1 failed, 1 skipped", lines[^1].TrimEnd());
-        Assert.Contains("s.wast: 2 passed, 1 failed, 1 skipped (1 modules valid)", output);
+        Assert.Equal("3 passed, 1 failed, 1 skipped", lines[^1].TrimEnd());
+        Assert.Contains("s.wast: 3 passed, 1 failed, 1 skipped (2 modules valid)", output);
         Assert.Contains("s.wast:3:1: failed: AssertInvalid", output);
     }
 

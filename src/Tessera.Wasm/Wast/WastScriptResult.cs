@@ -13,6 +13,10 @@ public sealed class WastScriptResult
     public int Skipped { get; internal set; }
     /// <summary>Modules the script defines that decoded and validated.</summary>
     public int ModulesOk { get; internal set; }
+    /// <summary>Passed assert_malformed and assert_invalid checks: the front end's share of <see cref="Passed"/>.</summary>
+    public int ModuleChecksPassed { get; internal set; }
+    /// <summary>Valid modules the compiler does not support yet; assertions about them are skipped.</summary>
+    public int ModulesNotCompiled { get; internal set; }
     /// <summary>Assertions that passed but whose error message differs from the expected one.</summary>
     public int MessageMismatches { get; internal set; }
     /// <summary>Every failure, and every skip with its reason.</summary>

@@ -1,0 +1,326 @@
+using System.Reflection.Emit;
+using Tessera.Wasm.Binary;
+using Tessera.Wasm.Model;
+using Tessera.Wasm.Runtime;
+
+namespace Tessera.Wasm.Compilation;
+
+// The instruction loop: control, variables, memory, constants; numeric instructions are in
+// FunctionCompiler.Numeric.cs. Anything else throws WasmUnsupportedFeatureException.
+internal sealed partial class FunctionCompiler
+{
+    private void Translate(ref WasmReader reader)
+    {
+        while (true)
+        {
+            var op = reader.ReadOpcode();
+            bool endsFlow = false;
+            switch (op)
+            {
+                case Opcode.Nop: break;
+                case Opcode.Unreachable:
+                    _il.Emit(OpCodes.Ldc_I4, (int)TrapKind.Unreachable);
+                    _il.Emit(OpCodes.Call, Members.TrapCreate);
+                    _il.Emit(OpCodes.Throw);
+                    _ilDepth = 0;
+                    endsFlow = true;
+                    break;
+                case Opcode.Block: EnterBlock(FrameKind.Block, reader.ReadBlockType()); break;
+                case Opcode.Loop: EnterBlock(FrameKind.Loop, reader.ReadBlockType()); break;
+                case Opcode.If: EnterIf(reader.ReadBlockType()); break;
+                case Opcode.Else: Else(reachable: true); break;
+                case Opcode.End:
+                    if (End(reachable: true)) return;
+                    break;
+                case Opcode.Br: Branch(reader.ReadU32()); endsFlow = true; break;
+                case Opcode.BrIf: BranchIf(reader.ReadU32()); break;
+                case Opcode.BrTable: BranchTable(ref reader); endsFlow = true; break;
+                case Opcode.Return: Branch((uint)_frames.Count - 1); endsFlow = true; break;
+                case Opcode.Call: Call(reader.ReadU32()); break;
+                case Opcode.CallIndirect:
+                    {
+                        uint typeIndex = reader.ReadU32();
+                        uint tableIndex = reader.ReadU32();
+                        CallIndirect(typeIndex, tableIndex);
+                        break;
+                    }
+                case Opcode.Drop:
+                    if (_ilDepth > 0) _il.Emit(OpCodes.Pop);
+                    Pop(1);
+                    break;
+                case Opcode.Select: Select(); break;
+                case Opcode.SelectTyped:
+                    {
+                        uint n = reader.ReadCount();
+                        for (uint i = 0; i < n; i++) reader.ReadValType();
+                        Select();
+                        break;
+                    }
+                case Opcode.LocalGet: LocalGet(reader.ReadU32()); break;
+                case Opcode.LocalSet: LocalSet(reader.ReadU32(), tee: false); break;
+                case Opcode.LocalTee: LocalSet(reader.ReadU32(), tee: true); break;
+                case Opcode.GlobalGet: GlobalGet(reader.ReadU32()); break;
+                case Opcode.GlobalSet: GlobalSet(reader.ReadU32()); break;
+                case Opcode.I32Const:
+                    _il.Emit(OpCodes.Ldc_I4, reader.ReadS32());
+                    Push(ValTypeKind.I32);
+                    break;
+                case Opcode.I64Const:
+                    _il.Emit(OpCodes.Ldc_I8, reader.ReadS64());
+                    Push(ValTypeKind.I64);
+                    break;
+                case Opcode.F32Const:
+                    {
+                        // Through the bits, so a NaN constant keeps its payload. The JIT keeps float
+                        // constants as doubles, which quiets a signaling NaN: those stay opaque to it.
+                        uint bits = reader.ReadFixedU32();
+                        bool signaling = (bits & 0x7F80_0000) == 0x7F80_0000 && (bits & 0x007F_FFFF) != 0 && (bits & 0x0040_0000) == 0;
+                        _il.Emit(OpCodes.Ldc_I4, (int)bits);
+                        _il.Emit(OpCodes.Call, Members.Numeric(signaling ? nameof(NumericOps.F32FromBitsOpaque) : nameof(NumericOps.F32FromBits)));
+                        Push(ValTypeKind.F32, bits);
+                    }
+                    break;
+                case Opcode.F64Const:
+                    {
+                        ulong bits = reader.ReadFixedU64();
+                        _il.Emit(OpCodes.Ldc_I8, (long)bits);
+                        _il.Emit(OpCodes.Call, Members.Numeric(nameof(NumericOps.F64FromBits)));
+                        Push(ValTypeKind.F64, bits);
+                    }
+                    break;
+                case Opcode.MemorySize:
+                    reader.ReadMemoryIndex(multiMemory: false);
+                    _il.Emit(OpCodes.Ldloc, _memory!);
+                    _il.Emit(OpCodes.Ldlen);
+                    _il.Emit(OpCodes.Conv_I4);
+                    _il.Emit(OpCodes.Ldc_I4, 16);
+                    _il.Emit(OpCodes.Shr_Un);
+                    Push(ValTypeKind.I32);
+                    break;
+                case Opcode.MemoryGrow:
+                    reader.ReadMemoryIndex(multiMemory: false);
+                    Need(1);
+                    _il.Emit(OpCodes.Ldarg_0);
+                    _il.Emit(OpCodes.Ldfld, Members.Memory0);
+                    _il.Emit(OpCodes.Call, Members.Memory(nameof(MemoryOps.Grow)));
+                    ReloadMemory();
+                    break;
+                case Opcode.MemoryCopy:
+                    reader.ReadMemoryIndex(multiMemory: false);
+                    reader.ReadMemoryIndex(multiMemory: false);
+                    BulkMemory(nameof(MemoryOps.Copy), segment: null);
+                    break;
+                case Opcode.MemoryFill:
+                    reader.ReadMemoryIndex(multiMemory: false);
+                    BulkMemory(nameof(MemoryOps.Fill), segment: null);
+                    break;
+                case Opcode.MemoryInit:
+                    {
+                        uint segment = reader.ReadU32();
+                        reader.ReadMemoryIndex(multiMemory: false);
+                        BulkMemory(nameof(MemoryOps.Init), segment);
+                        break;
+                    }
+                case Opcode.DataDrop:
+                    _il.Emit(OpCodes.Ldarg_0);
+                    _il.Emit(OpCodes.Ldfld, Members.Data);
+                    _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadU32());
+                    _il.Emit(OpCodes.Call, Members.EmptyBytes);
+                    _il.Emit(OpCodes.Stelem_Ref);
+                    break;
+                case Opcode.TableCopy:
+                    {
+                        uint to = reader.ReadU32();
+                        uint from = reader.ReadU32();
+                        Need(3);
+                        LoadTable(to);
+                        LoadTable(from);
+                        _il.Emit(OpCodes.Call, Members.Table(nameof(CallOps.TableCopy)));
+                        Pop(3);
+                        break;
+                    }
+                case Opcode.TableInit:
+                    {
+                        uint segment = reader.ReadU32();
+                        uint table = reader.ReadU32();
+                        Need(3);
+                        LoadTable(table);
+                        _il.Emit(OpCodes.Ldarg_0);
+                        _il.Emit(OpCodes.Ldfld, Members.Elements);
+                        _il.Emit(OpCodes.Ldc_I4, (int)segment);
+                        _il.Emit(OpCodes.Ldelem_Ref);
+                        _il.Emit(OpCodes.Call, Members.Table(nameof(CallOps.TableInit)));
+                        Pop(3);
+                        break;
+                    }
+                case Opcode.ElemDrop:
+                    _il.Emit(OpCodes.Ldarg_0);
+                    _il.Emit(OpCodes.Ldfld, Members.Elements);
+                    _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadU32());
+                    _il.Emit(OpCodes.Call, Members.EmptyFuncs);
+                    _il.Emit(OpCodes.Stelem_Ref);
+                    break;
+                case Opcode.RefNull:
+                    reader.ReadHeapType();
+                    _il.Emit(OpCodes.Ldnull);
+                    Push(ValTypeKind.Ref);
+                    break;
+                case Opcode.RefIsNull:
+                    Need(1);
+                    _il.Emit(OpCodes.Ldnull);
+                    _il.Emit(OpCodes.Ceq);
+                    Pop(1);
+                    Push(ValTypeKind.I32);
+                    break;
+                case Opcode.RefFunc:
+                    _il.Emit(OpCodes.Ldarg_0);
+                    _il.Emit(OpCodes.Ldfld, Members.Functions);
+                    _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadU32());
+                    _il.Emit(OpCodes.Ldelem_Ref);
+                    Push(ValTypeKind.Ref);
+                    break;
+                case Opcode.TableGet: TableOp(nameof(CallOps.TableGet), reader.ReadU32(), 1, ValTypeKind.Ref); break;
+                case Opcode.TableSet: TableOp(nameof(CallOps.TableSet), reader.ReadU32(), 2, null); break;
+                case Opcode.TableGrow: TableOp(nameof(CallOps.TableGrow), reader.ReadU32(), 2, ValTypeKind.I32); break;
+                case Opcode.TableFill: TableOp(nameof(CallOps.TableFill), reader.ReadU32(), 3, null); break;
+                case Opcode.TableSize:
+                    LoadTable(reader.ReadU32());
+                    _il.Emit(OpCodes.Call, Members.Table(nameof(CallOps.TableSize)));
+                    Push(ValTypeKind.I32);
+                    break;
+                default:
+                    var info = OpcodeTable.Lookup(op) ?? throw new WasmFormatException("illegal opcode", reader.Offset);
+                    if (info.Immediate == ImmediateKind.MemArg && info.Feature is WasmFeatures.Mvp && MemoryAccess(op, info, ref reader)) break;
+                    if (info.Immediate == ImmediateKind.None && info.Pops is { } pops && info.Pushes is { Length: 1 } pushes)
+                    {
+                        Need(pops.Length);
+                        if (HasIdentityConstant(op, pops.Length)) op = OpaqueVariant(op);
+                        if (EmitNumeric(op))
+                        {
+                            Pop(pops.Length);
+                            Push(pushes[0].Kind);
+                            break;
+                        }
+                    }
+                    throw new WasmUnsupportedFeatureException(FeatureName(info.Feature), $"{info.Name} in {Where}");
+            }
+            if (endsFlow)
+            {
+                var next = SkipUnreachable(ref reader);
+                if (next == Opcode.Else) Else(reachable: false);
+                else if (End(reachable: false)) return;
+            }
+        }
+    }
+
+    private static string FeatureName(WasmFeatures feature) => feature switch
+    {
+        WasmFeatures.Simd => "simd",
+        WasmFeatures.BulkMemory => "bulk-memory",
+        WasmFeatures.ReferenceTypes => "reference-types",
+        _ => feature.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>The JIT folds x - 0, x * 1, x / 1, x + -0 and x * -1 on floats, which would return
+    /// a signaling NaN operand unquieted; the spec requires an arithmetic NaN.</summary>
+    private bool HasIdentityConstant(Opcode op, int arity)
+    {
+        if (arity != 2 || op is not (Opcode.F32Add or Opcode.F32Sub or Opcode.F32Mul or Opcode.F32Div or
+            Opcode.F64Add or Opcode.F64Sub or Opcode.F64Mul or Opcode.F64Div)) return false;
+        for (int i = _constants.Count - 2; i < _constants.Count; i++)
+        {
+            if (_constants[i] is not { } bits) continue;
+            double v = _stack[i] == ValTypeKind.F32 ? BitConverter.UInt32BitsToSingle((uint)bits) : BitConverter.UInt64BitsToDouble(bits);
+            if (v is 0.0 or 1.0 or -1.0) return true;
+        }
+        return false;
+    }
+
+    private static Opcode OpaqueVariant(Opcode op) => op switch
+    {
+        Opcode.F32Add => OpaqueF32Add,
+        Opcode.F32Sub => OpaqueF32Sub,
+        Opcode.F32Mul => OpaqueF32Mul,
+        Opcode.F32Div => OpaqueF32Div,
+        Opcode.F64Add => OpaqueF64Add,
+        Opcode.F64Sub => OpaqueF64Sub,
+        Opcode.F64Mul => OpaqueF64Mul,
+        _ => OpaqueF64Div,
+    };
+
+    // Pseudo-opcodes outside the instruction set for the opaque float arithmetic.
+    private const Opcode OpaqueF32Add = (Opcode)0x7FFF_0000;
+    private const Opcode OpaqueF32Sub = (Opcode)0x7FFF_0001;
+    private const Opcode OpaqueF32Mul = (Opcode)0x7FFF_0002;
+    private const Opcode OpaqueF32Div = (Opcode)0x7FFF_0003;
+    private const Opcode OpaqueF64Add = (Opcode)0x7FFF_0004;
+    private const Opcode OpaqueF64Sub = (Opcode)0x7FFF_0005;
+    private const Opcode OpaqueF64Mul = (Opcode)0x7FFF_0006;
+    private const Opcode OpaqueF64Div = (Opcode)0x7FFF_0007;
+
+    /// <summary>A table instruction: its operands, then the table, as the helper's arguments.</summary>
+    private void TableOp(string helper, uint table, int operands, ValTypeKind? result)
+    {
+        Need(operands);
+        LoadTable(table);
+        _il.Emit(OpCodes.Call, Members.Table(helper));
+        Pop(operands);
+        if (result is { } kind) Push(kind);
+    }
+
+    private void LoadTable(uint index)
+    {
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.Tables);
+        _il.Emit(OpCodes.Ldc_I4, (int)index);
+        _il.Emit(OpCodes.Ldelem_Ref);
+    }
+
+    /// <summary>memory.copy, fill and init: three i32 operands, then the cached buffer (and the segment).</summary>
+    private void BulkMemory(string helper, uint? segment)
+    {
+        Need(3);
+        _il.Emit(OpCodes.Ldloc, _memory!);
+        if (segment is { } index)
+        {
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldfld, Members.Data);
+            _il.Emit(OpCodes.Ldc_I4, (int)index);
+            _il.Emit(OpCodes.Ldelem_Ref);
+        }
+        _il.Emit(OpCodes.Call, Members.Memory(helper));
+        Pop(3);
+    }
+
+    private void Select()
+    {
+        Need(3);
+        var kind = _stack[^2];
+        string name = kind switch
+        {
+            ValTypeKind.I32 => nameof(NumericOps.SelectI32),
+            ValTypeKind.I64 => nameof(NumericOps.SelectI64),
+            ValTypeKind.F32 => nameof(NumericOps.SelectF32),
+            ValTypeKind.F64 => nameof(NumericOps.SelectF64),
+            _ => "",
+        };
+        _il.Emit(OpCodes.Call, kind == ValTypeKind.Ref ? Members.Table(nameof(CallOps.SelectRef)) : Members.Numeric(name));
+        Pop(3);
+        Push(kind);
+    }
+
+    /// <summary>Loads and stores: address (and value) on the stack, then the static offset and
+    /// the cached buffer as the helper's last arguments.</summary>
+    private bool MemoryAccess(Opcode op, OpcodeInfo info, ref WasmReader reader)
+    {
+        if (info.Pops is not { } pops || info.Pushes is not { } pushes) return false;
+        var memArg = reader.ReadMemArg(multiMemory: false, memory64: false);
+        Need(pops.Length);
+        _il.Emit(OpCodes.Ldc_I8, (long)memArg.Offset);
+        _il.Emit(OpCodes.Ldloc, _memory!);
+        _il.Emit(OpCodes.Call, Members.Memory(op.ToString()));
+        Pop(pops.Length);
+        if (pushes.Length == 1) Push(pushes[0].Kind);
+        return true;
+    }
+}

@@ -1,0 +1,630 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using Tessera.Wasm.Binary;
+using Tessera.Wasm.Model;
+using Tessera.Wasm.Runtime;
+
+namespace Tessera.Wasm.Compilation;
+
+/// <summary>
+/// Translates one validated function body to IL in a single pass over its instructions.
+/// </summary>
+/// <remarks>
+/// Invariants of the translation:
+/// <list type="bullet">
+/// <item>The WebAssembly operand stack is modelled by its types (<see cref="_stack"/>). Position i
+/// of that stack has a home, the IL local <c>Slot(i, type)</c>. The top <see cref="_ilDepth"/>
+/// entries are on the IL evaluation stack; the rest are in their homes.</item>
+/// <item>At every label and every branch the IL evaluation stack is empty (everything is spilled
+/// to its home), so stack shapes agree at joins and loop heads, and a branch's values are moved by
+/// copying homes: a label's values live in the homes starting at its frame's height.</item>
+/// <item>Calls spill the whole operand stack first, which is also what the resumable form for
+/// suspension needs (DESIGN: spill before a possibly-suspending call).</item>
+/// <item>Memory 0's buffer is cached in a local, reloaded at entry, after every call and after
+/// memory.grow.</item>
+/// </list>
+/// </remarks>
+internal sealed partial class FunctionCompiler
+{
+    private enum FrameKind : byte { Function, Block, Loop, If }
+
+    private sealed class Frame
+    {
+        public FrameKind Kind;
+        public Label Label;
+        public Label ElseLabel;
+        public bool HasElse;
+        public int Height;
+        public ValType[] Params = [];
+        public ValType[] Results = [];
+        public LocalBuilder[]? SavedParams;
+        public int BranchArity => Kind == FrameKind.Loop ? Params.Length : Results.Length;
+    }
+
+    private readonly ModuleDefinition _module;
+    private readonly ModuleCompiler _owner;
+    private readonly int _functionIndex;
+    private readonly ILGenerator _il;
+    private readonly FuncType _type;
+    private readonly ValType[] _localTypes;
+    private readonly LocalBuilder?[] _locals;
+    private readonly List<ValTypeKind> _stack = new();
+    /// <summary>Per stack entry, the bits of the constant that pushed it, if a constant did.</summary>
+    private readonly List<ulong?> _constants = new();
+    private readonly List<Frame> _frames = new();
+    private readonly Dictionary<(int, ValTypeKind), LocalBuilder> _homes = new();
+    private readonly LocalBuilder? _memory;
+    private int _ilDepth;
+
+    public FunctionCompiler(ModuleCompiler owner, ModuleDefinition module, int functionIndex, FuncType type, FunctionBody body, ILGenerator il)
+    {
+        _owner = owner;
+        _module = module;
+        _functionIndex = functionIndex;
+        _type = type;
+        _il = il;
+        long count = type.Parameters.Length + body.LocalCount;
+        if (count > 50_000) throw new WasmUnsupportedFeatureException("more than 50000 locals", Where);
+        _localTypes = new ValType[count];
+        _locals = new LocalBuilder?[count];
+        int n = 0;
+        foreach (var p in type.Parameters) _localTypes[n++] = p;
+        foreach (var decl in body.Locals)
+        {
+            for (uint i = 0; i < decl.Count; i++)
+            {
+                _localTypes[n] = decl.Type;
+                _locals[n] = il.DeclareLocal(ClrType(decl.Type));
+                n++;
+            }
+        }
+        if (module.TotalMemoryCount > 0) _memory = il.DeclareLocal(typeof(byte[]));
+    }
+
+    private string Where => $"function {_functionIndex}";
+
+    /// <summary>The CLR type that holds a value of <paramref name="type"/> in generated code.</summary>
+    public static Type ClrType(ValType type) => type.Kind switch
+    {
+        ValTypeKind.I32 => typeof(int),
+        ValTypeKind.I64 => typeof(long),
+        ValTypeKind.F32 => typeof(float),
+        ValTypeKind.F64 => typeof(double),
+        ValTypeKind.V128 => throw new WasmUnsupportedFeatureException("simd", "v128 value"),
+        _ when type == ValType.FuncRef || type == ValType.ExternRef => typeof(object),
+        _ => throw new WasmUnsupportedFeatureException("function-references", type + " value"),
+    };
+
+    private static Type ClrType(ValTypeKind kind) => kind switch
+    {
+        ValTypeKind.I32 => typeof(int),
+        ValTypeKind.I64 => typeof(long),
+        ValTypeKind.F32 => typeof(float),
+        ValTypeKind.F64 => typeof(double),
+        ValTypeKind.Ref => typeof(object),
+        _ => throw new WasmUnsupportedFeatureException("simd", kind + " value"),
+    };
+
+    // ---------------------------------------------------------------- operand stack model
+
+    private LocalBuilder Home(int index, ValTypeKind kind)
+    {
+        if (!_homes.TryGetValue((index, kind), out var local))
+        {
+            local = _il.DeclareLocal(ClrType(kind));
+            _homes.Add((index, kind), local);
+        }
+        return local;
+    }
+
+    /// <summary>Stores every value on the IL stack into its home.</summary>
+    private void SpillAll()
+    {
+        for (int i = _stack.Count - 1; i >= _stack.Count - _ilDepth; i--) _il.Emit(OpCodes.Stloc, Home(i, _stack[i]));
+        _ilDepth = 0;
+    }
+
+    /// <summary>Makes the top <paramref name="count"/> values available on the IL stack.</summary>
+    private void Need(int count)
+    {
+        if (_ilDepth >= count) return;
+        SpillAll();
+        for (int i = _stack.Count - count; i < _stack.Count; i++) _il.Emit(OpCodes.Ldloc, Home(i, _stack[i]));
+        _ilDepth = count;
+    }
+
+    private void Pop(int count)
+    {
+        _stack.RemoveRange(_stack.Count - count, count);
+        _constants.RemoveRange(_constants.Count - count, count);
+        _ilDepth = Math.Max(0, _ilDepth - count);
+    }
+
+    private void Push(ValTypeKind kind, ulong? constant = null)
+    {
+        _constants.Add(constant);
+        if (kind is not (ValTypeKind.I32 or ValTypeKind.I64 or ValTypeKind.F32 or ValTypeKind.F64 or ValTypeKind.Ref))
+            throw new WasmUnsupportedFeatureException("simd", Where);
+        _stack.Add(kind);
+        _ilDepth++;
+    }
+
+    /// <summary>Sets the model to a frame's height plus <paramref name="types"/>, all in their homes.</summary>
+    private void ResetStack(Frame frame, ValType[] types)
+    {
+        _stack.RemoveRange(frame.Height, _stack.Count - frame.Height);
+        _constants.RemoveRange(frame.Height, _constants.Count - frame.Height);
+        foreach (var t in types)
+        {
+            ClrType(t);
+            _stack.Add(t.Kind);
+            _constants.Add(null);
+        }
+        _ilDepth = 0;
+    }
+
+    // ---------------------------------------------------------------- entry and exit
+
+    public void Compile(FunctionBody body)
+    {
+        var returnFrame = new Frame { Kind = FrameKind.Function, Label = _il.DefineLabel(), Height = 0, Results = _type.Results };
+        _frames.Add(returnFrame);
+        EmitStackCheck();
+        ReloadMemory();
+        var reader = new WasmReader(body.Code.Span, body.CodeOffset);
+        Translate(ref reader);
+    }
+
+    /// <summary>DESIGN's cheapest safe guard: the address of a local of this frame against the
+    /// limit the outermost call set.</summary>
+    private void EmitStackCheck()
+    {
+        var probe = _il.DeclareLocal(typeof(int));
+        var ok = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldloca, probe);
+        _il.Emit(OpCodes.Conv_U);
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.StackLimit);
+        _il.Emit(OpCodes.Bge_Un, ok);
+        _il.Emit(OpCodes.Ldc_I4, (int)TrapKind.StackExhausted);
+        _il.Emit(OpCodes.Call, Members.TrapThrow);
+        _il.MarkLabel(ok);
+    }
+
+    private void ReloadMemory()
+    {
+        if (_memory is null) return;
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.Memory0);
+        _il.Emit(OpCodes.Ldfld, Members.MemoryBuffer);
+        _il.Emit(OpCodes.Stloc, _memory);
+    }
+
+    private void EmitReturnSequence()
+    {
+        var results = _type.Results;
+        for (int i = 1; i < results.Length; i++)
+        {
+            _il.Emit(OpCodes.Ldarg, _type.Parameters.Length + i);
+            _il.Emit(OpCodes.Ldloc, Home(i, results[i].Kind));
+            EmitStoreIndirect(results[i].Kind);
+        }
+        if (results.Length >= 1) _il.Emit(OpCodes.Ldloc, Home(0, results[0].Kind));
+        _il.Emit(OpCodes.Ret);
+    }
+
+    private void EmitStoreIndirect(ValTypeKind kind) => _il.Emit(kind switch
+    {
+        ValTypeKind.I32 => OpCodes.Stind_I4,
+        ValTypeKind.I64 => OpCodes.Stind_I8,
+        ValTypeKind.F32 => OpCodes.Stind_R4,
+        _ => OpCodes.Stind_R8,
+    });
+
+    // ---------------------------------------------------------------- control
+
+    private (ValType[] Params, ValType[] Results) BlockSignature(BlockType bt)
+    {
+        if (bt.IsEmpty) return ([], []);
+        if (bt.IsValue) return ([], [bt.Value]);
+        var ft = _module.Types[(int)bt.TypeIndex.Value];
+        return (ft.Parameters, ft.Results);
+    }
+
+    private void EnterBlock(FrameKind kind, BlockType bt)
+    {
+        var (ps, rs) = BlockSignature(bt);
+        SpillAll();
+        var frame = new Frame { Kind = kind, Label = _il.DefineLabel(), Height = _stack.Count - ps.Length, Params = ps, Results = rs };
+        foreach (var t in ps.Concat(rs)) ClrType(t);
+        _frames.Add(frame);
+        if (kind == FrameKind.Loop) _il.MarkLabel(frame.Label);
+    }
+
+    private void EnterIf(BlockType bt)
+    {
+        SpillAll();
+        var cond = Home(_stack.Count - 1, ValTypeKind.I32);
+        Pop(1);
+        EnterBlock(FrameKind.If, bt);
+        var frame = _frames[^1];
+        frame.ElseLabel = _il.DefineLabel();
+        if (frame.Params.Length > 0)
+        {
+            // The then-branch reuses the homes of the parameters; keep a copy for the else-branch.
+            frame.SavedParams = new LocalBuilder[frame.Params.Length];
+            for (int i = 0; i < frame.Params.Length; i++)
+            {
+                frame.SavedParams[i] = _il.DeclareLocal(ClrType(frame.Params[i]));
+                _il.Emit(OpCodes.Ldloc, Home(frame.Height + i, frame.Params[i].Kind));
+                _il.Emit(OpCodes.Stloc, frame.SavedParams[i]);
+            }
+        }
+        _il.Emit(OpCodes.Ldloc, cond);
+        _il.Emit(OpCodes.Brfalse, frame.ElseLabel);
+    }
+
+    private void Else(bool reachable)
+    {
+        var frame = _frames[^1];
+        if (reachable)
+        {
+            SpillAll();
+            _il.Emit(OpCodes.Br, frame.Label);
+        }
+        frame.HasElse = true;
+        _il.MarkLabel(frame.ElseLabel);
+        RestoreIfParams(frame);
+    }
+
+    private void RestoreIfParams(Frame frame)
+    {
+        ResetStack(frame, frame.Params);
+        if (frame.SavedParams is null) return;
+        for (int i = 0; i < frame.Params.Length; i++)
+        {
+            _il.Emit(OpCodes.Ldloc, frame.SavedParams[i]);
+            _il.Emit(OpCodes.Stloc, Home(frame.Height + i, frame.Params[i].Kind));
+        }
+    }
+
+    /// <summary>Handles <c>end</c>; returns true when it ended the function.</summary>
+    private bool End(bool reachable)
+    {
+        var frame = _frames[^1];
+        if (reachable) SpillAll();
+        if (frame.Kind == FrameKind.If && !frame.HasElse)
+        {
+            // No else: parameters equal results (validation), so the false path passes them through.
+            var skip = _il.DefineLabel();
+            if (reachable) _il.Emit(OpCodes.Br, skip);
+            _il.MarkLabel(frame.ElseLabel);
+            RestoreIfParams(frame);
+            _il.MarkLabel(skip);
+        }
+        _frames.RemoveAt(_frames.Count - 1);
+        if (frame.Kind != FrameKind.Loop) _il.MarkLabel(frame.Label);
+        ResetStack(frame, frame.Results);
+        if (frame.Kind == FrameKind.Function)
+        {
+            EmitReturnSequence();
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Copies the top values a branch to <paramref name="frame"/> carries into the frame's homes.</summary>
+    private void CopyBranchValues(Frame frame)
+    {
+        int arity = frame.BranchArity;
+        int from = _stack.Count - arity;
+        if (from == frame.Height) return;
+        for (int i = 0; i < arity; i++)
+        {
+            var kind = _stack[from + i];
+            _il.Emit(OpCodes.Ldloc, Home(from + i, kind));
+            _il.Emit(OpCodes.Stloc, Home(frame.Height + i, kind));
+        }
+    }
+
+    private bool NeedsCopy(Frame frame) => _stack.Count - frame.BranchArity != frame.Height;
+
+    private Frame Target(uint depth) => _frames[_frames.Count - 1 - (int)depth];
+
+    private void Branch(uint depth)
+    {
+        SpillAll();
+        var frame = Target(depth);
+        CopyBranchValues(frame);
+        _il.Emit(OpCodes.Br, frame.Label);
+    }
+
+    private void BranchIf(uint depth)
+    {
+        SpillAll();
+        var cond = Home(_stack.Count - 1, ValTypeKind.I32);
+        Pop(1);
+        var frame = Target(depth);
+        _il.Emit(OpCodes.Ldloc, cond);
+        if (!NeedsCopy(frame))
+        {
+            _il.Emit(OpCodes.Brtrue, frame.Label);
+            return;
+        }
+        var skip = _il.DefineLabel();
+        _il.Emit(OpCodes.Brfalse, skip);
+        CopyBranchValues(frame);
+        _il.Emit(OpCodes.Br, frame.Label);
+        _il.MarkLabel(skip);
+    }
+
+    private void BranchTable(ref WasmReader reader)
+    {
+        uint count = reader.ReadCount();
+        var depths = new uint[count];
+        for (uint i = 0; i < count; i++) depths[i] = reader.ReadU32();
+        uint defaultDepth = reader.ReadU32();
+        SpillAll();
+        var index = Home(_stack.Count - 1, ValTypeKind.I32);
+        Pop(1);
+        var labels = new Label[count];
+        var trampolines = new List<(Label, Frame)>();
+        for (int i = 0; i < count; i++)
+        {
+            var frame = Target(depths[i]);
+            if (NeedsCopy(frame))
+            {
+                var t = _il.DefineLabel();
+                trampolines.Add((t, frame));
+                labels[i] = t;
+            }
+            else
+            {
+                labels[i] = frame.Label;
+            }
+        }
+        _il.Emit(OpCodes.Ldloc, index);
+        _il.Emit(OpCodes.Switch, labels);
+        var defaultFrame = Target(defaultDepth);
+        CopyBranchValues(defaultFrame);
+        _il.Emit(OpCodes.Br, defaultFrame.Label);
+        foreach (var (label, frame) in trampolines)
+        {
+            _il.MarkLabel(label);
+            CopyBranchValues(frame);
+            _il.Emit(OpCodes.Br, frame.Label);
+        }
+    }
+
+    /// <summary>Skips unreachable code after an unconditional branch up to the <c>else</c> or
+    /// <c>end</c> of the current frame, which it returns.</summary>
+    private static Opcode SkipUnreachable(ref WasmReader reader)
+    {
+        int depth = 0;
+        while (true)
+        {
+            var op = reader.ReadOpcode();
+            switch (op)
+            {
+                case Opcode.Block or Opcode.Loop or Opcode.If:
+                    reader.ReadBlockType();
+                    depth++;
+                    break;
+                case Opcode.Else when depth == 0:
+                    return op;
+                case Opcode.End when depth == 0:
+                    return op;
+                case Opcode.End:
+                    depth--;
+                    break;
+                default:
+                    var info = OpcodeTable.Lookup(op) ?? throw new WasmFormatException("illegal opcode", reader.Offset);
+                    reader.SkipImmediates(info, WasmFeatures.Wasm3);
+                    break;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    private void Call(uint functionIndex)
+    {
+        var type = _module.Types[(int)_module.FunctionTypeIndex(new FuncIndex(functionIndex)).Value];
+        CheckSignature(type);
+        if (functionIndex < (uint)_module.ImportedFunctionCount) CheckNumericSignature(type);
+        SpillAll();
+        int first = _stack.Count - type.Parameters.Length;
+        if (functionIndex < (uint)_module.ImportedFunctionCount)
+        {
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldfld, Members.Functions);
+            _il.Emit(OpCodes.Ldc_I4, (int)functionIndex);
+            _il.Emit(OpCodes.Ldelem_Ref);
+            EmitArgumentArray(first, type);
+            _il.Emit(OpCodes.Callvirt, Members.CallFromWasm);
+            Pop(type.Parameters.Length);
+            EmitResultFromArray(type);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Ldarg_0);
+            for (int i = 0; i < type.Parameters.Length; i++) _il.Emit(OpCodes.Ldloc, Home(first + i, type.Parameters[i].Kind));
+            // Results after the first come back through byrefs to their homes.
+            for (int i = 1; i < type.Results.Length; i++) _il.Emit(OpCodes.Ldloca, Home(first + i, type.Results[i].Kind));
+            _il.Emit(OpCodes.Call, _owner.Method((int)functionIndex - _module.ImportedFunctionCount));
+            Pop(type.Parameters.Length);
+            if (type.Results.Length == 1) Push(type.Results[0].Kind);
+            else if (type.Results.Length > 1)
+            {
+                _il.Emit(OpCodes.Stloc, Home(first, type.Results[0].Kind));
+                foreach (var r in type.Results) Push(r.Kind);
+                _ilDepth = 0;
+            }
+        }
+        ReloadMemory();
+    }
+
+    private void CallIndirect(uint typeIndex, uint tableIndex)
+    {
+        var type = _module.Types[(int)typeIndex];
+        CheckSignature(type);
+        CheckNumericSignature(type);
+        SpillAll();
+        var index = Home(_stack.Count - 1, ValTypeKind.I32);
+        Pop(1);
+        int first = _stack.Count - type.Parameters.Length;
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.Tables);
+        _il.Emit(OpCodes.Ldc_I4, (int)tableIndex);
+        _il.Emit(OpCodes.Ldelem_Ref);
+        _il.Emit(OpCodes.Ldloc, index);
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.Types);
+        _il.Emit(OpCodes.Ldc_I4, (int)typeIndex);
+        _il.Emit(OpCodes.Ldelem_Ref);
+        EmitArgumentArray(first, type);
+        _il.Emit(OpCodes.Call, Members.CallIndirect);
+        Pop(type.Parameters.Length);
+        EmitResultFromArray(type);
+        ReloadMemory();
+    }
+
+    private static void CheckSignature(FuncType type)
+    {
+        foreach (var t in type.Parameters.Concat(type.Results)) ClrType(t);
+    }
+
+    /// <summary>Imported and indirect calls pass values as bits, which references are not yet.</summary>
+    private void CheckNumericSignature(FuncType type)
+    {
+        if (type.Parameters.Concat(type.Results).Any(t => t.IsRef))
+            throw new WasmUnsupportedFeatureException("reference-types", $"reference values in an imported or indirect call in {Where}");
+    }
+
+    private void EmitArgumentArray(int first, FuncType type)
+    {
+        _il.Emit(OpCodes.Ldc_I4, type.Parameters.Length);
+        _il.Emit(OpCodes.Newarr, typeof(ulong));
+        for (int i = 0; i < type.Parameters.Length; i++)
+        {
+            _il.Emit(OpCodes.Dup);
+            _il.Emit(OpCodes.Ldc_I4, i);
+            _il.Emit(OpCodes.Ldloc, Home(first + i, type.Parameters[i].Kind));
+            EmitToBits(type.Parameters[i].Kind);
+            _il.Emit(OpCodes.Stelem_I8);
+        }
+    }
+
+    private void EmitResultFromArray(FuncType type)
+    {
+        if (type.Results.Length == 0)
+        {
+            _il.Emit(OpCodes.Pop);
+            return;
+        }
+        if (type.Results.Length == 1)
+        {
+            _il.Emit(OpCodes.Ldc_I4_0);
+            _il.Emit(OpCodes.Ldelem_I8);
+            EmitFromBits(type.Results[0].Kind);
+            Push(type.Results[0].Kind);
+            return;
+        }
+        int first = _stack.Count;
+        for (int i = 0; i < type.Results.Length; i++)
+        {
+            if (i < type.Results.Length - 1) _il.Emit(OpCodes.Dup);
+            _il.Emit(OpCodes.Ldc_I4, i);
+            _il.Emit(OpCodes.Ldelem_I8);
+            EmitFromBits(type.Results[i].Kind);
+            _il.Emit(OpCodes.Stloc, Home(first + i, type.Results[i].Kind));
+        }
+        foreach (var r in type.Results) Push(r.Kind);
+        _ilDepth = 0;
+    }
+
+    /// <summary>Converts the value on the IL stack to its bits as a ulong (i32 zero-extended).</summary>
+    private void EmitToBits(ValTypeKind kind)
+    {
+        switch (kind)
+        {
+            case ValTypeKind.I32: _il.Emit(OpCodes.Conv_U8); break;
+            case ValTypeKind.I64: break;
+            case ValTypeKind.F32: _il.Emit(OpCodes.Call, Members.F32ToBits); _il.Emit(OpCodes.Conv_U8); break;
+            case ValTypeKind.F64: _il.Emit(OpCodes.Call, Members.F64ToBits); break;
+        }
+    }
+
+    private void EmitFromBits(ValTypeKind kind)
+    {
+        switch (kind)
+        {
+            case ValTypeKind.I32: _il.Emit(OpCodes.Conv_I4); break;
+            case ValTypeKind.I64: break;
+            case ValTypeKind.F32: _il.Emit(OpCodes.Conv_U4); _il.Emit(OpCodes.Call, Members.F32FromBits); break;
+            case ValTypeKind.F64: _il.Emit(OpCodes.Call, Members.F64FromBits); break;
+        }
+    }
+
+    // ---------------------------------------------------------------- variables
+
+    private void LocalGet(uint index)
+    {
+        if (_locals[index] is { } local) _il.Emit(OpCodes.Ldloc, local);
+        else _il.Emit(OpCodes.Ldarg, (int)index + 1);
+        Push(_localTypes[index].Kind);
+    }
+
+    private void LocalSet(uint index, bool tee)
+    {
+        Need(1);
+        if (tee) _il.Emit(OpCodes.Dup);
+        if (_locals[index] is { } local) _il.Emit(OpCodes.Stloc, local);
+        else _il.Emit(OpCodes.Starg, (int)index + 1);
+        if (!tee) Pop(1);
+    }
+
+    private void LoadGlobalObject(uint index)
+    {
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.Globals);
+        _il.Emit(OpCodes.Ldc_I4, (int)index);
+        _il.Emit(OpCodes.Ldelem_Ref);
+    }
+
+    private void GlobalGet(uint index)
+    {
+        var type = _module.GlobalType(new GlobalIndex(index)).Type;
+        ClrType(type);
+        LoadGlobalObject(index);
+        if (type.IsRef)
+        {
+            _il.Emit(OpCodes.Ldfld, Members.GlobalRef);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Ldfld, Members.GlobalBits);
+            EmitFromBits(type.Kind);
+        }
+        Push(type.Kind);
+    }
+
+    private void GlobalSet(uint index)
+    {
+        var type = _module.GlobalType(new GlobalIndex(index)).Type;
+        ClrType(type);
+        var kind = type.Kind;
+        SpillAll();
+        var value = Home(_stack.Count - 1, kind);
+        Pop(1);
+        LoadGlobalObject(index);
+        _il.Emit(OpCodes.Ldloc, value);
+        if (type.IsRef)
+        {
+            _il.Emit(OpCodes.Stfld, Members.GlobalRef);
+            return;
+        }
+        EmitToBits(kind);
+        _il.Emit(OpCodes.Stfld, Members.GlobalBits);
+    }
+}

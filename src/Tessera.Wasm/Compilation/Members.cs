@@ -1,0 +1,36 @@
+using System.Reflection;
+using Tessera.Wasm.Runtime;
+
+namespace Tessera.Wasm.Compilation;
+
+/// <summary>The runtime members generated code references, resolved once.</summary>
+internal static class Members
+{
+    public static readonly FieldInfo StackLimit = typeof(InstanceContext).GetField(nameof(InstanceContext.StackLimit))!;
+    public static readonly FieldInfo Memory0 = typeof(InstanceContext).GetField(nameof(InstanceContext.Memory0))!;
+    public static readonly FieldInfo Globals = typeof(InstanceContext).GetField(nameof(InstanceContext.Globals))!;
+    public static readonly FieldInfo Functions = typeof(InstanceContext).GetField(nameof(InstanceContext.Functions))!;
+    public static readonly FieldInfo Tables = typeof(InstanceContext).GetField(nameof(InstanceContext.Tables))!;
+    public static readonly FieldInfo Data = typeof(InstanceContext).GetField(nameof(InstanceContext.Data))!;
+    public static readonly FieldInfo Elements = typeof(InstanceContext).GetField(nameof(InstanceContext.Elements))!;
+    public static readonly FieldInfo Types = typeof(InstanceContext).GetField(nameof(InstanceContext.Types))!;
+    public static readonly FieldInfo MemoryBuffer = typeof(Runtime.Memory).GetField(nameof(Runtime.Memory.Buffer))!;
+    public static readonly FieldInfo GlobalRef = typeof(Global).GetField(nameof(Global.Ref))!;
+    public static readonly FieldInfo GlobalBits = typeof(Global).GetField(nameof(Global.Bits))!;
+    public static readonly MethodInfo TrapThrow = typeof(WasmTrap).GetMethod(nameof(WasmTrap.Throw))!;
+    public static readonly MethodInfo TrapCreate = typeof(WasmTrap).GetMethod(nameof(WasmTrap.Create))!;
+    public static readonly MethodInfo CallFromWasm = typeof(Func).GetMethod(nameof(Func.CallFromWasm))!;
+    public static readonly MethodInfo CallIndirect = typeof(CallOps).GetMethod(nameof(CallOps.CallIndirect))!;
+    public static readonly MethodInfo F32ToBits = typeof(BitConverter).GetMethod(nameof(BitConverter.SingleToUInt32Bits), [typeof(float)])!;
+    public static readonly MethodInfo F64ToBits = typeof(BitConverter).GetMethod(nameof(BitConverter.DoubleToUInt64Bits), [typeof(double)])!;
+    public static readonly MethodInfo F32FromBits = typeof(BitConverter).GetMethod(nameof(BitConverter.UInt32BitsToSingle), [typeof(uint)])!;
+    public static readonly MethodInfo F64FromBits = typeof(BitConverter).GetMethod(nameof(BitConverter.UInt64BitsToDouble), [typeof(ulong)])!;
+
+    public static readonly MethodInfo EmptyBytes = typeof(Array).GetMethod(nameof(Array.Empty))!.MakeGenericMethod(typeof(byte));
+
+    public static readonly MethodInfo EmptyFuncs = typeof(Array).GetMethod(nameof(Array.Empty))!.MakeGenericMethod(typeof(object));
+    public static MethodInfo Table(string name) => typeof(CallOps).GetMethod(name) ?? throw new InvalidOperationException("no CallOps." + name);
+
+    public static MethodInfo Numeric(string name) => typeof(NumericOps).GetMethod(name) ?? throw new InvalidOperationException("no NumericOps." + name);
+    public static MethodInfo Memory(string name) => typeof(MemoryOps).GetMethod(name) ?? throw new InvalidOperationException("no MemoryOps." + name);
+}

@@ -1,0 +1,95 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Tessera.Wasm.Runtime;
+
+namespace Tessera.Wasm.Compilation;
+
+/// <summary>
+/// Loads and stores of linear memory with the explicit bounds check DESIGN chose: the effective
+/// address is computed in 64 bits (a 32-bit address plus a 32-bit offset cannot wrap) and compared
+/// once against the length of the cached buffer. Values are read and written little-endian and
+/// unaligned; floats move as bits, so NaN payloads survive.
+/// </summary>
+public static class MemoryOps
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref byte At(byte[] memory, uint address, ulong offset, int size)
+    {
+        ulong ea = address + offset;
+        if (ea + (ulong)size > (ulong)memory.Length) WasmTrap.Throw(TrapKind.MemoryOutOfBounds);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(memory), (nint)ea);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int I32Load(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<int>(ref At(m, a, o, 4));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long I64Load(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<long>(ref At(m, a, o, 8));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float F32Load(uint a, ulong o, byte[] m) => BitConverter.UInt32BitsToSingle(Unsafe.ReadUnaligned<uint>(ref At(m, a, o, 4)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double F64Load(uint a, ulong o, byte[] m) => BitConverter.UInt64BitsToDouble(Unsafe.ReadUnaligned<ulong>(ref At(m, a, o, 8)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int I32Load8S(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<sbyte>(ref At(m, a, o, 1));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int I32Load8U(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<byte>(ref At(m, a, o, 1));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int I32Load16S(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<short>(ref At(m, a, o, 2));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int I32Load16U(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<ushort>(ref At(m, a, o, 2));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long I64Load8S(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<sbyte>(ref At(m, a, o, 1));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long I64Load8U(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<byte>(ref At(m, a, o, 1));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long I64Load16S(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<short>(ref At(m, a, o, 2));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long I64Load16U(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<ushort>(ref At(m, a, o, 2));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long I64Load32S(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<int>(ref At(m, a, o, 4));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long I64Load32U(uint a, ulong o, byte[] m) => (long)Unsafe.ReadUnaligned<uint>(ref At(m, a, o, 4));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void I32Store(uint a, int v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 4), v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void I64Store(uint a, long v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 8), v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void F32Store(uint a, float v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 4), BitConverter.SingleToUInt32Bits(v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void F64Store(uint a, double v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 8), BitConverter.DoubleToUInt64Bits(v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void I32Store8(uint a, int v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 1), (byte)v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void I32Store16(uint a, int v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 2), (ushort)v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void I64Store8(uint a, long v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 1), (byte)v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void I64Store16(uint a, long v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 2), (ushort)v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void I64Store32(uint a, long v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 4), (uint)v);
+
+    /// <summary>memory.grow: the old size in pages, or -1.</summary>
+    public static int Grow(int delta, Memory memory) => memory.Grow((uint)delta);
+
+    /// <summary>memory.copy: both ranges checked before anything moves; overlapping ranges copy as memmove.</summary>
+    public static void Copy(int destination, int source, int count, byte[] m)
+    {
+        ulong length = (ulong)m.Length;
+        if ((ulong)(uint)destination + (uint)count > length || (ulong)(uint)source + (uint)count > length) WasmTrap.Throw(TrapKind.MemoryOutOfBounds);
+        m.AsSpan((int)(uint)source, (int)(uint)count).CopyTo(m.AsSpan((int)(uint)destination));
+    }
+
+    /// <summary>memory.fill.</summary>
+    public static void Fill(int destination, int value, int count, byte[] m)
+    {
+        if ((ulong)(uint)destination + (uint)count > (ulong)m.Length) WasmTrap.Throw(TrapKind.MemoryOutOfBounds);
+        m.AsSpan((int)(uint)destination, (int)(uint)count).Fill((byte)value);
+    }
+
+    /// <summary>memory.init from a data segment (empty once dropped).</summary>
+    public static void Init(int destination, int source, int count, byte[] m, byte[] segment)
+    {
+        if ((ulong)(uint)destination + (uint)count > (ulong)m.Length || (ulong)(uint)source + (uint)count > (ulong)segment.Length)
+            WasmTrap.Throw(TrapKind.MemoryOutOfBounds);
+        segment.AsSpan((int)(uint)source, (int)(uint)count).CopyTo(m.AsSpan((int)(uint)destination));
+    }
+}

@@ -1,0 +1,175 @@
+using Tessera.Wasm.Binary;
+using Tessera.Wasm.Model;
+
+namespace Tessera.Wasm.Runtime;
+
+/// <summary>
+/// An instance of a module: its own memory, globals and tables (state per instance) bound to the
+/// module's shared code. Instantiation checks imports, initializes globals, applies active element
+/// and data segments in order (a segment out of bounds traps, keeping what earlier ones wrote, as
+/// in WebAssembly 2.0) and runs the start function.
+/// </summary>
+public sealed class Instance
+{
+    private readonly InstanceContext _context = new();
+    private readonly Dictionary<string, object> _exports = new(StringComparer.Ordinal);
+
+    /// <summary>Instantiates <paramref name="module"/> in <paramref name="store"/> with <paramref name="imports"/>, one extern per import in import order.</summary>
+    public Instance(Store store, Module module, IReadOnlyList<object> imports)
+    {
+        Store = store;
+        Module = module;
+        var def = module.Definition;
+        if (imports.Count != def.Imports.Count) throw new WasmLinkException("wrong number of imports", $"{imports.Count} given", $"the module has {def.Imports.Count}");
+        var functions = new List<Func>();
+        var tables = new List<Table>();
+        var globals = new List<Global>();
+        Memory? memory = null;
+        for (int i = 0; i < imports.Count; i++)
+        {
+            var import = def.Imports[i];
+            string name = $"\"{import.Module}\" \"{import.Name}\"";
+            switch (import.Kind, imports[i])
+            {
+                case (ExternKind.Func, Func f):
+                    var expected = def.Types[(int)import.FunctionType.Value];
+                    if (!f.Type.Equals(expected)) throw Incompatible(name, expected.ToString(), f.Type.ToString());
+                    functions.Add(f);
+                    break;
+                case (ExternKind.Table, Table t):
+                    if (t.Type.ElementType != import.Table.ElementType || !LimitsMatch(new Limits((ulong)t.Size, t.Type.Limits.Max), import.Table.Limits))
+                        throw Incompatible(name, import.Table.ToString(), t.Type.ToString());
+                    tables.Add(t);
+                    break;
+                case (ExternKind.Memory, Memory m):
+                    if (!LimitsMatch(new Limits((ulong)m.Pages, m.Type.Limits.Max), import.Memory.Limits))
+                        throw Incompatible(name, import.Memory.ToString(), m.Type.ToString());
+                    memory = m;
+                    break;
+                case (ExternKind.Global, Global g):
+                    if (g.Type != import.Global) throw Incompatible(name, import.Global.ToString(), g.Type.ToString());
+                    globals.Add(g);
+                    break;
+                default:
+                    throw Incompatible(name, import.Kind.ToString().ToLowerInvariant(), imports[i].GetType().Name.ToLowerInvariant());
+            }
+        }
+        var ctx = _context;
+        for (int i = 0; i < def.Functions.Count; i++)
+            functions.Add(new Func(def.Types[(int)def.Functions[i].Value], ctx, module.Compiled.Methods[i]));
+        ctx.Functions = functions.ToArray();
+        ctx.Types = def.Types.ToArray();
+        foreach (var t in def.Tables) tables.Add(new Table(t));
+        ctx.Tables = tables.ToArray();
+        foreach (var m in def.Memories) memory = new Memory(m);
+        ctx.Memory0 = memory;
+        ctx.Globals = globals.ToArray();
+        foreach (var g in def.Globals)
+        {
+            var (initial, initialRef) = Evaluate(g.Init, g.Type.Type);
+            globals.Add(new Global(g.Type, initial) { Ref = initialRef });
+            ctx.Globals = globals.ToArray();
+        }
+
+        foreach (var export in def.Exports)
+        {
+            _exports[export.Name] = export.Kind switch
+            {
+                ExternKind.Func => ctx.Functions[export.Index],
+                ExternKind.Table => ctx.Tables[export.Index],
+                ExternKind.Memory => ctx.Memory0!,
+                ExternKind.Global => ctx.Globals[export.Index],
+                _ => throw new WasmUnsupportedFeatureException("exceptions", "tag export"),
+            };
+        }
+
+        ctx.Elements = new object?[def.Elements.Count][];
+        for (int e = 0; e < def.Elements.Count; e++)
+        {
+            var segment = def.Elements[e];
+            var items = new object?[segment.Count];
+            for (int i = 0; i < items.Length; i++)
+            {
+                items[i] = segment.Functions is { } fs ? ctx.Functions[fs[i].Value] : Evaluate(segment.Expressions![i], segment.ElementType).Ref;
+            }
+            ctx.Elements[e] = segment.Mode == SegmentMode.Passive ? items : [];
+            if (segment.Mode != SegmentMode.Active) continue;
+            var table = ctx.Tables[segment.Table.Value];
+            ulong offset = (uint)Evaluate(segment.Offset, ValType.I32).Value.AsI32();
+            if (offset + (ulong)items.Length > (ulong)table.Size) throw new WasmTrap(TrapKind.TableOutOfBounds);
+            items.CopyTo(table.Elements, (int)offset);
+        }
+        ctx.Data = new byte[def.Data.Count][];
+        for (int d = 0; d < def.Data.Count; d++)
+        {
+            var segment = def.Data[d];
+            ctx.Data[d] = segment.Mode == SegmentMode.Passive ? segment.Bytes.ToArray() : [];
+            if (segment.Mode != SegmentMode.Active) continue;
+            ulong offset = (uint)Evaluate(segment.Offset, ValType.I32).Value.AsI32();
+            var buffer = ctx.Memory0!.Buffer;
+            if (offset + (ulong)segment.Bytes.Length > (ulong)buffer.Length) throw new WasmTrap(TrapKind.MemoryOutOfBounds);
+            segment.Bytes.Span.CopyTo(buffer.AsSpan((int)offset));
+        }
+        if (def.Start is { } start) ctx.Functions[start.Value].Invoke();
+    }
+
+    public Store Store { get; }
+    public Module Module { get; }
+
+    /// <summary>Exports by name: <see cref="Func"/>, <see cref="Memory"/>, <see cref="Global"/> or <see cref="Table"/>.</summary>
+    public IReadOnlyDictionary<string, object> Exports => _exports;
+
+    public Func? GetFunc(string name) => _exports.GetValueOrDefault(name) as Func;
+    public Memory? GetMemory(string name) => _exports.GetValueOrDefault(name) as Memory;
+    public Global? GetGlobal(string name) => _exports.GetValueOrDefault(name) as Global;
+    public Table? GetTable(string name) => _exports.GetValueOrDefault(name) as Table;
+
+    private static WasmLinkException Incompatible(string name, string expected, string actual) =>
+        new("incompatible import type", name, $"expected {expected}, got {actual}");
+
+    /// <summary>Import matching of limits (WebAssembly 2.0, 4.5.2): at least the minimum, and no
+    /// larger maximum.</summary>
+    private static bool LimitsMatch(Limits actual, Limits expected) =>
+        actual.Min >= expected.Min && (expected.Max is not { } max || actual.Max is { } am && am <= max);
+
+    /// <summary>Evaluates a constant expression: constants, global.get, ref.null, ref.func and the
+    /// extended-const integer arithmetic.</summary>
+    private (Value Value, object? Ref) Evaluate(ConstExpr expr, ValType type)
+    {
+        var reader = new WasmReader(expr.Code.Span, expr.Offset);
+        var stack = new Stack<(Value, object?)>();
+        while (true)
+        {
+            var op = reader.ReadOpcode();
+            switch (op)
+            {
+                case Opcode.End: return stack.Pop();
+                case Opcode.I32Const: stack.Push((Value.I32(reader.ReadS32()), null)); break;
+                case Opcode.I64Const: stack.Push((Value.I64(reader.ReadS64()), null)); break;
+                case Opcode.F32Const: stack.Push((Value.F32Bits(reader.ReadFixedU32()), null)); break;
+                case Opcode.F64Const: stack.Push((Value.F64Bits(reader.ReadFixedU64()), null)); break;
+                case Opcode.GlobalGet:
+                    {
+                        var global = _context.Globals[reader.ReadU32()];
+                        stack.Push((global.Value, global.Ref));
+                        break;
+                    }
+                case Opcode.RefNull: reader.ReadHeapType(); stack.Push((new Value(type, 0), null)); break;
+                case Opcode.RefFunc: stack.Push((new Value(type, 1), _context.Functions[reader.ReadU32()])); break;
+                case Opcode.I32Add or Opcode.I32Sub or Opcode.I32Mul:
+                    {
+                        int b = stack.Pop().Item1.AsI32(), a = stack.Pop().Item1.AsI32();
+                        stack.Push((Value.I32(op == Opcode.I32Add ? a + b : op == Opcode.I32Sub ? a - b : a * b), null));
+                        break;
+                    }
+                case Opcode.I64Add or Opcode.I64Sub or Opcode.I64Mul:
+                    {
+                        long b = stack.Pop().Item1.AsI64(), a = stack.Pop().Item1.AsI64();
+                        stack.Push((Value.I64(op == Opcode.I64Add ? a + b : op == Opcode.I64Sub ? a - b : a * b), null));
+                        break;
+                    }
+                default: throw new WasmUnsupportedFeatureException("constant expression", op.ToString());
+            }
+        }
+    }
+}

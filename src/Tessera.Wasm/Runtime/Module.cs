@@ -1,0 +1,35 @@
+using Tessera.Wasm.Binary;
+using Tessera.Wasm.Compilation;
+using Tessera.Wasm.Model;
+using Tessera.Wasm.Text;
+using Tessera.Wasm.Validation;
+
+namespace Tessera.Wasm.Runtime;
+
+/// <summary>A decoded, validated and compiled module: code that any number of instances share.</summary>
+public sealed class Module
+{
+    private Module(Engine engine, CompiledModule compiled)
+    {
+        Engine = engine;
+        Compiled = compiled;
+    }
+
+    public Engine Engine { get; }
+    public ModuleDefinition Definition => Compiled.Definition;
+    internal CompiledModule Compiled { get; }
+
+    /// <summary>Decodes, validates and compiles a binary module.</summary>
+    public static Module FromBytes(Engine engine, ReadOnlyMemory<byte> bytes)
+    {
+        var definition = ModuleDecoder.Decode(bytes, engine.Features);
+        ModuleValidator.Validate(definition, engine.Features);
+        return new Module(engine, ModuleCompiler.Compile(definition));
+    }
+
+    /// <summary>Assembles a module in the text format, then as <see cref="FromBytes"/>.</summary>
+    public static Module FromText(Engine engine, string text) => FromBytes(engine, WatAssembler.AssembleText(text));
+
+    public static Module FromFile(Engine engine, string path) =>
+        path.EndsWith(".wat", StringComparison.OrdinalIgnoreCase) ? FromText(engine, File.ReadAllText(path)) : FromBytes(engine, File.ReadAllBytes(path));
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Tessera.Wasm.Runtime;
+
+/// <summary>Why execution trapped; one value per trap condition of the specification.</summary>
+public enum TrapKind : byte
+{
+    Unreachable,
+    IntegerDivideByZero,
+    IntegerOverflow,
+    InvalidConversionToInteger,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    IndirectCallTypeMismatch,
+    UndefinedElement,
+    UninitializedElement,
+    StackExhausted,
+    HostError,
+}
+
+/// <summary>
+/// A WebAssembly trap: the one exception type execution raises, at any depth of generated code,
+/// with a fixed <see cref="TrapKind"/>. The message is the spec suite's wording for the kind.
+/// </summary>
+public sealed class WasmTrap : WasmException
+{
+    public WasmTrap(TrapKind kind, string? detail = null)
+        : base(detail is null ? Describe(kind) : $"{Describe(kind)} ({detail})")
+    {
+        Kind = kind;
+    }
+
+    public TrapKind Kind { get; }
+
+    public override string Rule => Describe(Kind);
+
+    /// <summary>The spec test suite's message for each trap kind.</summary>
+    public static string Describe(TrapKind kind) => kind switch
+    {
+        TrapKind.Unreachable => "unreachable",
+        TrapKind.IntegerDivideByZero => "integer divide by zero",
+        TrapKind.IntegerOverflow => "integer overflow",
+        TrapKind.InvalidConversionToInteger => "invalid conversion to integer",
+        TrapKind.MemoryOutOfBounds => "out of bounds memory access",
+        TrapKind.TableOutOfBounds => "out of bounds table access",
+        TrapKind.IndirectCallTypeMismatch => "indirect call type mismatch",
+        TrapKind.UndefinedElement => "undefined element",
+        TrapKind.UninitializedElement => "uninitialized element",
+        TrapKind.StackExhausted => "call stack exhausted",
+        _ => "host error",
+    };
+
+    /// <summary>A trap for generated code to <c>throw</c>, so the IL after it is known unreachable.</summary>
+    public static WasmTrap Create(TrapKind kind) => new(kind);
+
+    /// <summary>Throws a trap; generated code calls this so the throw stays out of hot paths.</summary>
+    [DoesNotReturn]
+    public static void Throw(TrapKind kind) => throw new WasmTrap(kind);
+}

@@ -1,0 +1,57 @@
+using Tessera.Wasm.Model;
+
+namespace Tessera.Wasm.Runtime;
+
+/// <summary>
+/// A WebAssembly value crossing the embedding boundary: its type and its bits. Floats are kept as
+/// bits so NaN payloads survive exactly.
+/// </summary>
+public readonly record struct Value(ValType Type, ulong Bits)
+{
+    /// <summary>A reference value: null, a <see cref="Func"/>, or a host object for externref.</summary>
+    public object? Ref { get; init; }
+
+    public static Value Reference(ValType type, object? reference) => new(type, reference is null ? 0UL : 1UL) { Ref = reference };
+
+    public static Value I32(int v) => new(ValType.I32, (uint)v);
+    public static Value I64(long v) => new(ValType.I64, (ulong)v);
+    public static Value F32(float v) => new(ValType.F32, BitConverter.SingleToUInt32Bits(v));
+    public static Value F64(double v) => new(ValType.F64, BitConverter.DoubleToUInt64Bits(v));
+    public static Value F32Bits(uint bits) => new(ValType.F32, bits);
+    public static Value F64Bits(ulong bits) => new(ValType.F64, bits);
+
+    public int AsI32() => (int)(uint)Bits;
+    public long AsI64() => (long)Bits;
+    public float AsF32() => BitConverter.UInt32BitsToSingle((uint)Bits);
+    public double AsF64() => BitConverter.UInt64BitsToDouble(Bits);
+
+    /// <summary>The value as the CLR type generated code uses for its type (int, long, float, double).</summary>
+    internal object? ToClr() => Type.Kind switch
+    {
+        ValTypeKind.I32 => (object)AsI32(),
+        ValTypeKind.I64 => AsI64(),
+        ValTypeKind.F32 => AsF32(),
+        ValTypeKind.F64 => AsF64(),
+        ValTypeKind.Ref => Ref,
+        _ => throw new WasmUnsupportedFeatureException("simd", "value " + Type),
+    };
+
+    internal static Value FromClr(ValType type, object? value) => type.Kind switch
+    {
+        ValTypeKind.I32 => I32((int)value!),
+        ValTypeKind.I64 => I64((long)value!),
+        ValTypeKind.F32 => F32((float)value!),
+        ValTypeKind.F64 => F64((double)value!),
+        ValTypeKind.Ref => Reference(type, value),
+        _ => throw new WasmUnsupportedFeatureException("simd", "value " + type),
+    };
+
+    public override string ToString() => Type.Kind switch
+    {
+        ValTypeKind.I32 => $"i32:{AsI32()}",
+        ValTypeKind.I64 => $"i64:{AsI64()}",
+        ValTypeKind.F32 => $"f32:{AsF32():R}",
+        ValTypeKind.F64 => $"f64:{AsF64():R}",
+        _ => $"{Type}:0x{Bits:x}",
+    };
+}
