@@ -122,11 +122,7 @@ internal sealed partial class FunctionCompiler
                         break;
                     }
                 case Opcode.DataDrop:
-                    _il.Emit(OpCodes.Ldarg_0);
-                    _il.Emit(OpCodes.Ldfld, Members.Data);
-                    _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadU32());
-                    _il.Emit(OpCodes.Call, Members.EmptyBytes);
-                    _il.Emit(OpCodes.Stelem_Ref);
+                    DropSegment(Members.Data, reader.ReadU32(), Members.EmptyBytes);
                     break;
                 case Opcode.TableCopy:
                     {
@@ -145,20 +141,13 @@ internal sealed partial class FunctionCompiler
                         uint table = reader.ReadU32();
                         Need(3);
                         LoadTable(table);
-                        _il.Emit(OpCodes.Ldarg_0);
-                        _il.Emit(OpCodes.Ldfld, Members.Elements);
-                        _il.Emit(OpCodes.Ldc_I4, (int)segment);
-                        _il.Emit(OpCodes.Ldelem_Ref);
+                        LoadContextElement(Members.Elements, segment);
                         _il.Emit(OpCodes.Call, Members.Table(nameof(CallOps.TableInit)));
                         Pop(3);
                         break;
                     }
                 case Opcode.ElemDrop:
-                    _il.Emit(OpCodes.Ldarg_0);
-                    _il.Emit(OpCodes.Ldfld, Members.Elements);
-                    _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadU32());
-                    _il.Emit(OpCodes.Call, Members.EmptyFuncs);
-                    _il.Emit(OpCodes.Stelem_Ref);
+                    DropSegment(Members.Elements, reader.ReadU32(), Members.EmptyFuncs);
                     break;
                 case Opcode.RefNull:
                     reader.ReadHeapType();
@@ -173,10 +162,7 @@ internal sealed partial class FunctionCompiler
                     Push(ValTypeKind.I32);
                     break;
                 case Opcode.RefFunc:
-                    _il.Emit(OpCodes.Ldarg_0);
-                    _il.Emit(OpCodes.Ldfld, Members.Functions);
-                    _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadU32());
-                    _il.Emit(OpCodes.Ldelem_Ref);
+                    LoadContextElement(Members.Functions, reader.ReadU32());
                     Push(ValTypeKind.Ref);
                     break;
                 case Opcode.TableGet: TableOp(nameof(CallOps.TableGet), reader.ReadU32(), 1, ValTypeKind.Ref); break;
@@ -270,10 +256,7 @@ internal sealed partial class FunctionCompiler
 
     private void LoadTable(uint index)
     {
-        _il.Emit(OpCodes.Ldarg_0);
-        _il.Emit(OpCodes.Ldfld, Members.Tables);
-        _il.Emit(OpCodes.Ldc_I4, (int)index);
-        _il.Emit(OpCodes.Ldelem_Ref);
+        LoadContextElement(Members.Tables, index);
     }
 
     /// <summary>memory.copy, fill and init: three i32 operands, then the cached buffer (and the segment).</summary>
@@ -283,10 +266,7 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldloc, _memory!);
         if (segment is { } index)
         {
-            _il.Emit(OpCodes.Ldarg_0);
-            _il.Emit(OpCodes.Ldfld, Members.Data);
-            _il.Emit(OpCodes.Ldc_I4, (int)index);
-            _il.Emit(OpCodes.Ldelem_Ref);
+            LoadContextElement(Members.Data, index);
         }
         _il.Emit(OpCodes.Call, Members.Memory(helper));
         Pop(3);

@@ -436,10 +436,7 @@ internal sealed partial class FunctionCompiler
         int first = _stack.Count - type.Parameters.Length;
         if (functionIndex < (uint)_module.ImportedFunctionCount)
         {
-            _il.Emit(OpCodes.Ldarg_0);
-            _il.Emit(OpCodes.Ldfld, Members.Functions);
-            _il.Emit(OpCodes.Ldc_I4, (int)functionIndex);
-            _il.Emit(OpCodes.Ldelem_Ref);
+            LoadContextElement(Members.Functions, functionIndex);
             EmitArgumentArray(first, type);
             _il.Emit(OpCodes.Callvirt, Members.CallFromWasm);
             Pop(type.Parameters.Length);
@@ -473,20 +470,34 @@ internal sealed partial class FunctionCompiler
         var index = Home(_stack.Count - 1, ValTypeKind.I32);
         Pop(1);
         int first = _stack.Count - type.Parameters.Length;
-        _il.Emit(OpCodes.Ldarg_0);
-        _il.Emit(OpCodes.Ldfld, Members.Tables);
-        _il.Emit(OpCodes.Ldc_I4, (int)tableIndex);
-        _il.Emit(OpCodes.Ldelem_Ref);
+        LoadContextElement(Members.Tables, tableIndex);
         _il.Emit(OpCodes.Ldloc, index);
-        _il.Emit(OpCodes.Ldarg_0);
-        _il.Emit(OpCodes.Ldfld, Members.Types);
-        _il.Emit(OpCodes.Ldc_I4, (int)typeIndex);
-        _il.Emit(OpCodes.Ldelem_Ref);
+        LoadContextElement(Members.Types, typeIndex);
         EmitArgumentArray(first, type);
         _il.Emit(OpCodes.Call, Members.CallIndirect);
         Pop(type.Parameters.Length);
         EmitResultFromArray(type);
         ReloadMemory();
+    }
+
+    /// <summary>Pushes element <paramref name="index"/> of one of the instance context's arrays
+    /// (functions, tables, types, globals, segments): the one way generated code reaches instance state.</summary>
+    private void LoadContextElement(System.Reflection.FieldInfo array, uint index)
+    {
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, array);
+        _il.Emit(OpCodes.Ldc_I4, (int)index);
+        _il.Emit(OpCodes.Ldelem_Ref);
+    }
+
+    /// <summary>Replaces a data or element segment in the context with an empty one (data.drop, elem.drop).</summary>
+    private void DropSegment(System.Reflection.FieldInfo array, uint index, System.Reflection.MethodInfo empty)
+    {
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, array);
+        _il.Emit(OpCodes.Ldc_I4, (int)index);
+        _il.Emit(OpCodes.Call, empty);
+        _il.Emit(OpCodes.Stelem_Ref);
     }
 
     private static void CheckSignature(FuncType type)
@@ -586,10 +597,7 @@ internal sealed partial class FunctionCompiler
 
     private void LoadGlobalObject(uint index)
     {
-        _il.Emit(OpCodes.Ldarg_0);
-        _il.Emit(OpCodes.Ldfld, Members.Globals);
-        _il.Emit(OpCodes.Ldc_I4, (int)index);
-        _il.Emit(OpCodes.Ldelem_Ref);
+        LoadContextElement(Members.Globals, index);
     }
 
     private void GlobalGet(uint index)
