@@ -15,12 +15,16 @@ public sealed class CompiledModule
     {
         Definition = definition;
         Methods = methods;
+        Code = methods.Select(m => m.MethodHandle.GetFunctionPointer()).ToArray();
     }
 
     public ModuleDefinition Definition { get; }
 
     /// <summary>The method of each defined function, in function-section order.</summary>
     public IReadOnlyList<MethodInfo> Methods { get; }
+
+    /// <summary>The entry point of each defined function, for <see cref="Func"/>s of its instances.</summary>
+    internal nint[] Code { get; }
 }
 
 /// <summary>Compiles a validated module to CIL.</summary>
@@ -44,8 +48,7 @@ public sealed class ModuleCompiler
     {
         CheckModuleFeatures(module);
         int id = Interlocked.Increment(ref s_counter);
-        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName($"Tessera.Module{id}"), AssemblyBuilderAccess.RunAndCollect);
-        var dynamicModule = assembly.DefineDynamicModule($"Tessera.Module{id}");
+        var dynamicModule = GeneratedAssembly.Define($"Tessera.Module{id}", AssemblyBuilderAccess.RunAndCollect);
         var type = dynamicModule.DefineType("WasmModule", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
         var names = new HashSet<string>(StringComparer.Ordinal);
         var methods = new MethodBuilder[module.Functions.Count];
@@ -59,7 +62,7 @@ public sealed class ModuleCompiler
             if (!names.Add(name)) names.Add(name = $"{name}#{index.Value}");
             methodNames[i] = name;
             var returnType = ft.Results.Length == 0 ? typeof(void) : FunctionCompiler.ClrType(ft.Results[0]);
-            methods[i] = type.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, returnType, ClrParameters(ft));
+            methods[i] = type.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, returnType, ClrSignature.Parameters(ft));
         }
         var compiler = new ModuleCompiler(module, methods);
         for (int i = 0; i < methods.Length; i++)
@@ -73,18 +76,6 @@ public sealed class ModuleCompiler
         for (int i = 0; i < infos.Length; i++)
             infos[i] = created.GetMethod(methodNames[i], BindingFlags.Public | BindingFlags.Static) ?? throw new InvalidOperationException("lost method " + methodNames[i]);
         return new CompiledModule(module, infos);
-    }
-
-    /// <summary>The CLR parameters of a function of type <paramref name="type"/>: the context, the
-    /// WebAssembly parameters, then a byref per result after the first (the first is returned).</summary>
-    internal static Type[] ClrParameters(FuncType type)
-    {
-        int extra = Math.Max(0, type.Results.Length - 1);
-        var parameters = new Type[1 + type.Parameters.Length + extra];
-        parameters[0] = typeof(InstanceContext);
-        for (int p = 0; p < type.Parameters.Length; p++) parameters[p + 1] = FunctionCompiler.ClrType(type.Parameters[p]);
-        for (int r = 1; r < type.Results.Length; r++) parameters[type.Parameters.Length + r] = FunctionCompiler.ClrType(type.Results[r]).MakeByRefType();
-        return parameters;
     }
 
     private static void CheckSignature(FuncType type)
