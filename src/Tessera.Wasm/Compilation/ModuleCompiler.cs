@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
 using Tessera.Wasm.Model;
 using Tessera.Wasm.Runtime;
 
@@ -16,6 +17,24 @@ public sealed class CompiledModule
         Definition = definition;
         Methods = methods;
         Code = methods.Select(m => m.MethodHandle.GetFunctionPointer()).ToArray();
+        FirstMethodToken = methods.Length > 0 ? methods[0].MetadataToken : 0;
+        if (methods.Length > 0) s_byModule.AddOrUpdate(methods[0].Module, this);
+    }
+
+    private static readonly ConditionalWeakTable<System.Reflection.Module, CompiledModule> s_byModule = new();
+
+    /// <summary>Methods are defined in function order, so their metadata tokens are consecutive.</summary>
+    private int FirstMethodToken { get; }
+
+    /// <summary>The WebAssembly function a method on a .NET stack trace is, if it is generated code.</summary>
+    internal static WasmFrame? FrameOf(MethodBase? method)
+    {
+        if (method is null || !s_byModule.TryGetValue(method.Module, out var compiled)) return null;
+        int defined = method.MetadataToken - compiled.FirstMethodToken;
+        if ((uint)defined >= (uint)compiled.Methods.Count) return null;
+        var def = compiled.Definition;
+        var index = new FuncIndex((uint)(defined + def.ImportedFunctionCount));
+        return new WasmFrame(def.Names?.ModuleName, (int)index.Value, def.FunctionName(index));
     }
 
     public ModuleDefinition Definition { get; }

@@ -173,3 +173,28 @@ public class CallTests
         Assert.Equal(TrapKind.StackExhausted, Assert.Throws<WasmTrap>(() => b.GetFunc("b")!.Invoke(Value.I32(0))).Kind);
     }
 }
+
+public class BacktraceTests
+{
+    [Fact]
+    public void TrapNamesTheFunctionsItUnwoundThroughInnermostFirst()
+    {
+        var engine = new Engine();
+        // $down recurses, so the JIT cannot inline it; $boom always throws, so it is not inlined either.
+        var module = Module.FromText(engine, """
+            (module $demo
+              (func $boom unreachable)
+              (func $down (param i32)
+                (if (local.get 0) (then (call $down (i32.sub (local.get 0) (i32.const 1)))) (else (call $boom))))
+              (func (export "run") (call $down (i32.const 2))))
+            """);
+        var instance = new Linker().Instantiate(new Store(engine), module);
+        var trap = Assert.Throws<WasmTrap>(() => instance.GetFunc("run")!.Invoke());
+        var names = trap.Backtrace.Select(f => f.FunctionName ?? $"func {f.FunctionIndex}").ToArray();
+        Assert.Equal("boom", names[0]);
+        Assert.Equal(["down", "down", "down"], names[1..4]);
+        Assert.Equal(new WasmFrame("demo", 1, "down"), trap.Backtrace[1]);
+        Assert.Contains("wasm backtrace:", trap.FormatBacktrace());
+        Assert.Contains("demo!boom (func 0)", trap.FormatBacktrace());
+    }
+}
