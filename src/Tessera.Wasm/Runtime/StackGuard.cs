@@ -14,7 +14,12 @@ internal static class StackGuard
     /// 1.5 MiB of a .NET thread-pool thread and the 8 MiB of a Linux main thread.</summary>
     public const int Budget = 768 * 1024;
 
+    /// <summary>Stack kept free below the limit for what runs after the guard trips: the trap's
+    /// throw and the runtime's exception dispatch, host functions, the JIT.</summary>
+    public const int Reserve = 256 * 1024;
+
     [ThreadStatic] private static nuint t_limit;
+    [ThreadStatic] private static nuint t_floor;
 
     /// <summary>What <see cref="Exit"/> restores.</summary>
     public readonly struct Saved(nuint threadLimit, nuint storeLimit)
@@ -32,10 +37,23 @@ internal static class StackGuard
         if (t_limit == 0)
         {
             byte probe = 0;
-            t_limit = (nuint)(&probe) - Budget;
+            nuint sp = (nuint)(&probe);
+            nuint limit = sp - Budget;
+            // On a thread with a small stack, stop Reserve above its real end instead.
+            nuint floor = Floor();
+            if (floor > limit) limit = Math.Min(floor, sp);
+            t_limit = limit;
         }
         store.StackLimit = t_limit;
         return saved;
+    }
+
+    /// <summary>The lowest address generated code may reach on this thread, once per thread.</summary>
+    private static nuint Floor()
+    {
+        if (t_floor == 0)
+            t_floor = Platform.Threads.ThreadStack.TryGetCurrentBounds(out nuint low, out _) ? low + Reserve : 1;
+        return t_floor;
     }
 
     public static void Exit(Store? store, Saved saved)

@@ -198,3 +198,35 @@ public class BacktraceTests
         Assert.Contains("demo!boom (func 0)", trap.FormatBacktrace());
     }
 }
+
+public class StackGuardTests
+{
+    [Fact]
+    public void ThreadStackBoundsContainTheCurrentFrame()
+    {
+        Assert.True(Platform.Threads.ThreadStack.TryGetCurrentBounds(out nuint low, out nuint high));
+        int local = 0;
+        // The address of a local without unsafe code: the distance of a byref from null.
+        nuint here = (nuint)System.Runtime.CompilerServices.Unsafe.ByteOffset(ref System.Runtime.CompilerServices.Unsafe.NullRef<int>(), ref local);
+        Assert.InRange(here, low, high);
+    }
+
+    [Fact]
+    public void DeepRecursionOnAThreadWithASmallStackTraps()
+    {
+        // 512 KiB is less than the 768 KiB budget: without the thread's real bounds the guard
+        // would let the recursion run off the end of the stack and kill the process.
+        var engine = new Engine();
+        var module = Module.FromText(engine, """(module (func $f (export "f") (param i32) (result i32) (i32.add (call $f (local.get 0)) (i32.const 1))))""");
+        var instance = new Linker().Instantiate(new Store(engine), module);
+        TrapKind? kind = null;
+        var thread = new Thread(() =>
+        {
+            try { instance.GetFunc("f")!.Invoke(Value.I32(0)); }
+            catch (WasmTrap trap) { kind = trap.Kind; }
+        }, maxStackSize: 512 * 1024);
+        thread.Start();
+        thread.Join();
+        Assert.Equal(TrapKind.StackExhausted, kind);
+    }
+}
