@@ -8,6 +8,7 @@ internal static class Members
 {
     public static readonly FieldInfo StackLimit = typeof(InstanceContext).GetField(nameof(InstanceContext.StackLimit))!;
     public static readonly FieldInfo Memory0 = typeof(InstanceContext).GetField(nameof(InstanceContext.Memory0))!;
+    public static readonly FieldInfo Memories = typeof(InstanceContext).GetField(nameof(InstanceContext.Memories))!;
     public static readonly FieldInfo Globals = typeof(InstanceContext).GetField(nameof(InstanceContext.Globals))!;
     public static readonly FieldInfo Functions = typeof(InstanceContext).GetField(nameof(InstanceContext.Functions))!;
     public static readonly FieldInfo Tables = typeof(InstanceContext).GetField(nameof(InstanceContext.Tables))!;
