@@ -43,6 +43,7 @@ public class ProposalSuiteTests(ITestOutputHelper output)
     {
         var runner = new WastRunner(WasmFeatures.Wasm2 | WasmFeatures.MultiMemory);
         var result = runner.RunFile(Path.Combine(ProposalDirectory("multi-memory"), script));
+        output.WriteLine($"{result.Passed} passed, {result.Failed} failed, {result.Skipped} skipped, {result.ModulesNotCompiled} modules not compiled");
         foreach (var outcome in result.Outcomes) output.WriteLine($"{outcome.Position}: {outcome.Kind}: {outcome.Verdict}: {outcome.Detail}");
         Assert.Null(result.ScriptError);
         Assert.Equal(0, result.Failed);
