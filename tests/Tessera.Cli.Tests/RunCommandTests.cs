@@ -168,6 +168,24 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void ATrapShowsTheWebAssemblyBacktraceWithNames()
+    {
+        var path = Write("bt.wat", """
+            (module
+              (func $inner (param i32) (result i32) i32.const 1 local.get 0 i32.div_u)
+              (func $outer (export "f") (param i32) (result i32) local.get 0 call $inner))
+            """);
+        var (exit, _, error) = Run("run", "--invoke", "f", path, "0");
+        Assert.Equal(1, exit);
+        var lines = Lines(error.ReplaceLineEndings("\n"));
+        Assert.Equal("error: trap: integer divide by zero", lines[0]);
+        Assert.Equal("wasm backtrace:", lines[1]);
+        // The export is on the backtrace by its name-section name; $inner may be missing while the
+        // JIT inlines it (the runtime reads frames from the .NET stack trace).
+        Assert.Contains(lines, l => l.Trim().EndsWith("outer (func 1)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ATrapInTheStartFunctionIsATrapToo()
     {
         var path = Write("start.wat", "(module (func $s unreachable) (start $s) (func (export \"f\")))");

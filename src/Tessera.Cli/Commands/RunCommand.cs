@@ -114,9 +114,9 @@ internal static class RunCommand
 
     private static int Trapped(WasmTrap trap, TextWriter stderr)
     {
-        // The trap's message names its kind; a WebAssembly backtrace, when the runtime adds one,
-        // comes with it. Never the .NET stack: that describes the compiler, not the guest.
-        stderr.WriteLine("error: trap: " + trap.Message);
+        // The kind, then the WebAssembly functions it unwound through (named from the name
+        // section). Never the .NET stack: that describes the compiler, not the guest.
+        stderr.WriteLine("error: trap: " + trap.FormatBacktrace());
         return 1;
     }
 
