@@ -19,13 +19,17 @@ public sealed class PackageTests : IDisposable
     [Fact]
     public void PackProducesTheLibraryWithDocsReadmeAndMetadata()
     {
-        var project = Path.Combine(TestPaths.RepoRoot, "src", "Tessera.Wasm", "Tessera.Wasm.csproj");
         bool release = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
-        string[] args = ["pack", project, "-c", "Release", "-o", _dir.FullName, "-nologo", "-v", "quiet", .. release ? new[] { "--no-build", "--no-restore" } : []];
-        var (exit, output) = Dotnet(args);
-        Assert.True(exit == 0, "dotnet pack failed:\n" + output);
+        foreach (var name in new[] { "Tessera.Wasm", "Tessera.Platform" })
+        {
+            var project = Path.Combine(TestPaths.RepoRoot, "src", name, name + ".csproj");
+            string[] args = ["pack", project, "-c", "Release", "-o", _dir.FullName, "-nologo", "-v", "quiet", .. release ? new[] { "--no-build", "--no-restore" } : []];
+            var (exit, output) = Dotnet(args);
+            Assert.True(exit == 0, $"dotnet pack {name} failed:\n" + output);
+        }
 
-        var package = Assert.Single(_dir.GetFiles("*.nupkg"));
+        var package = Assert.Single(_dir.GetFiles("Tessera.Wasm.*.nupkg"));
+        var platform = Assert.Single(_dir.GetFiles("Tessera.Platform.*.nupkg"));
         Assert.Matches(@"^Tessera\.Wasm\.\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\.nupkg$", package.Name);
         using var zip = ZipFile.OpenRead(package.FullName);
         var entries = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
@@ -46,8 +50,12 @@ public sealed class PackageTests : IDisposable
         Assert.Equal("Tessera contributors", Field("authors"));
         Assert.Equal("README.md", Field("readme"));
         Assert.Contains("WebAssembly", Field("description"));
-        // The library depends on nothing outside the framework.
-        Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
+        // The library depends on nothing outside the framework but its own platform layer, packed
+        // alongside at the same version.
+        var dependency = Assert.Single(metadata.Descendants(), e => e.Name.LocalName == "dependency");
+        Assert.Equal("Tessera.Platform", dependency.Attribute("id")!.Value);
+        Assert.Equal(Field("version"), dependency.Attribute("version")!.Value);
+        Assert.Equal($"Tessera.Platform.{Field("version")}.nupkg", platform.Name);
     }
 
     private static XDocument Read(ZipArchive zip, string entry)
