@@ -22,21 +22,33 @@ wasm_flags=(--target=wasm32 -nostdlib -O2 -mbulk-memory -msign-ext -fuse-ld="$wa
   -Wl,--no-entry -Wl,--export=run -Wl,-z,stack-size=65536 -Wall -Wextra -Werror)
 native_flags=(-O2 -fno-math-errno -Wall -Wextra -Werror)
 
-: > "$out/expected.tsv.tmp"
 build_one() {
   local name="$1" bench_n="$2" test_n="$3"; shift 3
   "$clang" "${wasm_flags[@]}" "$@" -o "$out/$name.wasm" "$here/$name.c"
   # The reference build never gets wasm-only flags (-msimd128): it takes the scalar path.
   "$native_cc" "${native_flags[@]}" -o "$out/$name.native" "$here/$name.c" "$here/native_main.c"
+  : > "$out/$name.expected"
   for n in "$bench_n" "$test_n"; do
-    printf '%s\t%s\t%s\n' "$name" "$n" "$("$out/$name.native" "$n")" >> "$out/expected.tsv.tmp"
+    printf '%s\t%s\t%s\n' "$name" "$n" "$("$out/$name.native" "$n")" >> "$out/$name.expected"
   done
 }
+# One job per kernel, at most one per core; each writes NAME.expected, joined in list order below.
+names=()
+pids=()
 while read -r name bench_n test_n extra; do
   case "$name" in ''|'#'*) continue ;; esac
+  while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n || true; done
   # shellcheck disable=SC2086 # extra flags are words
-  build_one "$name" "$bench_n" "$test_n" $extra
+  build_one "$name" "$bench_n" "$test_n" $extra &
+  names+=("$name")
+  pids+=($!)
 done < "$here/kernels.txt"
+failed=0
+for i in "${!pids[@]}"; do
+  wait "${pids[$i]}" || { echo "build.sh: building ${names[$i]} failed" >&2; failed=1; }
+done
+[ "$failed" -eq 0 ] || exit 1
+for name in "${names[@]}"; do cat "$out/$name.expected"; done > "$out/expected.tsv.tmp"
 mv "$out/expected.tsv.tmp" "$out/expected.tsv"
 # The host-call probe: one small page of memory, an imported function; not a kernel.
 "$clang" "${wasm_flags[@]/-Wl,-z,stack-size=65536/-Wl,-z,stack-size=4096}" -Wl,--initial-memory=65536 -o "$out/hostcall.wasm" "$here/hostcall.c"

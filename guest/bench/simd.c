@@ -16,9 +16,8 @@ static u64 row_sum(float y0, float x_start, float dx, i32 width, u64 *hash)
     const v128_t four = wasm_f32x4_splat(4.0f), cy = wasm_f32x4_splat(y0);
     v128_t total = wasm_i32x4_splat(0);
     for (i32 col = 0; col < width; col += 4) {
-        float x0 = x_start + dx * (float)col;
-        v128_t cx = wasm_f32x4_make(x0, x_start + dx * (float)(col + 1), x_start + dx * (float)(col + 2), x_start + dx * (float)(col + 3));
-        (void)x0;
+        v128_t cx = wasm_f32x4_make(x_start + dx * (float)col, x_start + dx * (float)(col + 1),
+                                    x_start + dx * (float)(col + 2), x_start + dx * (float)(col + 3));
         v128_t zx = wasm_f32x4_splat(0.0f), zy = wasm_f32x4_splat(0.0f);
         v128_t count = wasm_i32x4_splat(0), active = wasm_i32x4_splat(-1);
         for (i32 it = 0; it < MAX_ITER; it++) {

@@ -313,6 +313,8 @@ internal static class EngineSuite
             : "?";
         var wasmtimeVersion = typeof(Wasmtime.Engine).Assembly.GetName().Version;
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores ({cpu}), {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}; wasmtime NuGet {wasmtimeVersion}; node {NodeEngine.Version() ?? "not found"}");
+        // Other work on a shared machine skews every figure; the load average says how much there was.
+        if (File.Exists("/proc/loadavg")) Console.WriteLine("load average at start: " + File.ReadAllText("/proc/loadavg").Trim());
     }
 
     private static string RepoRoot()
