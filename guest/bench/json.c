@@ -1,4 +1,4 @@
-/* A JSON-style parser: recursive descent over a generated ~1 MB document of records (objects,
+/* A JSON-style parser: recursive descent over a generated ~2 MB document of records (objects,
  * arrays, strings with escapes, integers, decimals with exponents, true/false/null). Byte-at-a-time
  * branching and recursion, like real parsers. run(n) generates the document once and parses it n
  * times; the result folds counts, number values and a hash of every string and key. */

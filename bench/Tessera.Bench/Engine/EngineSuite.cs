@@ -14,9 +14,11 @@ namespace Tessera.Bench.Engine;
 /// Tessera, Wasmtime and node, then compile time per MB, instantiation time and host-call cost.
 /// Timing is a plain Stopwatch loop, not BenchmarkDotNet: each call runs 50-500 ms, so timer
 /// resolution and loop overhead do not matter, one warm-up call lets the tiered JITs (.NET's for
-/// Tessera's generated code, V8's) reach their optimized code, and every engine is timed the same
-/// way in the same process (node aside) on the same instance. The figure kept is the median of the
-/// timed calls, robust against the noise of a shared machine.
+/// Tessera's generated code, V8's) reach their optimized code, and BenchmarkDotNet's many
+/// iterations and separate processes would multiply minutes for no gain in precision. Tessera and
+/// Wasmtime are timed round-robin in this process on one instance each (node in a child process
+/// right after), and the figure kept is the median of the timed calls, robust against the noise of
+/// a shared machine.
 /// </summary>
 internal static class EngineSuite
 {
@@ -37,7 +39,7 @@ internal static class EngineSuite
         var tessera = new TesseraEngine();
         using var wasmtime = new WasmtimeEngine();
         var node = new NodeEngine(Path.Combine(root, "bench", "engine-node.mjs"));
-        IKernelEngine[] engines = [tessera, wasmtime, node];
+        IInProcessEngine[] inProcess = [tessera, wasmtime];
 
         var rows = new List<JsonObject>();
         bool wrong = false;
@@ -46,18 +48,18 @@ internal static class EngineSuite
             if (only is not null && !only.Contains(kernel.Name)) continue;
             long expected = set.Expected(kernel, kernel.BenchN);
             var row = new JsonObject { ["name"] = kernel.Name, ["kind"] = "kernel", ["n"] = kernel.BenchN, ["expected"] = expected };
-            foreach (var engine in engines)
+            foreach (var (engine, (median, times, error)) in Measure(inProcess, node, set.WasmPath(kernel.Name), kernel.BenchN, warmup, runs, expected))
             {
-                var (median, times, error) = Measure(engine, set.WasmPath(kernel.Name), kernel.BenchN, warmup, runs, expected);
                 if (error is not null && error.StartsWith("WRONG", StringComparison.Ordinal))
                 {
                     wrong = true;
-                    Console.Error.WriteLine($"*** {kernel.Name} under {engine.Name}: {error}");
+                    Console.Error.WriteLine($"*** {kernel.Name} under {engine}: {error}");
                 }
-                row[engine.Name + "_ms"] = median;
-                row[engine.Name + "_times_ms"] = times is null ? null : new JsonArray(times.Select(t => (JsonNode)Math.Round(t, 3)).ToArray());
-                row[engine.Name + "_error"] = error;
+                row[engine + "_ms"] = median;
+                row[engine + "_times_ms"] = times is null ? null : new JsonArray(times.Select(t => (JsonNode)Math.Round(t, 3)).ToArray());
+                row[engine + "_error"] = error;
             }
+            wasmtime.ReleaseInstances();
             row["tessera_over_wasmtime"] = Ratio(row["tessera_ms"], row["wasmtime_ms"]);
             row["node_over_wasmtime"] = Ratio(row["node_ms"], row["wasmtime_ms"]);
             rows.Add(row);
@@ -70,8 +72,10 @@ internal static class EngineSuite
         {
             extra.AddRange(CompileTimes(set, wasmtime, buildDir));
             extra.Add(InstantiateTime(Path.Combine(buildDir, "hostcall.wasm"), wasmtime));
-            extra.Add(HostCallCost(Path.Combine(buildDir, "hostcall.wasm"), engines, warmup, runs));
+            extra.Add(HostCallCost(Path.Combine(buildDir, "hostcall.wasm"), inProcess, node, warmup, runs));
+            wasmtime.ReleaseInstances();
             PrintExtraTable(extra);
+            wrong |= extra.Any(r => new[] { "tessera", "wasmtime", "node" }.Any(e => r[e + "_error"]?.GetValue<string>().StartsWith("WRONG", StringComparison.Ordinal) == true));
         }
 
         if (jsonPath is not null)
@@ -84,26 +88,51 @@ internal static class EngineSuite
         return wrong ? 1 : 0;
     }
 
-    /// <summary>Runs one kernel under one engine; an engine that cannot run it (an unsupported feature,
-    /// a trap, a missing node) is reported as an error rather than ending the suite.</summary>
-    private static (double? Median, double[]? Times, string? Error) Measure(IKernelEngine engine, string wasm, int n, int warmup, int runs, long expected)
+    /// <summary>Runs one module under every engine and checks each result; an engine that cannot run
+    /// it (an unsupported feature, a trap, a missing node) is reported as an error rather than ending
+    /// the suite, and a result that differs from the expected one is an error that says WRONG.</summary>
+    private static List<(string Engine, (double? Median, double[]? Times, string? Error) Outcome)> Measure(
+        IInProcessEngine[] inProcess, NodeEngine node, string wasm, int n, int warmup, int runs, long expected)
     {
+        var entries = new Func<int, long>?[inProcess.Length];
+        var prepareErrors = new Exception?[inProcess.Length];
+        for (int e = 0; e < inProcess.Length; e++)
+        {
+            try
+            {
+                entries[e] = inProcess[e].Prepare(wasm);
+            }
+            catch (Exception ex)
+            {
+                prepareErrors[e] = ex;
+            }
+        }
+        var timings = Timing.RoundRobin(entries, n, warmup, runs);
+        var outcomes = new List<(string, (double?, double[]?, string?))>();
+        for (int e = 0; e < inProcess.Length; e++)
+            outcomes.Add((inProcess[e].Name, Outcome(timings[e].Timing, prepareErrors[e] ?? timings[e].Error, n, expected)));
+        KernelTiming? nodeTiming = null;
+        Exception? nodeError = null;
         try
         {
-            var timing = engine.Run(wasm, n, warmup, runs);
-            if (timing.Result != expected)
-                return (null, timing.TimesMs, $"WRONG RESULT: run({n}) returned {timing.Result}, expected {expected}");
-            return (Math.Round(Timing.Median(timing.TimesMs), 3), timing.TimesMs, null);
+            nodeTiming = node.Run(wasm, n, warmup, runs);
         }
-        catch (Wasm.WasmUnsupportedFeatureException e)
+        catch (Exception ex)
         {
-            return (null, null, "unsupported: " + e.Message);
+            nodeError = ex;
         }
-        catch (Exception e)
-        {
-            return (null, null, $"{e.GetType().Name}: {e.Message}");
-        }
+        outcomes.Add((node.Name, Outcome(nodeTiming, nodeError, n, expected)));
+        return outcomes;
     }
+
+    private static (double? Median, double[]? Times, string? Error) Outcome(KernelTiming? timing, Exception? error, int n, long expected) => error switch
+    {
+        Wasm.WasmUnsupportedFeatureException e => (null, null, "unsupported: " + e.Message),
+        { } e => (null, null, $"{e.GetType().Name}: {e.Message}"),
+        null when timing is null => (null, null, "no result"),
+        null when timing!.Result != expected => (null, timing.TimesMs, $"WRONG RESULT: run({n}) returned {timing.Result}, expected {expected}"),
+        _ => (Math.Round(Timing.Median(timing!.TimesMs), 3), timing.TimesMs, null),
+    };
 
     /// <summary>Module compilation: Tessera's Module.FromBytes (decode, validate, emit CIL) against
     /// Wasmtime's Module.FromBytes (Cranelift to machine code), median of repeats per module. Tessera
@@ -227,16 +256,15 @@ internal static class EngineSuite
 
     /// <summary>Host-call cost: hostcall.wasm's run(n) calls the imported env.inc (x + 1, defined by
     /// the host) n times; the time per call is the median run time over n.</summary>
-    private static JsonObject HostCallCost(string wasm, IKernelEngine[] engines, int warmup, int runs)
+    private static JsonObject HostCallCost(string wasm, IInProcessEngine[] inProcess, NodeEngine node, int warmup, int runs)
     {
         var row = new JsonObject { ["name"] = "host_call:env.inc", ["kind"] = "host_call", ["calls"] = HostCalls };
-        foreach (var engine in engines)
+        foreach (var (engine, (median, _, error)) in Measure(inProcess, node, wasm, HostCalls, warmup, runs, HostCalls))
         {
-            var (median, _, error) = Measure(engine, wasm, HostCalls, warmup, runs, HostCalls);
-            row[engine.Name + "_ms"] = median;
-            row[engine.Name + "_ns_per_call"] = median is { } m ? Math.Round(m * 1e6 / HostCalls, 2) : null;
-            row[engine.Name + "_error"] = error;
-            if (error?.StartsWith("WRONG", StringComparison.Ordinal) == true) Console.Error.WriteLine($"*** host calls under {engine.Name}: {error}");
+            row[engine + "_ms"] = median;
+            row[engine + "_ns_per_call"] = median is { } m ? Math.Round(m * 1e6 / HostCalls, 2) : null;
+            row[engine + "_error"] = error;
+            if (error?.StartsWith("WRONG", StringComparison.Ordinal) == true) Console.Error.WriteLine($"*** host calls under {engine}: {error}");
         }
         return row;
     }

@@ -9,36 +9,54 @@ namespace Tessera.Bench.Engine;
 /// <summary>What one engine did with one kernel: the result of <c>run(n)</c> and the time of each timed call.</summary>
 internal sealed record KernelTiming(long Result, double[] TimesMs);
 
-/// <summary>An engine that runs a module's <c>run(i32) -> i64</c> export: 1 + <c>warmup</c> + <c>runs</c>
-/// calls on one instance (warm-up calls are not timed). Throws when the engine cannot run the module.</summary>
-internal interface IKernelEngine
+/// <summary>An engine in this process: compiles and instantiates a module and hands back its
+/// <c>run(i32) -> i64</c> export. Throws when the engine cannot run the module.</summary>
+internal interface IInProcessEngine
 {
     string Name { get; }
-    KernelTiming Run(string wasmPath, int n, int warmup, int runs);
+    Func<int, long> Prepare(string wasmPath);
 }
 
-/// <summary>Runs <paramref name="call"/> warmup + runs times and keeps the timed ones. Every call must
-/// return the same value, since each kernel rebuilds its input from a fixed seed.</summary>
 internal static class Timing
 {
-    public static KernelTiming Repeat(Func<long> call, int warmup, int runs)
+    /// <summary>
+    /// Calls each engine's entry warmup + runs times, round-robin (one call of each engine, then the
+    /// next round), so that a change in the machine's load during the measurement falls on every
+    /// engine alike instead of on whichever ran last. Every call must return the same value, since
+    /// each kernel rebuilds its input from a fixed seed. An engine whose call throws drops out with
+    /// its exception; the others go on.
+    /// </summary>
+    public static (KernelTiming? Timing, Exception? Error)[] RoundRobin(IReadOnlyList<Func<int, long>?> entries, int n, int warmup, int runs)
     {
-        long? first = null;
-        var times = new double[runs];
+        var results = new long?[entries.Count];
+        var times = new double[entries.Count][];
+        var errors = new Exception?[entries.Count];
+        for (int e = 0; e < entries.Count; e++) times[e] = new double[runs];
         for (int i = 0; i < warmup + runs; i++)
         {
-            // Collect before each call so one run's garbage is not charged to the next (the engines
-            // here allocate little while running, but Tessera's boundary values are objects).
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            long start = Stopwatch.GetTimestamp();
-            long result = call();
-            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            if (first is { } f && f != result) throw new InvalidOperationException($"call {i} returned {result}, the first returned {f}");
-            first = result;
-            if (i >= warmup) times[i - warmup] = ms;
+            for (int e = 0; e < entries.Count; e++)
+            {
+                if (entries[e] is not { } entry || errors[e] is not null) continue;
+                // Collect first so one call's garbage is not charged to the next call.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                try
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    long result = entry(n);
+                    double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    if (results[e] is { } first && first != result) throw new InvalidOperationException($"call {i} returned {result}, the first returned {first}");
+                    results[e] = result;
+                    if (i >= warmup) times[e][i - warmup] = ms;
+                }
+                catch (Exception ex)
+                {
+                    errors[e] = ex;
+                }
+            }
         }
-        return new KernelTiming(first!.Value, times);
+        return [.. Enumerable.Range(0, entries.Count).Select(e =>
+            errors[e] is { } ex ? ((KernelTiming?)null, ex) : results[e] is { } r ? (new KernelTiming(r, times[e]), (Exception?)null) : (null, null))];
     }
 
     public static double Median(IReadOnlyList<double> values)
@@ -50,19 +68,20 @@ internal static class Timing
 }
 
 /// <summary>Tessera through its public embedding API, in this process.</summary>
-internal sealed class TesseraEngine : IKernelEngine
+internal sealed class TesseraEngine : IInProcessEngine
 {
     private readonly TesseraRuntime.Engine _engine = new();
 
     public string Name => "tessera";
 
-    public KernelTiming Run(string wasmPath, int n, int warmup, int runs)
+    public Func<int, long> Prepare(string wasmPath)
     {
         var module = TesseraRuntime.Module.FromBytes(_engine, File.ReadAllBytes(wasmPath));
         var instance = HostCallLinker().Instantiate(new TesseraRuntime.Store(_engine), module);
         var run = instance.GetFunc("run") ?? throw new InvalidOperationException("no export run");
-        var arg = TesseraRuntime.Value.I32(n);
-        return Timing.Repeat(() => run.Invoke(arg)[0].AsI64(), warmup, runs);
+        // The untyped call: typed fast calls are not in the API yet. Its cost (a reflection call and
+        // a few small arrays) is once per 50-500 ms call, far below the noise.
+        return n => run.Invoke(TesseraRuntime.Value.I32(n))[0].AsI64();
     }
 
     /// <summary>A linker with the host-call probe's import, env.inc(x) = x + 1; kernels import nothing.</summary>
@@ -71,20 +90,23 @@ internal sealed class TesseraEngine : IKernelEngine
 }
 
 /// <summary>Wasmtime (Cranelift, default configuration) through the Wasmtime NuGet package, in this process.</summary>
-internal sealed class WasmtimeEngine : IKernelEngine, IDisposable
+internal sealed class WasmtimeEngine : IInProcessEngine, IDisposable
 {
+    // What Prepare created, kept alive while its entry may be called; released with the engine.
+    private readonly List<IDisposable> _owned = [];
+
     public Wasmtime.Engine Engine { get; } = new();
 
     public string Name => "wasmtime";
 
-    public KernelTiming Run(string wasmPath, int n, int warmup, int runs)
+    public Func<int, long> Prepare(string wasmPath)
     {
-        using var module = Wasmtime.Module.FromBytes(Engine, Path.GetFileName(wasmPath), File.ReadAllBytes(wasmPath));
-        using var store = new Wasmtime.Store(Engine);
-        using var linker = HostCallLinker();
+        var module = Wasmtime.Module.FromBytes(Engine, Path.GetFileName(wasmPath), File.ReadAllBytes(wasmPath));
+        var store = new Wasmtime.Store(Engine);
+        var linker = HostCallLinker();
+        _owned.AddRange([linker, store, module]);
         var instance = linker.Instantiate(store, module);
-        var run = instance.GetFunction<int, long>("run") ?? throw new InvalidOperationException("no export run (i32) -> i64");
-        return Timing.Repeat(() => run(n), warmup, runs);
+        return instance.GetFunction<int, long>("run") ?? throw new InvalidOperationException("no export run (i32) -> i64");
     }
 
     public Wasmtime.Linker HostCallLinker()
@@ -94,12 +116,23 @@ internal sealed class WasmtimeEngine : IKernelEngine, IDisposable
         return linker;
     }
 
-    public void Dispose() => Engine.Dispose();
+    /// <summary>Releases what <see cref="Prepare"/> created, for a kernel whose timing is done.</summary>
+    public void ReleaseInstances()
+    {
+        foreach (var item in _owned) item.Dispose();
+        _owned.Clear();
+    }
+
+    public void Dispose()
+    {
+        ReleaseInstances();
+        Engine.Dispose();
+    }
 }
 
 /// <summary>V8 through node: bench/engine-node.mjs loads the module and times the calls itself, so
 /// process start and compilation are outside the figures, as for the in-process engines.</summary>
-internal sealed class NodeEngine(string script) : IKernelEngine
+internal sealed class NodeEngine(string script)
 {
     public string Name => "node";
 
