@@ -515,27 +515,31 @@ internal sealed partial class FunctionCompiler
         foreach (var t in type.Parameters.Concat(type.Results)) ClrType(t);
     }
 
-    /// <summary>Imported and indirect calls pass values as 64-bit bits, which references and
-    /// vectors are not yet.</summary>
+    /// <summary>Imported and indirect calls pass values as bits, which references are not yet.</summary>
     private void CheckNumericSignature(FuncType type)
     {
         if (type.Parameters.Concat(type.Results).Any(t => t.IsRef))
             throw new WasmUnsupportedFeatureException("reference-types", $"reference values in an imported or indirect call in {Where}");
-        if (type.Parameters.Concat(type.Results).Any(t => t.Kind == ValTypeKind.V128))
-            throw new WasmUnsupportedFeatureException("simd", $"v128 values in an imported or indirect call in {Where}");
     }
 
     private void EmitArgumentArray(int first, FuncType type)
     {
-        _il.Emit(OpCodes.Ldc_I4, type.Parameters.Length);
+        _il.Emit(OpCodes.Ldc_I4, Value.SlotCount(type.Parameters));
         _il.Emit(OpCodes.Newarr, typeof(ulong));
+        int slot = 0;
         for (int i = 0; i < type.Parameters.Length; i++)
         {
+            var kind = type.Parameters[i].Kind;
             _il.Emit(OpCodes.Dup);
-            _il.Emit(OpCodes.Ldc_I4, i);
-            _il.Emit(OpCodes.Ldloc, Home(first + i, type.Parameters[i].Kind));
-            EmitToBits(type.Parameters[i].Kind);
-            _il.Emit(OpCodes.Stelem_I8);
+            _il.Emit(OpCodes.Ldc_I4, slot);
+            _il.Emit(OpCodes.Ldloc, Home(first + i, kind));
+            if (kind == ValTypeKind.V128) _il.Emit(OpCodes.Call, Members.Simd(nameof(SimdOps.ToSlots)));
+            else
+            {
+                EmitToBits(kind);
+                _il.Emit(OpCodes.Stelem_I8);
+            }
+            slot += kind == ValTypeKind.V128 ? 2 : 1;
         }
     }
 
@@ -549,22 +553,34 @@ internal sealed partial class FunctionCompiler
         if (type.Results.Length == 1)
         {
             _il.Emit(OpCodes.Ldc_I4_0);
-            _il.Emit(OpCodes.Ldelem_I8);
-            EmitFromBits(type.Results[0].Kind);
+            EmitLoadSlot(type.Results[0].Kind);
             Push(type.Results[0].Kind);
             return;
         }
         int first = _stack.Count;
+        int slot = 0;
         for (int i = 0; i < type.Results.Length; i++)
         {
             if (i < type.Results.Length - 1) _il.Emit(OpCodes.Dup);
-            _il.Emit(OpCodes.Ldc_I4, i);
-            _il.Emit(OpCodes.Ldelem_I8);
-            EmitFromBits(type.Results[i].Kind);
+            _il.Emit(OpCodes.Ldc_I4, slot);
+            EmitLoadSlot(type.Results[i].Kind);
             _il.Emit(OpCodes.Stloc, Home(first + i, type.Results[i].Kind));
+            slot += type.Results[i].Kind == ValTypeKind.V128 ? 2 : 1;
         }
         foreach (var r in type.Results) Push(r.Kind);
         _ilDepth = 0;
+    }
+
+    /// <summary>With a bits array and a slot index on the IL stack, loads the value there (a v128 spans two slots).</summary>
+    private void EmitLoadSlot(ValTypeKind kind)
+    {
+        if (kind == ValTypeKind.V128)
+        {
+            _il.Emit(OpCodes.Call, Members.Simd(nameof(SimdOps.FromSlots)));
+            return;
+        }
+        _il.Emit(OpCodes.Ldelem_I8);
+        EmitFromBits(kind);
     }
 
     /// <summary>Converts the value on the IL stack to its bits as a ulong (i32 zero-extended).</summary>

@@ -84,18 +84,24 @@ public sealed class Func
         }
     }
 
-    /// <summary>Entry from generated code (imported calls, call_indirect): arguments and results as bits.</summary>
+    /// <summary>Entry from generated code (imported calls, call_indirect): arguments and results as
+    /// bits, one slot a value, two for a v128 (low half first).</summary>
     public ulong[] CallFromWasm(ulong[] args)
     {
-        var values = new Value[args.Length];
-        for (int i = 0; i < args.Length; i++) values[i] = new Value(Type.Parameters[i], args[i]);
+        var values = new Value[Type.Parameters.Length];
+        for (int i = 0, slot = 0; i < values.Length; i++, slot++)
+        {
+            var type = Type.Parameters[i];
+            values[i] = type.Kind == ValTypeKind.V128 ? Value.V128(args[slot], args[++slot]) : new Value(type, args[slot]);
+        }
         var results = _host is not null ? _host(values) : InvokeCompiled(values);
         if (results.Length != Type.Results.Length) throw new WasmTrap(TrapKind.HostError, $"host function returned {results.Length} values, expected {Type.Results.Length}");
-        var bits = new ulong[results.Length];
-        for (int i = 0; i < bits.Length; i++)
+        var bits = new ulong[Value.SlotCount(Type.Results)];
+        for (int i = 0, slot = 0; i < results.Length; i++, slot++)
         {
             if (results[i].Type != Type.Results[i]) throw new WasmTrap(TrapKind.HostError, $"host function returned {results[i].Type}, expected {Type.Results[i]}");
-            bits[i] = results[i].Bits;
+            bits[slot] = results[i].Bits;
+            if (results[i].Type.Kind == ValTypeKind.V128) bits[++slot] = results[i].HighBits;
         }
         return bits;
     }
