@@ -60,6 +60,23 @@ internal sealed partial class FunctionCompiler
     {
         _il.Emit(OpCodes.Ldc_I8, BinaryPrimitives.ReadInt64LittleEndian(bytes));
         _il.Emit(OpCodes.Ldc_I8, BinaryPrimitives.ReadInt64LittleEndian(bytes[8..]));
-        _il.Emit(OpCodes.Call, Members.Simd(nameof(SimdOps.Const)));
+        _il.Emit(OpCodes.Call, Members.Simd(HasSignalingNaNLane(bytes) ? nameof(SimdOps.ConstOpaque) : nameof(SimdOps.Const)));
+    }
+
+    /// <summary>Whether a 32-bit or 64-bit lane of the constant is a signaling NaN (exponent all
+    /// ones, quiet bit clear, payload not zero).</summary>
+    private static bool HasSignalingNaNLane(ReadOnlySpan<byte> bytes)
+    {
+        for (int i = 0; i < 16; i += 4)
+        {
+            uint bits = BinaryPrimitives.ReadUInt32LittleEndian(bytes[i..]);
+            if ((bits & 0x7FC0_0000) == 0x7F80_0000 && (bits & 0x003F_FFFF) != 0) return true;
+        }
+        for (int i = 0; i < 16; i += 8)
+        {
+            ulong bits = BinaryPrimitives.ReadUInt64LittleEndian(bytes[i..]);
+            if ((bits & 0x7FF8_0000_0000_0000) == 0x7FF0_0000_0000_0000 && (bits & 0x0007_FFFF_FFFF_FFFF) != 0) return true;
+        }
+        return false;
     }
 }

@@ -3,9 +3,11 @@ using System.Runtime.Intrinsics;
 
 namespace Tessera.Wasm.Compilation;
 
-// Float lane arithmetic and conversions. Hardware add, sub, mul, div and sqrt already give an
-// arithmetic NaN for a NaN operand; min, max and rounding are written out so a NaN lane becomes
-// a + a (a quieted NaN) whatever the platform's instruction does, and conversions reuse the
+// Float lane arithmetic and conversions. A NaN operand must give an arithmetic NaN (quiet bit
+// set). Hardware arithmetic does that, but the JIT folds x * 1, x / 1, x - 0 and x + -0 to x when
+// it sees the constant (through v128.const, a splat or a local), returning a signaling NaN
+// unquieted: so arithmetic results get the quiet bit set in NaN lanes (Quiet, three cheap
+// instructions). Min, max and rounding select the NaN lanes explicitly, and conversions reuse the
 // scalar NumericOps lane by lane where .NET's vector conversion could differ.
 public static partial class SimdOps
 {
@@ -21,23 +23,23 @@ public static partial class SimdOps
 
     // ---- arithmetic ----
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F32x4Add(Vector128<byte> a, Vector128<byte> b) => (a.AsSingle() + b.AsSingle()).AsByte();
+    public static Vector128<byte> F32x4Add(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsSingle() + b.AsSingle()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F32x4Sub(Vector128<byte> a, Vector128<byte> b) => (a.AsSingle() - b.AsSingle()).AsByte();
+    public static Vector128<byte> F32x4Sub(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsSingle() - b.AsSingle()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F32x4Mul(Vector128<byte> a, Vector128<byte> b) => (a.AsSingle() * b.AsSingle()).AsByte();
+    public static Vector128<byte> F32x4Mul(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsSingle() * b.AsSingle()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F32x4Div(Vector128<byte> a, Vector128<byte> b) => (a.AsSingle() / b.AsSingle()).AsByte();
+    public static Vector128<byte> F32x4Div(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsSingle() / b.AsSingle()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<byte> F32x4Sqrt(Vector128<byte> a) => QuietNaNs(a.AsSingle(), Vector128.Sqrt(a.AsSingle())).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F64x2Add(Vector128<byte> a, Vector128<byte> b) => (a.AsDouble() + b.AsDouble()).AsByte();
+    public static Vector128<byte> F64x2Add(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsDouble() + b.AsDouble()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F64x2Sub(Vector128<byte> a, Vector128<byte> b) => (a.AsDouble() - b.AsDouble()).AsByte();
+    public static Vector128<byte> F64x2Sub(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsDouble() - b.AsDouble()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F64x2Mul(Vector128<byte> a, Vector128<byte> b) => (a.AsDouble() * b.AsDouble()).AsByte();
+    public static Vector128<byte> F64x2Mul(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsDouble() * b.AsDouble()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F64x2Div(Vector128<byte> a, Vector128<byte> b) => (a.AsDouble() / b.AsDouble()).AsByte();
+    public static Vector128<byte> F64x2Div(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsDouble() / b.AsDouble()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<byte> F64x2Sqrt(Vector128<byte> a) => QuietNaNs(a.AsDouble(), Vector128.Sqrt(a.AsDouble())).AsByte();
 
@@ -60,10 +62,21 @@ public static partial class SimdOps
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<byte> F64x2Nearest(Vector128<byte> a) => QuietNaNs(a.AsDouble(), Vector128.Round(a.AsDouble())).AsByte();
 
-    /// <summary>Where <paramref name="a"/> is NaN, a + a (quiet, payload kept) instead of <paramref name="result"/>.</summary>
+    /// <summary>Where <paramref name="a"/> is NaN, <paramref name="a"/> quieted (payload kept)
+    /// instead of <paramref name="result"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<T> QuietNaNs<T>(Vector128<T> a, Vector128<T> result) =>
-        Vector128.ConditionalSelect(Vector128.Equals(a, a), result, a + a);
+        Vector128.ConditionalSelect(Vector128.Equals(a, a), result, a | QuietBit<T>());
+
+    /// <summary>Sets the quiet bit of the NaN lanes of <paramref name="r"/>; other lanes unchanged.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Quiet<T>(Vector128<T> r) => r | Vector128.AndNot(QuietBit<T>(), Vector128.Equals(r, r));
+
+    /// <summary>The most significant mantissa bit of each lane of a float vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> QuietBit<T>() => typeof(T) == typeof(float)
+        ? Vector128.Create(0x0040_0000u).As<uint, T>()
+        : Vector128.Create(0x0008_0000_0000_0000ul).As<ulong, T>();
 
     // ---- min and max (4.3.3 fmin/fmax): NaN if either is NaN, and -0 below +0 ----
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -80,7 +93,7 @@ public static partial class SimdOps
     private static Vector128<T> Min<T>(Vector128<T> a, Vector128<T> b)
     {
         var ordered = Vector128.ConditionalSelect(Vector128.LessThan(a, b), a, Vector128.ConditionalSelect(Vector128.LessThan(b, a), b, a | b));
-        return Vector128.ConditionalSelect(Vector128.Equals(a, a) & Vector128.Equals(b, b), ordered, a + b);
+        return OrderedOrNaN(a, b, ordered);
     }
 
     /// <summary>Equal lanes (including +0 and -0) combine by AND, which keeps a positive sign.</summary>
@@ -88,7 +101,17 @@ public static partial class SimdOps
     private static Vector128<T> Max<T>(Vector128<T> a, Vector128<T> b)
     {
         var ordered = Vector128.ConditionalSelect(Vector128.LessThan(b, a), a, Vector128.ConditionalSelect(Vector128.LessThan(a, b), b, a & b));
-        return Vector128.ConditionalSelect(Vector128.Equals(a, a) & Vector128.Equals(b, b), ordered, a + b);
+        return OrderedOrNaN(a, b, ordered);
+    }
+
+    /// <summary><paramref name="ordered"/> where neither operand is NaN; elsewhere the NaN operand
+    /// (a's if both) quieted, which keeps a canonical NaN canonical.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> OrderedOrNaN<T>(Vector128<T> a, Vector128<T> b, Vector128<T> ordered)
+    {
+        var aIsNumber = Vector128.Equals(a, a);
+        var nan = Vector128.ConditionalSelect(aIsNumber, b, a) | QuietBit<T>();
+        return Vector128.ConditionalSelect(aIsNumber & Vector128.Equals(b, b), ordered, nan);
     }
 
     // ---- pseudo-min and -max: exactly b < a ? b : a and a < b ? b : a, NaNs passed through ----

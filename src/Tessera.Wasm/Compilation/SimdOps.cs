@@ -18,6 +18,12 @@ public static partial class SimdOps
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<byte> Const(long low, long high) => Vector128.Create(low, high).AsByte();
 
+    /// <summary>v128.const with a lane that is a signaling NaN as f32 or f64: not inlined, so the
+    /// JIT never sees the constant and cannot fold an extracted lane into a float constant, which
+    /// it would keep as a double and so quiet.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Vector128<byte> ConstOpaque(long low, long high) => Vector128.Create(low, high).AsByte();
+
     /// <summary>Stores a v128 into two consecutive slots of an imported or indirect call's bits, low half first.</summary>
     public static void ToSlots(ulong[] slots, int index, Vector128<byte> v)
     {
