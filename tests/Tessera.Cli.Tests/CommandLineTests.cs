@@ -41,8 +41,9 @@ public sealed class CommandLineTests : IDisposable
             (assert_invalid (module (func (result i32) (i32.const 1))) "type mismatch")
             (assert_malformed (module quote "(func i32.bogus)") "unknown operator")
             (assert_return (invoke "f") (i32.const 1))
-            (module (func (export "v") (result v128) (v128.const i64x2 0 0)))
-            (assert_return (invoke "v") (v128.const i64x2 0 0))
+            (module (type $t (func (param externref))) (table 1 funcref)
+              (func (export "r") (call_indirect (type $t) (ref.null extern) (i32.const 0))))
+            (assert_return (invoke "r"))
             """);
         var (exit, output, _) = Run("wast", script);
         Assert.Equal(1, exit);
