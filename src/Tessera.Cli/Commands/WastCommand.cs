@@ -4,12 +4,12 @@ using Tessera.Wasm.Wast;
 namespace Tessera.Cli.Commands;
 
 /// <summary>
-/// <c>tessera wast [--features 2.0|3.0] [-v] FILE...</c>: runs spec scripts, one line per script,
+/// <c>tessera wast [--features LEVEL[,PROPOSAL...]] [-v] FILE...</c>: runs spec scripts, one line per script,
 /// then the plain total line <c>N passed, N failed, N skipped</c>. Exit code 1 if anything failed.
 /// </summary>
 internal static class WastCommand
 {
-    private const string Usage = "usage: tessera wast [--features 2.0|3.0] [-v|--verbose] FILE.wast...";
+    private const string Usage = "usage: tessera wast [--features LEVEL[,PROPOSAL...]] [-v|--verbose] FILE.wast...";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -21,13 +21,15 @@ internal static class WastCommand
             switch (args[i])
             {
                 case "--features" when i + 1 < args.Length:
-                    string level = args[++i];
-                    if (level is not ("2.0" or "3.0"))
+                    try
                     {
-                        stderr.WriteLine($"tessera wast: unknown feature level '{level}' (2.0 or 3.0)");
+                        features = WasmFeatureSet.Parse(args[++i]);
+                    }
+                    catch (FormatException e)
+                    {
+                        stderr.WriteLine("tessera wast: " + e.Message);
                         return 2;
                     }
-                    features = level == "2.0" ? WasmFeatures.Wasm2 : WasmFeatures.Wasm3;
                     break;
                 case "-v" or "--verbose":
                     verbose = true;

@@ -3,20 +3,9 @@ using Tessera.Wasm.Runtime;
 
 namespace Tessera.Wasm.Compilation;
 
-/// <summary>Calls generated code makes through the runtime rather than directly.</summary>
+/// <summary>Table instructions generated code calls as helpers.</summary>
 public static class CallOps
 {
-    /// <summary>call_indirect: bounds, null and signature checks (structural type equality, as in
-    /// WebAssembly 2.0), then the untyped call.</summary>
-    public static ulong[] CallIndirect(Table table, int index, FuncType type, ulong[] args)
-    {
-        var elements = table.Elements;
-        if ((uint)index >= (uint)elements.Length) WasmTrap.Throw(TrapKind.UndefinedElement);
-        if (elements[index] is not Func func) { WasmTrap.Throw(TrapKind.UninitializedElement); return null!; }
-        if (!ReferenceEquals(func.Type, type) && !func.Type.Equals(type)) WasmTrap.Throw(TrapKind.IndirectCallTypeMismatch);
-        return func.CallFromWasm(args);
-    }
-
     /// <summary>table.copy: both ranges checked first; overlapping ranges copy as memmove.</summary>
     public static void TableCopy(int destination, int source, int count, Table to, Table from)
     {

@@ -36,12 +36,15 @@ internal sealed partial class FunctionCompiler
                 case Opcode.BrIf: BranchIf(reader.ReadU32()); break;
                 case Opcode.BrTable: BranchTable(ref reader); endsFlow = true; break;
                 case Opcode.Return: Branch((uint)_frames.Count - 1); endsFlow = true; break;
-                case Opcode.Call: Call(reader.ReadU32()); break;
-                case Opcode.CallIndirect:
+                case Opcode.Call: Call(reader.ReadU32(), tail: false); break;
+                case Opcode.ReturnCall: Call(reader.ReadU32(), tail: true); endsFlow = true; break;
+                case Opcode.CallIndirect or Opcode.ReturnCallIndirect:
                     {
                         uint typeIndex = reader.ReadU32();
                         uint tableIndex = reader.ReadU32();
-                        CallIndirect(typeIndex, tableIndex);
+                        bool tail = op == Opcode.ReturnCallIndirect;
+                        CallIndirect(typeIndex, tableIndex, tail);
+                        endsFlow = tail;
                         break;
                     }
                 case Opcode.Drop:

@@ -186,6 +186,7 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldloca, probe);
         _il.Emit(OpCodes.Conv_U);
         _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.ContextStore);
         _il.Emit(OpCodes.Ldfld, Members.StackLimit);
         _il.Emit(OpCodes.Bge_Un, ok);
         _il.Emit(OpCodes.Ldc_I4, (int)TrapKind.StackExhausted);
@@ -209,26 +210,10 @@ internal sealed partial class FunctionCompiler
         {
             _il.Emit(OpCodes.Ldarg, _type.Parameters.Length + i);
             _il.Emit(OpCodes.Ldloc, Home(i, results[i].Kind));
-            EmitStoreIndirect(results[i].Kind);
+            ClrSignature.EmitStoreIndirect(_il, ClrType(results[i].Kind));
         }
         if (results.Length >= 1) _il.Emit(OpCodes.Ldloc, Home(0, results[0].Kind));
         _il.Emit(OpCodes.Ret);
-    }
-
-    private void EmitStoreIndirect(ValTypeKind kind)
-    {
-        if (kind == ValTypeKind.V128)
-        {
-            _il.Emit(OpCodes.Stobj, typeof(Vector128<byte>));
-            return;
-        }
-        _il.Emit(kind switch
-        {
-            ValTypeKind.I32 => OpCodes.Stind_I4,
-            ValTypeKind.I64 => OpCodes.Stind_I8,
-            ValTypeKind.F32 => OpCodes.Stind_R4,
-            _ => OpCodes.Stind_R8,
-        });
     }
 
     // ---------------------------------------------------------------- control
@@ -437,57 +422,134 @@ internal sealed partial class FunctionCompiler
 
     // ---------------------------------------------------------------- calls
 
-    private void Call(uint functionIndex)
+    private FuncType FunctionType(uint functionIndex) => _module.Types[(int)_module.FunctionTypeIndex(new FuncIndex(functionIndex)).Value];
+
+    /// <summary><c>call</c> and <c>return_call</c>. A function of this module is a direct call (the
+    /// JIT may inline it); an import is <c>calli</c> through its <see cref="Func"/>.</summary>
+    private void Call(uint functionIndex, bool tail)
     {
-        var type = _module.Types[(int)_module.FunctionTypeIndex(new FuncIndex(functionIndex)).Value];
+        var type = FunctionType(functionIndex);
         CheckSignature(type);
-        if (functionIndex < (uint)_module.ImportedFunctionCount) CheckNumericSignature(type);
         SpillAll();
-        int first = _stack.Count - type.Parameters.Length;
         if (functionIndex < (uint)_module.ImportedFunctionCount)
         {
+            var callee = _il.DeclareLocal(typeof(Func));
             LoadContextElement(Members.Functions, functionIndex);
-            EmitArgumentArray(first, type);
-            _il.Emit(OpCodes.Callvirt, Members.CallFromWasm);
-            Pop(type.Parameters.Length);
-            EmitResultFromArray(type);
+            _il.Emit(OpCodes.Stloc, callee);
+            EmitCallThrough(callee, type, tail);
         }
         else
         {
             _il.Emit(OpCodes.Ldarg_0);
-            for (int i = 0; i < type.Parameters.Length; i++) _il.Emit(OpCodes.Ldloc, Home(first + i, type.Parameters[i].Kind));
-            // Results after the first come back through byrefs to their homes.
-            for (int i = 1; i < type.Results.Length; i++) _il.Emit(OpCodes.Ldloca, Home(first + i, type.Results[i].Kind));
+            EmitArguments(type, tail);
+            if (tail) _il.Emit(OpCodes.Tailcall);
             _il.Emit(OpCodes.Call, _owner.Method((int)functionIndex - _module.ImportedFunctionCount));
+            AfterCall(type, tail);
+        }
+    }
+
+    /// <summary><c>call_indirect</c> and <c>return_call_indirect</c>: bounds, null and signature
+    /// checks inline (the signature check is one compare of canonical type ids), then <c>calli</c>.</summary>
+    private void CallIndirect(uint typeIndex, uint tableIndex, bool tail)
+    {
+        var type = _module.Types[(int)typeIndex];
+        CheckSignature(type);
+        SpillAll();
+        var index = Home(_stack.Count - 1, ValTypeKind.I32);
+        Pop(1);
+        var elements = _il.DeclareLocal(typeof(object[]));
+        var callee = _il.DeclareLocal(typeof(Func));
+        LoadContextElement(Members.Tables, tableIndex);
+        _il.Emit(OpCodes.Ldfld, Members.TableElements);
+        _il.Emit(OpCodes.Stloc, elements);
+
+        var inBounds = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldloc, index);
+        _il.Emit(OpCodes.Ldloc, elements);
+        _il.Emit(OpCodes.Ldlen);
+        _il.Emit(OpCodes.Conv_I4);
+        _il.Emit(OpCodes.Blt_Un, inBounds);
+        EmitTrap(TrapKind.UndefinedElement);
+        _il.MarkLabel(inBounds);
+
+        var initialized = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldloc, elements);
+        _il.Emit(OpCodes.Ldloc, index);
+        _il.Emit(OpCodes.Ldelem_Ref);
+        _il.Emit(OpCodes.Isinst, typeof(Func));
+        _il.Emit(OpCodes.Stloc, callee);
+        _il.Emit(OpCodes.Ldloc, callee);
+        _il.Emit(OpCodes.Brtrue, initialized);
+        EmitTrap(TrapKind.UninitializedElement);
+        _il.MarkLabel(initialized);
+
+        var typeMatches = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldloc, callee);
+        _il.Emit(OpCodes.Ldfld, Members.FuncTypeId);
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.TypeIds);
+        _il.Emit(OpCodes.Ldc_I4, (int)typeIndex);
+        _il.Emit(OpCodes.Ldelem_I4);
+        _il.Emit(OpCodes.Beq, typeMatches);
+        EmitTrap(TrapKind.IndirectCallTypeMismatch);
+        _il.MarkLabel(typeMatches);
+
+        EmitCallThrough(callee, type, tail);
+    }
+
+    /// <summary>Calls the <see cref="Func"/> in <paramref name="callee"/>: its context, the
+    /// arguments, then <c>calli</c> on its code pointer.</summary>
+    private void EmitCallThrough(LocalBuilder callee, FuncType type, bool tail)
+    {
+        _il.Emit(OpCodes.Ldloc, callee);
+        _il.Emit(OpCodes.Ldfld, Members.FuncTarget);
+        EmitArguments(type, tail);
+        _il.Emit(OpCodes.Ldloc, callee);
+        _il.Emit(OpCodes.Ldfld, Members.FuncCode);
+        ClrSignature.EmitCalli(_il, type, tail);
+        AfterCall(type, tail);
+    }
+
+    /// <summary>Pushes the arguments from their homes, then the byrefs for results after the first:
+    /// the homes they land in, or for a tail call this function's own result byrefs.</summary>
+    private void EmitArguments(FuncType type, bool tail)
+    {
+        int first = _stack.Count - type.Parameters.Length;
+        for (int i = 0; i < type.Parameters.Length; i++) _il.Emit(OpCodes.Ldloc, Home(first + i, type.Parameters[i].Kind));
+        for (int i = 1; i < type.Results.Length; i++)
+        {
+            if (tail) _il.Emit(OpCodes.Ldarg, _type.Parameters.Length + i);
+            else _il.Emit(OpCodes.Ldloca, Home(first + i, type.Results[i].Kind));
+        }
+    }
+
+    private void AfterCall(FuncType type, bool tail)
+    {
+        if (tail)
+        {
+            // The callee's results are this function's (validation), already in place.
+            _il.Emit(OpCodes.Ret);
             Pop(type.Parameters.Length);
-            if (type.Results.Length == 1) Push(type.Results[0].Kind);
-            else if (type.Results.Length > 1)
-            {
-                _il.Emit(OpCodes.Stloc, Home(first, type.Results[0].Kind));
-                foreach (var r in type.Results) Push(r.Kind);
-                _ilDepth = 0;
-            }
+            return;
+        }
+        int first = _stack.Count - type.Parameters.Length;
+        Pop(type.Parameters.Length);
+        if (type.Results.Length == 1) Push(type.Results[0].Kind);
+        else if (type.Results.Length > 1)
+        {
+            _il.Emit(OpCodes.Stloc, Home(first, type.Results[0].Kind));
+            foreach (var r in type.Results) Push(r.Kind);
+            _ilDepth = 0;
         }
         ReloadMemory();
     }
 
-    private void CallIndirect(uint typeIndex, uint tableIndex)
+    /// <summary>Throws a trap inline: the JIT lays a throw block out of the hot path.</summary>
+    private void EmitTrap(TrapKind kind)
     {
-        var type = _module.Types[(int)typeIndex];
-        CheckSignature(type);
-        CheckNumericSignature(type);
-        SpillAll();
-        var index = Home(_stack.Count - 1, ValTypeKind.I32);
-        Pop(1);
-        int first = _stack.Count - type.Parameters.Length;
-        LoadContextElement(Members.Tables, tableIndex);
-        _il.Emit(OpCodes.Ldloc, index);
-        LoadContextElement(Members.Types, typeIndex);
-        EmitArgumentArray(first, type);
-        _il.Emit(OpCodes.Call, Members.CallIndirect);
-        Pop(type.Parameters.Length);
-        EmitResultFromArray(type);
-        ReloadMemory();
+        _il.Emit(OpCodes.Ldc_I4, (int)kind);
+        _il.Emit(OpCodes.Call, Members.TrapCreate);
+        _il.Emit(OpCodes.Throw);
     }
 
     /// <summary>Pushes element <paramref name="index"/> of one of the instance context's arrays
@@ -513,74 +575,6 @@ internal sealed partial class FunctionCompiler
     private static void CheckSignature(FuncType type)
     {
         foreach (var t in type.Parameters.Concat(type.Results)) ClrType(t);
-    }
-
-    /// <summary>Imported and indirect calls pass values as bits, which references are not yet.</summary>
-    private void CheckNumericSignature(FuncType type)
-    {
-        if (type.Parameters.Concat(type.Results).Any(t => t.IsRef))
-            throw new WasmUnsupportedFeatureException("reference-types", $"reference values in an imported or indirect call in {Where}");
-    }
-
-    private void EmitArgumentArray(int first, FuncType type)
-    {
-        _il.Emit(OpCodes.Ldc_I4, Value.SlotCount(type.Parameters));
-        _il.Emit(OpCodes.Newarr, typeof(ulong));
-        int slot = 0;
-        for (int i = 0; i < type.Parameters.Length; i++)
-        {
-            var kind = type.Parameters[i].Kind;
-            _il.Emit(OpCodes.Dup);
-            _il.Emit(OpCodes.Ldc_I4, slot);
-            _il.Emit(OpCodes.Ldloc, Home(first + i, kind));
-            if (kind == ValTypeKind.V128) _il.Emit(OpCodes.Call, Members.Simd(nameof(SimdOps.ToSlots)));
-            else
-            {
-                EmitToBits(kind);
-                _il.Emit(OpCodes.Stelem_I8);
-            }
-            slot += kind == ValTypeKind.V128 ? 2 : 1;
-        }
-    }
-
-    private void EmitResultFromArray(FuncType type)
-    {
-        if (type.Results.Length == 0)
-        {
-            _il.Emit(OpCodes.Pop);
-            return;
-        }
-        if (type.Results.Length == 1)
-        {
-            _il.Emit(OpCodes.Ldc_I4_0);
-            EmitLoadSlot(type.Results[0].Kind);
-            Push(type.Results[0].Kind);
-            return;
-        }
-        int first = _stack.Count;
-        int slot = 0;
-        for (int i = 0; i < type.Results.Length; i++)
-        {
-            if (i < type.Results.Length - 1) _il.Emit(OpCodes.Dup);
-            _il.Emit(OpCodes.Ldc_I4, slot);
-            EmitLoadSlot(type.Results[i].Kind);
-            _il.Emit(OpCodes.Stloc, Home(first + i, type.Results[i].Kind));
-            slot += type.Results[i].Kind == ValTypeKind.V128 ? 2 : 1;
-        }
-        foreach (var r in type.Results) Push(r.Kind);
-        _ilDepth = 0;
-    }
-
-    /// <summary>With a bits array and a slot index on the IL stack, loads the value there (a v128 spans two slots).</summary>
-    private void EmitLoadSlot(ValTypeKind kind)
-    {
-        if (kind == ValTypeKind.V128)
-        {
-            _il.Emit(OpCodes.Call, Members.Simd(nameof(SimdOps.FromSlots)));
-            return;
-        }
-        _il.Emit(OpCodes.Ldelem_I8);
-        EmitFromBits(kind);
     }
 
     /// <summary>Converts the value on the IL stack to its bits as a ulong (i32 zero-extended).</summary>

@@ -6,7 +6,14 @@ namespace Tessera.Wasm.Compilation;
 /// <summary>The runtime members generated code references, resolved once.</summary>
 internal static class Members
 {
-    public static readonly FieldInfo StackLimit = typeof(InstanceContext).GetField(nameof(InstanceContext.StackLimit))!;
+    private const BindingFlags Internal = BindingFlags.NonPublic | BindingFlags.Instance;
+    public static readonly FieldInfo ContextStore = typeof(InstanceContext).GetField(nameof(InstanceContext.Store))!;
+    public static readonly FieldInfo StackLimit = typeof(Store).GetField(nameof(Store.StackLimit), Internal)!;
+    public static readonly FieldInfo TypeIds = typeof(InstanceContext).GetField(nameof(InstanceContext.TypeIds))!;
+    public static readonly FieldInfo FuncTarget = typeof(Func).GetField(nameof(Func.Target), Internal)!;
+    public static readonly FieldInfo FuncCode = typeof(Func).GetField(nameof(Func.Code), Internal)!;
+    public static readonly FieldInfo FuncTypeId = typeof(Func).GetField(nameof(Func.TypeId), Internal)!;
+    public static readonly FieldInfo TableElements = typeof(Runtime.Table).GetField(nameof(Runtime.Table.Elements))!;
     public static readonly FieldInfo Memory0 = typeof(InstanceContext).GetField(nameof(InstanceContext.Memory0))!;
     public static readonly FieldInfo Globals = typeof(InstanceContext).GetField(nameof(InstanceContext.Globals))!;
     public static readonly FieldInfo Functions = typeof(InstanceContext).GetField(nameof(InstanceContext.Functions))!;
@@ -20,8 +27,6 @@ internal static class Members
     public static readonly FieldInfo GlobalVector = typeof(Global).GetField(nameof(Global.Vector))!;
     public static readonly MethodInfo TrapThrow = typeof(WasmTrap).GetMethod(nameof(WasmTrap.Throw))!;
     public static readonly MethodInfo TrapCreate = typeof(WasmTrap).GetMethod(nameof(WasmTrap.Create))!;
-    public static readonly MethodInfo CallFromWasm = typeof(Func).GetMethod(nameof(Func.CallFromWasm))!;
-    public static readonly MethodInfo CallIndirect = typeof(CallOps).GetMethod(nameof(CallOps.CallIndirect))!;
     public static readonly MethodInfo F32ToBits = typeof(BitConverter).GetMethod(nameof(BitConverter.SingleToUInt32Bits), [typeof(float)])!;
     public static readonly MethodInfo F64ToBits = typeof(BitConverter).GetMethod(nameof(BitConverter.DoubleToUInt64Bits), [typeof(double)])!;
     public static readonly MethodInfo F32FromBits = typeof(BitConverter).GetMethod(nameof(BitConverter.UInt32BitsToSingle), [typeof(uint)])!;

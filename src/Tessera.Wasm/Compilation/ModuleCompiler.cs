@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
 using Tessera.Wasm.Model;
 using Tessera.Wasm.Runtime;
 
@@ -15,12 +16,34 @@ public sealed class CompiledModule
     {
         Definition = definition;
         Methods = methods;
+        Code = methods.Select(m => m.MethodHandle.GetFunctionPointer()).ToArray();
+        FirstMethodToken = methods.Length > 0 ? methods[0].MetadataToken : 0;
+        if (methods.Length > 0) s_byModule.AddOrUpdate(methods[0].Module, this);
+    }
+
+    private static readonly ConditionalWeakTable<System.Reflection.Module, CompiledModule> s_byModule = new();
+
+    /// <summary>Methods are defined in function order, so their metadata tokens are consecutive.</summary>
+    private int FirstMethodToken { get; }
+
+    /// <summary>The WebAssembly function a method on a .NET stack trace is, if it is generated code.</summary>
+    internal static WasmFrame? FrameOf(MethodBase? method)
+    {
+        if (method is null || !s_byModule.TryGetValue(method.Module, out var compiled)) return null;
+        int defined = method.MetadataToken - compiled.FirstMethodToken;
+        if ((uint)defined >= (uint)compiled.Methods.Count) return null;
+        var def = compiled.Definition;
+        var index = new FuncIndex((uint)(defined + def.ImportedFunctionCount));
+        return new WasmFrame(def.Names?.ModuleName, (int)index.Value, def.FunctionName(index));
     }
 
     public ModuleDefinition Definition { get; }
 
     /// <summary>The method of each defined function, in function-section order.</summary>
     public IReadOnlyList<MethodInfo> Methods { get; }
+
+    /// <summary>The entry point of each defined function, for <see cref="Func"/>s of its instances.</summary>
+    internal nint[] Code { get; }
 }
 
 /// <summary>Compiles a validated module to CIL.</summary>
@@ -44,8 +67,7 @@ public sealed class ModuleCompiler
     {
         CheckModuleFeatures(module);
         int id = Interlocked.Increment(ref s_counter);
-        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName($"Tessera.Module{id}"), AssemblyBuilderAccess.RunAndCollect);
-        var dynamicModule = assembly.DefineDynamicModule($"Tessera.Module{id}");
+        var dynamicModule = GeneratedAssembly.Define($"Tessera.Module{id}", AssemblyBuilderAccess.RunAndCollect);
         var type = dynamicModule.DefineType("WasmModule", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
         var names = new HashSet<string>(StringComparer.Ordinal);
         var methods = new MethodBuilder[module.Functions.Count];
@@ -59,7 +81,7 @@ public sealed class ModuleCompiler
             if (!names.Add(name)) names.Add(name = $"{name}#{index.Value}");
             methodNames[i] = name;
             var returnType = ft.Results.Length == 0 ? typeof(void) : FunctionCompiler.ClrType(ft.Results[0]);
-            methods[i] = type.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, returnType, ClrParameters(ft));
+            methods[i] = type.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, returnType, ClrSignature.Parameters(ft));
         }
         var compiler = new ModuleCompiler(module, methods);
         for (int i = 0; i < methods.Length; i++)
@@ -73,18 +95,6 @@ public sealed class ModuleCompiler
         for (int i = 0; i < infos.Length; i++)
             infos[i] = created.GetMethod(methodNames[i], BindingFlags.Public | BindingFlags.Static) ?? throw new InvalidOperationException("lost method " + methodNames[i]);
         return new CompiledModule(module, infos);
-    }
-
-    /// <summary>The CLR parameters of a function of type <paramref name="type"/>: the context, the
-    /// WebAssembly parameters, then a byref per result after the first (the first is returned).</summary>
-    internal static Type[] ClrParameters(FuncType type)
-    {
-        int extra = Math.Max(0, type.Results.Length - 1);
-        var parameters = new Type[1 + type.Parameters.Length + extra];
-        parameters[0] = typeof(InstanceContext);
-        for (int p = 0; p < type.Parameters.Length; p++) parameters[p + 1] = FunctionCompiler.ClrType(type.Parameters[p]);
-        for (int r = 1; r < type.Results.Length; r++) parameters[type.Parameters.Length + r] = FunctionCompiler.ClrType(type.Results[r]).MakeByRefType();
-        return parameters;
     }
 
     private static void CheckSignature(FuncType type)

@@ -24,16 +24,6 @@ public static partial class SimdOps
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static Vector128<byte> ConstOpaque(long low, long high) => Vector128.Create(low, high).AsByte();
 
-    /// <summary>Stores a v128 into two consecutive slots of an imported or indirect call's bits, low half first.</summary>
-    public static void ToSlots(ulong[] slots, int index, Vector128<byte> v)
-    {
-        slots[index] = v.AsUInt64()[0];
-        slots[index + 1] = v.AsUInt64()[1];
-    }
-
-    /// <summary>Reads a v128 from two consecutive slots (see <see cref="ToSlots"/>).</summary>
-    public static Vector128<byte> FromSlots(ulong[] slots, int index) => Vector128.Create(slots[index], slots[index + 1]).AsByte();
-
     /// <summary>select on v128 operands.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<byte> Select(Vector128<byte> a, Vector128<byte> b, int c) => c != 0 ? a : b;

@@ -1,39 +1,91 @@
-using System.Reflection;
+using Tessera.Wasm.Compilation;
 using Tessera.Wasm.Model;
 
 namespace Tessera.Wasm.Runtime;
 
 /// <summary>
 /// A function: a compiled WebAssembly function bound to its instance, or a host function.
-/// <see cref="Invoke"/> is the untyped call; typed fast paths come later.
 /// </summary>
+/// <remarks>
+/// Every function is a code pointer and a context with one calling convention
+/// (<see cref="ClrSignature"/>): generated code calls imports and table entries with <c>calli</c>,
+/// host functions included, and the embedder calls through <see cref="Invoke"/> (untyped) or
+/// <see cref="AsDelegate{T}"/> (typed, no boxing).
+/// </remarks>
 public sealed class Func
 {
-    /// <summary>How much stack the outermost call into WebAssembly lets guests use before
-    /// StackExhausted: well below the 1.5 MiB of a .NET thread-pool thread on Linux.</summary>
-    public const int StackBudget = 768 * 1024;
+    /// <summary>The context passed as the first argument: the defining instance's, or for a host
+    /// function one holding the callback and the importing instance.</summary>
+    internal readonly InstanceContext Target;
+    /// <summary>The entry point, called with <c>calli</c>.</summary>
+    internal readonly nint Code;
+    /// <summary>The canonical id of <see cref="Type"/> (<see cref="FuncTypeIds"/>).</summary>
+    internal readonly int TypeId;
 
-    [ThreadStatic] private static nuint t_stackLimit;
-
-    private readonly InstanceContext? _context;
-    private readonly MethodInfo? _method;
-    private readonly Func<Value[], Value[]>? _host;
-
-    internal Func(FuncType type, InstanceContext context, MethodInfo method)
+    internal Func(FuncType type, InstanceContext target, nint code)
     {
         Type = type;
-        _context = context;
-        _method = method;
+        Target = target;
+        Code = code;
+        TypeId = FuncTypeIds.Of(type);
     }
 
-    /// <summary>A host function; <paramref name="host"/> receives and returns values of <paramref name="type"/>.</summary>
+    /// <summary>A host function taking and returning arrays of values of <paramref name="type"/>.</summary>
     public Func(FuncType type, Func<Value[], Value[]> host)
+        : this(type, HostContext(type, (HostCallback)((_, args, results) =>
+        {
+            var returned = host(args.ToArray());
+            if (returned.Length != results.Length) throw new WasmTrap(TrapKind.HostError, $"host function returned {returned.Length} values, expected {results.Length}");
+            returned.CopyTo(results);
+        })), HostAdapters.Untyped(type))
     {
-        Type = type;
-        _host = host;
     }
+
+    /// <summary>A host function of <paramref name="type"/> that sees its <see cref="Caller"/>.</summary>
+    public static Func FromCallback(FuncType type, HostCallback callback) =>
+        new(type, HostContext(type, callback), HostAdapters.Untyped(type));
+
+    /// <summary>
+    /// A typed host function from a delegate whose parameters are optionally a <see cref="Caller"/>
+    /// first, then <c>int</c> (i32), <c>long</c> (i64), <c>float</c> (f32), <c>double</c> (f64),
+    /// <see cref="Func"/> (funcref) or <c>object</c> (externref); it returns void, one such value, or a
+    /// ValueTuple of them for several results. Calls from WebAssembly reach the delegate directly,
+    /// with no boxing.
+    /// </summary>
+    public static Func Wrap(Delegate callback)
+    {
+        var invoke = callback.GetType().GetMethod("Invoke")!;
+        var parameters = invoke.GetParameters().Select(p => p.ParameterType).ToArray();
+        bool takesCaller = parameters.Length > 0 && parameters[0] == typeof(Caller);
+        var type = new FuncType(
+            parameters.Skip(takesCaller ? 1 : 0).Select(p => ValTypeOf(p, "parameter")).ToArray(),
+            ClrSignature.ResultTypes(invoke.ReturnType).Select(r => ValTypeOf(r, "result")).ToArray());
+        return new Func(type, HostContext(type, callback), HostAdapters.Typed(callback.GetType(), type, takesCaller));
+    }
+
+    private static ValType ValTypeOf(Type clr, string what) =>
+        ClrSignature.ValTypeOf(clr) ?? throw new ArgumentException($"a host function {what} of type {clr.Name} has no WebAssembly type (use int, long, float, double, Func or object)");
+
+    private static InstanceContext HostContext(FuncType type, object callback) =>
+        new(store: null) { HostCallback = callback, Types = [type] };
 
     public FuncType Type { get; }
+
+    /// <summary>The store of the instance that defined or imported this function; null for a host
+    /// function not yet imported.</summary>
+    public Store? Store => Target.Store;
+
+    internal bool IsHost => Target.HostCallback is not null;
+
+    /// <summary>This function as an import of the instance whose context is <paramref name="importer"/>:
+    /// a WebAssembly function must belong to the same store; a host function gets a context of its
+    /// own naming the importer as its caller.</summary>
+    internal Func ImportInto(InstanceContext importer)
+    {
+        if (!IsHost) return this;
+        var bound = new InstanceContext(importer.Store) { HostCallback = Target.HostCallback, Types = Target.Types, Caller = importer };
+        return new Func(Type, bound, Code);
+    }
 
     /// <summary>Calls the function. Arguments must match <see cref="Type"/>; a trap throws <see cref="WasmTrap"/>.</summary>
     public Value[] Invoke(params Value[] args)
@@ -42,36 +94,15 @@ public sealed class Func
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i].Type != Type.Parameters[i]) throw new ArgumentException($"argument {i} is {args[i].Type}, expected {Type.Parameters[i]}");
+            if (args[i].Type == ValType.FuncRef && args[i].Ref is not (null or Func)) throw new ArgumentException($"argument {i} is a funcref holding a {args[i].Ref!.GetType().Name}");
         }
-        if (_host is not null) return _host(args);
-        return InvokeCompiled(args);
-    }
-
-    private unsafe Value[] InvokeCompiled(Value[] args)
-    {
-        var context = _context!;
-        nuint outer = t_stackLimit;
-        nuint savedContextLimit = context.StackLimit;
-        if (outer == 0)
-        {
-            byte probe = 0;
-            nuint sp = (nuint)(&probe);
-            t_stackLimit = sp - StackBudget;
-        }
-        context.StackLimit = t_stackLimit;
+        var stub = EntryStubs.For(Type);
+        var results = Boundary.Typed(Type.Results);
+        var store = Target.Store;
+        var saved = StackGuard.Enter(store);
         try
         {
-            var results = Type.Results;
-            var clrArgs = new object?[args.Length + Math.Max(1, results.Length)];
-            clrArgs[0] = context;
-            for (int i = 0; i < args.Length; i++) clrArgs[i + 1] = args[i].ToClr();
-            for (int i = 1; i < results.Length; i++) clrArgs[args.Length + i] = new Value(results[i], 0).ToClr();
-            object? result = _method!.Invoke(null, BindingFlags.DoNotWrapExceptions, null, clrArgs, null);
-            if (results.Length == 0) return [];
-            var values = new Value[results.Length];
-            values[0] = Value.FromClr(results[0], result);
-            for (int i = 1; i < results.Length; i++) values[i] = Value.FromClr(results[i], clrArgs[args.Length + i]);
-            return values;
+            stub(this, args, results);
         }
         catch (InsufficientExecutionStackException)
         {
@@ -79,30 +110,25 @@ public sealed class Func
         }
         finally
         {
-            context.StackLimit = savedContextLimit;
-            t_stackLimit = outer;
+            StackGuard.Exit(store, saved);
         }
+        return results;
     }
 
-    /// <summary>Entry from generated code (imported calls, call_indirect): arguments and results as
-    /// bits, one slot a value, two for a v128 (low half first).</summary>
-    public ulong[] CallFromWasm(ulong[] args)
+    /// <summary>
+    /// A delegate that calls this function with no boxing, e.g. <c>AsDelegate&lt;Func&lt;int, int, int&gt;&gt;()</c>
+    /// for <c>(i32, i32) -&gt; i32</c>; several results come back as a ValueTuple. The delegate's
+    /// signature must be the function's type, by the mapping of <see cref="Wrap"/> (without a Caller).
+    /// </summary>
+    public T AsDelegate<T>() where T : Delegate
     {
-        var values = new Value[Type.Parameters.Length];
-        for (int i = 0, slot = 0; i < values.Length; i++, slot++)
-        {
-            var type = Type.Parameters[i];
-            values[i] = type.Kind == ValTypeKind.V128 ? Value.V128(args[slot], args[++slot]) : new Value(type, args[slot]);
-        }
-        var results = _host is not null ? _host(values) : InvokeCompiled(values);
-        if (results.Length != Type.Results.Length) throw new WasmTrap(TrapKind.HostError, $"host function returned {results.Length} values, expected {Type.Results.Length}");
-        var bits = new ulong[Value.SlotCount(Type.Results)];
-        for (int i = 0, slot = 0; i < results.Length; i++, slot++)
-        {
-            if (results[i].Type != Type.Results[i]) throw new WasmTrap(TrapKind.HostError, $"host function returned {results[i].Type}, expected {Type.Results[i]}");
-            bits[slot] = results[i].Bits;
-            if (results[i].Type.Kind == ValTypeKind.V128) bits[++slot] = results[i].HighBits;
-        }
-        return bits;
+        var invoke = typeof(T).GetMethod("Invoke")!;
+        var parameters = invoke.GetParameters().Select(p => ClrSignature.ValTypeOf(p.ParameterType)).ToArray();
+        var results = ClrSignature.ResultTypes(invoke.ReturnType).Select(ClrSignature.ValTypeOf).ToArray();
+        bool matches = parameters.Length == Type.Parameters.Length && results.Length == Type.Results.Length
+            && parameters.Zip(Type.Parameters).All(p => p.First == p.Second)
+            && results.Zip(Type.Results).All(r => r.First == r.Second);
+        if (!matches) throw new ArgumentException($"{typeof(T).Name} does not match the function's type {Type}");
+        return (T)EntryStubs.Typed(typeof(T), this);
     }
 }

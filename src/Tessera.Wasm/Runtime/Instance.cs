@@ -11,7 +11,7 @@ namespace Tessera.Wasm.Runtime;
 /// </summary>
 public sealed class Instance
 {
-    private readonly InstanceContext _context = new();
+    private readonly InstanceContext _context;
     private readonly Dictionary<string, object> _exports = new(StringComparer.Ordinal);
 
     /// <summary>Instantiates <paramref name="module"/> in <paramref name="store"/> with <paramref name="imports"/>, one extern per import in import order.</summary>
@@ -19,6 +19,7 @@ public sealed class Instance
     {
         Store = store;
         Module = module;
+        _context = new InstanceContext(store) { Instance = this };
         var def = module.Definition;
         if (imports.Count != def.Imports.Count) throw new WasmLinkException("wrong number of imports", $"{imports.Count} given", $"the module has {def.Imports.Count}");
         var functions = new List<Func>();
@@ -34,7 +35,8 @@ public sealed class Instance
                 case (ExternKind.Func, Func f):
                     var expected = def.Types[(int)import.FunctionType.Value];
                     if (!f.Type.Equals(expected)) throw Incompatible(name, expected.ToString(), f.Type.ToString());
-                    functions.Add(f);
+                    CheckStore(name, f.Store);
+                    functions.Add(f.ImportInto(_context));
                     break;
                 case (ExternKind.Table, Table t):
                     if (t.Type.ElementType != import.Table.ElementType || !LimitsMatch(new Limits((ulong)t.Size, t.Type.Limits.Max), import.Table.Limits))
@@ -56,9 +58,10 @@ public sealed class Instance
         }
         var ctx = _context;
         for (int i = 0; i < def.Functions.Count; i++)
-            functions.Add(new Func(def.Types[(int)def.Functions[i].Value], ctx, module.Compiled.Methods[i]));
+            functions.Add(new Func(def.Types[(int)def.Functions[i].Value], ctx, module.Compiled.Code[i]));
         ctx.Functions = functions.ToArray();
         ctx.Types = def.Types.ToArray();
+        ctx.TypeIds = ctx.Types.Select(FuncTypeIds.Of).ToArray();
         foreach (var t in def.Tables) tables.Add(new Table(t));
         ctx.Tables = tables.ToArray();
         foreach (var m in def.Memories) memory = new Memory(m);
@@ -123,6 +126,13 @@ public sealed class Instance
     public Memory? GetMemory(string name) => _exports.GetValueOrDefault(name) as Memory;
     public Global? GetGlobal(string name) => _exports.GetValueOrDefault(name) as Global;
     public Table? GetTable(string name) => _exports.GetValueOrDefault(name) as Table;
+
+    /// <summary>A function of another store's instance cannot be imported: its context would run
+    /// under the other store's stack limit and data.</summary>
+    private void CheckStore(string name, Store? owner)
+    {
+        if (owner is not null && owner != Store) throw new WasmLinkException("import from another store", name, "functions of an instance belong to its store");
+    }
 
     private static WasmLinkException Incompatible(string name, string expected, string actual) =>
         new("incompatible import type", name, $"expected {expected}, got {actual}");

@@ -1,12 +1,27 @@
+using Tessera.Wasm.Model;
+
 namespace Tessera.Wasm.Runtime;
 
 /// <summary>
-/// The state of one instance, passed to every generated method as its first argument (code is per
-/// module, state is per instance). Fields are public because generated code in the module's
-/// dynamic assembly reads them directly; embedders use <see cref="Instance"/> instead.
+/// The state generated code works on, passed to every generated method as its first argument (code
+/// is per module, state is per instance). Generated assemblies read these fields directly (they are
+/// allowed to see Tessera.Wasm's internals); embedders use <see cref="Instance"/> instead.
 /// </summary>
-public sealed class InstanceContext
+/// <remarks>
+/// A host function is called the same way as a WebAssembly one, so it has a context too: one per
+/// importing instance, holding the callback and the importing instance as the caller.
+/// </remarks>
+internal sealed class InstanceContext
 {
+    public InstanceContext(Store? store) => Store = store;
+
+    /// <summary>The store whose stack limit generated code checks; null only for a host function
+    /// not yet imported anywhere.</summary>
+    public readonly Store? Store;
+
+    /// <summary>The instance this context belongs to (null for a host function).</summary>
+    public Instance? Instance;
+
     /// <summary>Memory 0, or null when the module has none.</summary>
     public Memory? Memory0;
     public Global[] Globals = [];
@@ -17,9 +32,14 @@ public sealed class InstanceContext
     public byte[][] Data = [];
     /// <summary>Element segments for table.init; a dropped, applied or declarative segment is empty.</summary>
     public object?[][] Elements = [];
-    /// <summary>The module's types, for call_indirect's signature check.</summary>
-    public Model.FuncType[] Types = [];
-    /// <summary>Generated code traps with StackExhausted when the address of a local in its frame
-    /// is below this (the stack grows down). Set by the outermost host-to-WebAssembly call.</summary>
-    public nuint StackLimit;
+    /// <summary>The module's types, by type index.</summary>
+    public FuncType[] Types = [];
+    /// <summary>The canonical id of each of the module's types (<see cref="FuncTypeIds"/>): call_indirect
+    /// compares one int against the callee's.</summary>
+    public int[] TypeIds = [];
+
+    /// <summary>For a host function: the embedder's callback (a <see cref="HostCallback"/> or a typed delegate).</summary>
+    public object? HostCallback;
+    /// <summary>For a host function: the context of the instance that imported it.</summary>
+    public InstanceContext? Caller;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Tessera.Wasm.Runtime;
@@ -31,6 +32,37 @@ public sealed class WasmTrap : WasmException
     }
 
     public TrapKind Kind { get; }
+
+    private IReadOnlyList<WasmFrame>? _backtrace;
+
+    /// <summary>
+    /// The WebAssembly functions the trap unwound through, innermost first, named from the name
+    /// section: read from the exception's .NET stack trace (generated methods map back to their
+    /// functions), so it costs nothing until asked for. Empty before the trap is thrown.
+    /// </summary>
+    public IReadOnlyList<WasmFrame> Backtrace => _backtrace ??= CaptureBacktrace();
+
+    private IReadOnlyList<WasmFrame> CaptureBacktrace()
+    {
+        var frames = new List<WasmFrame>();
+        foreach (var frame in new StackTrace(this, fNeedFileInfo: false).GetFrames())
+        {
+            if (Compilation.CompiledModule.FrameOf(frame.GetMethod()) is { } wasm) frames.Add(wasm);
+        }
+        return frames;
+    }
+
+    /// <summary>The message and the backtrace, one frame a line (the first <paramref name="limit"/>
+    /// frames; deep recursion is summarized).</summary>
+    public string FormatBacktrace(int limit = 32)
+    {
+        var text = new System.Text.StringBuilder(Message);
+        var frames = Backtrace;
+        if (frames.Count > 0) text.Append("\nwasm backtrace:");
+        for (int i = 0; i < Math.Min(limit, frames.Count); i++) text.Append($"\n  {i,4}: {frames[i]}");
+        if (frames.Count > limit) text.Append($"\n  ... {frames.Count - limit} more frames");
+        return text.ToString();
+    }
 
     public override string Rule => Describe(Kind);
 

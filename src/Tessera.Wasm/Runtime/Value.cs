@@ -33,9 +33,6 @@ public readonly record struct Value(ValType Type, ulong Bits)
     public double AsF64() => BitConverter.UInt64BitsToDouble(Bits);
     public Vector128<byte> AsV128() => Vector128.Create(Bits, HighBits).AsByte();
 
-    /// <summary>How many 64-bit slots <paramref name="types"/> take as bits: one a value, two a v128.</summary>
-    internal static int SlotCount(ValType[] types) => types.Length + types.Count(t => t.Kind == ValTypeKind.V128);
-
     /// <summary>The value as the CLR type generated code uses for its type (int, long, float, double).</summary>
     internal object? ToClr() => Type.Kind switch
     {

@@ -1,0 +1,43 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
+
+namespace Tessera.Wasm.Compilation;
+
+/// <summary>
+/// Creates the dynamic assemblies generated code lives in, each allowed to use Tessera.Wasm's
+/// internal members (<see cref="IgnoresAccessChecksToAttribute"/>).
+/// </summary>
+internal static class GeneratedAssembly
+{
+    private static readonly Lazy<ModuleBuilder> s_stubs = new(() => Define("Tessera.Stubs", AssemblyBuilderAccess.Run));
+
+    /// <summary>Defines a dynamic assembly and its one module.</summary>
+    public static ModuleBuilder Define(string name, AssemblyBuilderAccess access)
+    {
+        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(name), access);
+        var ctor = typeof(IgnoresAccessChecksToAttribute).GetConstructor([typeof(string)])!;
+        assembly.SetCustomAttribute(new CustomAttributeBuilder(ctor, [typeof(GeneratedAssembly).Assembly.GetName().Name!]));
+        return assembly.DefineDynamicModule(name);
+    }
+
+    /// <summary>The process-wide assembly for host adapters: few (one per host signature or
+    /// delegate type), small, and kept for the life of the process.</summary>
+    public static ModuleBuilder Stubs => s_stubs.Value;
+
+    private static readonly Lock s_lock = new();
+    private static int s_counter;
+
+    /// <summary>Defines one static method in a new type of <see cref="Stubs"/>, lets
+    /// <paramref name="emit"/> write its body, and returns the created method.</summary>
+    public static MethodInfo DefineStub(string name, Type returnType, Type[] parameters, Action<ILGenerator> emit)
+    {
+        lock (s_lock)
+        {
+            var type = Stubs.DefineType($"{name}#{++s_counter}", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
+            var method = type.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, returnType, parameters);
+            emit(method.GetILGenerator());
+            return type.CreateType().GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Reflection.Emit;
+using Tessera.Wasm.Model;
+using Tessera.Wasm.Runtime;
+
+namespace Tessera.Wasm.Compilation;
+
+/// <summary>
+/// Host functions get compiled adapters with the calling convention of compiled functions
+/// (<see cref="ClrSignature"/>), so generated code calls a host function exactly as it calls a
+/// WebAssembly one: <c>calli</c> through the function's code pointer. An untyped adapter packs the
+/// arguments into <see cref="Value"/>s for a <see cref="HostCallback"/>; a typed adapter calls the
+/// embedder's delegate directly, with no allocation and no boxing.
+/// </summary>
+internal static class HostAdapters
+{
+    private static readonly ConcurrentDictionary<FuncType, nint> s_untyped = new();
+    private static readonly ConcurrentDictionary<Type, nint> s_typed = new();
+
+    private static readonly FieldInfo s_callback = typeof(InstanceContext).GetField(nameof(InstanceContext.HostCallback))!;
+    private static readonly FieldInfo s_caller = typeof(InstanceContext).GetField(nameof(InstanceContext.Caller))!;
+    private static readonly ConstructorInfo s_newCaller = typeof(Caller).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(InstanceContext)])!;
+
+    /// <summary>The code pointer of the adapter for an untyped callback of <paramref name="type"/>.</summary>
+    public static nint Untyped(FuncType type) => s_untyped.GetOrAdd(type, static t =>
+        Pointer(GeneratedAssembly.DefineStub("host", ClrSignature.Return(t), ClrSignature.Parameters(t), il => EmitUntyped(il, t))));
+
+    /// <summary>The code pointer of the adapter for delegates of <paramref name="delegateType"/>,
+    /// whose WebAssembly type is <paramref name="type"/>.</summary>
+    public static nint Typed(Type delegateType, FuncType type, bool takesCaller) => s_typed.GetOrAdd(delegateType, d =>
+        Pointer(GeneratedAssembly.DefineStub("host", ClrSignature.Return(type), ClrSignature.Parameters(type), il => EmitTyped(il, d, type, takesCaller))));
+
+    private static nint Pointer(MethodInfo method) => method.MethodHandle.GetFunctionPointer();
+
+    private static void EmitUntyped(ILGenerator il, FuncType type)
+    {
+        var args = il.DeclareLocal(typeof(Value[]));
+        var results = il.DeclareLocal(typeof(Value[]));
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Call, typeof(Boundary).GetMethod(nameof(Boundary.HostArguments))!);
+        il.Emit(OpCodes.Stloc, args);
+        for (int i = 0; i < type.Parameters.Length; i++)
+        {
+            il.Emit(OpCodes.Ldloc, args);
+            il.Emit(OpCodes.Ldc_I4, i);
+            il.Emit(OpCodes.Ldarg, i + 1);
+            il.Emit(OpCodes.Call, Boundary.Setter(type.Parameters[i]));
+        }
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldloc, args);
+        il.Emit(OpCodes.Call, typeof(Boundary).GetMethod(nameof(Boundary.CallHost))!);
+        il.Emit(OpCodes.Stloc, results);
+        for (int r = 1; r < type.Results.Length; r++)
+        {
+            il.Emit(OpCodes.Ldarg, type.Parameters.Length + r);
+            il.Emit(OpCodes.Ldloc, results);
+            il.Emit(OpCodes.Ldc_I4, r);
+            il.Emit(OpCodes.Call, Boundary.Getter(type.Results[r]));
+            ClrSignature.EmitStoreIndirect(il, FunctionCompiler.ClrType(type.Results[r]));
+        }
+        if (type.Results.Length > 0)
+        {
+            il.Emit(OpCodes.Ldloc, results);
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Call, Boundary.Getter(type.Results[0]));
+        }
+        il.Emit(OpCodes.Ret);
+    }
+
+    private static void EmitTyped(ILGenerator il, Type delegateType, FuncType type, bool takesCaller)
+    {
+        var invoke = delegateType.GetMethod("Invoke")!;
+        var clrParameters = invoke.GetParameters();
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldfld, s_callback);
+        il.Emit(OpCodes.Castclass, delegateType);
+        if (takesCaller)
+        {
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, s_caller);
+            il.Emit(OpCodes.Newobj, s_newCaller);
+        }
+        int offset = takesCaller ? 1 : 0;
+        for (int i = 0; i < type.Parameters.Length; i++)
+        {
+            il.Emit(OpCodes.Ldarg, i + 1);
+            // Generated code holds funcrefs as object; the delegate wants a Func.
+            if (clrParameters[i + offset].ParameterType == typeof(Func)) il.Emit(OpCodes.Castclass, typeof(Func));
+        }
+        il.Emit(OpCodes.Callvirt, invoke);
+        var returnType = invoke.ReturnType;
+        if (ClrSignature.IsValueTuple(returnType))
+        {
+            var tuple = il.DeclareLocal(returnType);
+            il.Emit(OpCodes.Stloc, tuple);
+            for (int r = 1; r < type.Results.Length; r++)
+            {
+                il.Emit(OpCodes.Ldarg, type.Parameters.Length + r);
+                il.Emit(OpCodes.Ldloc, tuple);
+                il.Emit(OpCodes.Ldfld, ClrSignature.TupleItem(returnType, r));
+                ClrSignature.EmitStoreIndirect(il, FunctionCompiler.ClrType(type.Results[r]));
+            }
+            il.Emit(OpCodes.Ldloc, tuple);
+            il.Emit(OpCodes.Ldfld, ClrSignature.TupleItem(returnType, 0));
+        }
+        il.Emit(OpCodes.Ret);
+    }
+}
