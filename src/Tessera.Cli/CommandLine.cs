@@ -15,9 +15,17 @@ public static class CommandLine
           tessera wast FILE...        run WebAssembly spec test scripts
           tessera validate FILE...    decode and validate modules (.wasm or .wat)
           tessera inspect FILE        summarize a module's sections
+          tessera run --invoke NAME FILE [ARG...]
+                                      call an export, print each result on its own line;
+                                      without --invoke, run _start (only for modules that
+                                      import nothing: WASI is not there yet)
           tessera assemble FILE.wat [-o FILE.wasm]
                                       assemble a text module into a binary
           tessera help                this text
+
+        exit codes: 0 success; 1 error (bad module, failed command, or a trap: "error: trap: ..."
+        on stderr); 2 usage (bad options or arguments, unknown export, unsatisfiable imports);
+        128 and above are reserved for WASI programs.
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -33,9 +41,15 @@ public static class CommandLine
                 "validate" => ValidateCommand.Run(rest, stdout, stderr),
                 "inspect" => InspectCommand.Run(rest, stdout, stderr),
                 "assemble" => AssembleCommand.Run(rest, stdout, stderr),
+                "run" => RunCommand.Run(rest, stdout, stderr),
                 "help" or "--help" or "-h" => PrintHelp(stdout),
                 _ => Unknown(command, stderr),
             };
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return 2;
         }
         catch (WasmException e)
         {

@@ -91,37 +91,24 @@ internal sealed partial class FunctionCompiler
                         Push(ValTypeKind.F64, bits);
                     }
                     break;
-                case Opcode.MemorySize:
-                    reader.ReadMemoryIndex(multiMemory: false);
-                    _il.Emit(OpCodes.Ldloc, _memory!);
-                    _il.Emit(OpCodes.Ldlen);
-                    _il.Emit(OpCodes.Conv_I4);
-                    _il.Emit(OpCodes.Ldc_I4, 16);
-                    _il.Emit(OpCodes.Shr_Un);
-                    Push(ValTypeKind.I32);
-                    break;
-                case Opcode.MemoryGrow:
-                    reader.ReadMemoryIndex(multiMemory: false);
-                    Need(1);
-                    _il.Emit(OpCodes.Ldarg_0);
-                    _il.Emit(OpCodes.Ldfld, Members.Memory0);
-                    _il.Emit(OpCodes.Call, Members.Memory(nameof(MemoryOps.Grow)));
-                    ReloadMemory();
-                    break;
+                // Validated code: without multi-memory every memory index is the byte 0, which
+                // reads the same as the LEB128 index multi-memory allows.
+                case Opcode.MemorySize: MemorySize(reader.ReadMemoryIndex(multiMemory: true).Value); break;
+                case Opcode.MemoryGrow: MemoryGrow(reader.ReadMemoryIndex(multiMemory: true).Value); break;
                 case Opcode.MemoryCopy:
-                    reader.ReadMemoryIndex(multiMemory: false);
-                    reader.ReadMemoryIndex(multiMemory: false);
-                    BulkMemory(nameof(MemoryOps.Copy), segment: null);
-                    break;
+                    {
+                        uint destination = reader.ReadMemoryIndex(multiMemory: true).Value;
+                        uint source = reader.ReadMemoryIndex(multiMemory: true).Value;
+                        MemoryCopy(destination, source);
+                        break;
+                    }
                 case Opcode.MemoryFill:
-                    reader.ReadMemoryIndex(multiMemory: false);
-                    BulkMemory(nameof(MemoryOps.Fill), segment: null);
+                    BulkMemory(nameof(MemoryOps.Fill), reader.ReadMemoryIndex(multiMemory: true).Value, segment: null);
                     break;
                 case Opcode.MemoryInit:
                     {
                         uint segment = reader.ReadU32();
-                        reader.ReadMemoryIndex(multiMemory: false);
-                        BulkMemory(nameof(MemoryOps.Init), segment);
+                        BulkMemory(nameof(MemoryOps.Init), reader.ReadMemoryIndex(multiMemory: true).Value, segment);
                         break;
                     }
                 case Opcode.DataDrop:
@@ -263,11 +250,11 @@ internal sealed partial class FunctionCompiler
         LoadContextElement(Members.Tables, index);
     }
 
-    /// <summary>memory.copy, fill and init: three i32 operands, then the cached buffer (and the segment).</summary>
-    private void BulkMemory(string helper, uint? segment)
+    /// <summary>memory.fill and init: three i32 operands, then the memory's buffer (and the segment).</summary>
+    private void BulkMemory(string helper, uint memory, uint? segment)
     {
         Need(3);
-        _il.Emit(OpCodes.Ldloc, _memory!);
+        LoadMemoryBuffer(memory);
         if (segment is { } index)
         {
             LoadContextElement(Members.Data, index);
@@ -299,14 +286,15 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>Loads and stores: address (and value) on the stack, then the static offset and
-    /// the cached buffer as the helper's last arguments.</summary>
+    /// the memory's buffer as the helper's last arguments.</summary>
     private bool MemoryAccess(Opcode op, OpcodeInfo info, ref WasmReader reader)
     {
         if (info.Pops is not { } pops || info.Pushes is not { } pushes) return false;
-        var memArg = reader.ReadMemArg(multiMemory: false, memory64: false);
+        // Validated code sets the memory-index flag only when multi-memory is on.
+        var memArg = reader.ReadMemArg(multiMemory: true, memory64: false);
         Need(pops.Length);
         _il.Emit(OpCodes.Ldc_I8, (long)memArg.Offset);
-        _il.Emit(OpCodes.Ldloc, _memory!);
+        LoadMemoryBuffer(memArg.Memory.Value);
         _il.Emit(OpCodes.Call, Members.Memory(op.ToString()));
         Pop(pops.Length);
         if (pushes.Length == 1) Push(pushes[0].Kind);

@@ -36,10 +36,11 @@ internal sealed partial class FunctionCompiler
                 }
             case ImmediateKind.MemArg or ImmediateKind.MemArgLane:
                 {
-                    var memArg = reader.ReadMemArg(multiMemory: false, memory64: false);
+                    // Validated code sets the memory-index flag only when multi-memory is on.
+                    var memArg = reader.ReadMemArg(multiMemory: true, memory64: false);
                     Need(pops.Length);
                     _il.Emit(OpCodes.Ldc_I8, (long)memArg.Offset);
-                    _il.Emit(OpCodes.Ldloc, _memory!);
+                    LoadMemoryBuffer(memArg.Memory.Value);
                     if (info.Immediate == ImmediateKind.MemArgLane) _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadByte());
                     break;
                 }

@@ -22,7 +22,7 @@ namespace Tessera.Wasm.Compilation;
 /// <item>Calls spill the whole operand stack first, which is also what the resumable form for
 /// suspension needs (DESIGN: spill before a possibly-suspending call).</item>
 /// <item>Memory 0's buffer is cached in a local, reloaded at entry, after every call and after
-/// memory.grow.</item>
+/// memory.grow; other memories are loaded at each use (FunctionCompiler.Memory.cs says why).</item>
 /// </list>
 /// </remarks>
 internal sealed partial class FunctionCompiler

@@ -15,6 +15,7 @@ internal static class Members
     public static readonly FieldInfo FuncTypeId = typeof(Func).GetField(nameof(Func.TypeId), Internal)!;
     public static readonly FieldInfo TableElements = typeof(Runtime.Table).GetField(nameof(Runtime.Table.Elements))!;
     public static readonly FieldInfo Memory0 = typeof(InstanceContext).GetField(nameof(InstanceContext.Memory0))!;
+    public static readonly FieldInfo Memories = typeof(InstanceContext).GetField(nameof(InstanceContext.Memories))!;
     public static readonly FieldInfo Globals = typeof(InstanceContext).GetField(nameof(InstanceContext.Globals))!;
     public static readonly FieldInfo Functions = typeof(InstanceContext).GetField(nameof(InstanceContext.Functions))!;
     public static readonly FieldInfo Tables = typeof(InstanceContext).GetField(nameof(InstanceContext.Tables))!;

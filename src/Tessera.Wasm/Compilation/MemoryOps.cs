@@ -78,6 +78,16 @@ public static class MemoryOps
         m.AsSpan((int)(uint)source, (int)(uint)count).CopyTo(m.AsSpan((int)(uint)destination));
     }
 
+    /// <summary>memory.copy between two memories (multi-memory): both ranges checked before
+    /// anything moves. The buffers can still be one array when a module imports a memory twice;
+    /// span copies behave as memmove then too.</summary>
+    public static void CopyBetween(int destination, int source, int count, byte[] to, byte[] from)
+    {
+        if ((ulong)(uint)destination + (uint)count > (ulong)to.Length || (ulong)(uint)source + (uint)count > (ulong)from.Length)
+            WasmTrap.Throw(TrapKind.MemoryOutOfBounds);
+        from.AsSpan((int)(uint)source, (int)(uint)count).CopyTo(to.AsSpan((int)(uint)destination));
+    }
+
     /// <summary>memory.fill.</summary>
     public static void Fill(int destination, int value, int count, byte[] m)
     {

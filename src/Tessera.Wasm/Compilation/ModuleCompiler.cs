@@ -104,7 +104,6 @@ public sealed class ModuleCompiler
 
     private static void CheckModuleFeatures(ModuleDefinition module)
     {
-        if (module.TotalMemoryCount > 1) throw new WasmUnsupportedFeatureException("multi-memory", "module");
         for (uint i = 0; i < module.TotalMemoryCount; i++)
         {
             var mt = module.MemoryType(new MemoryIndex(i));

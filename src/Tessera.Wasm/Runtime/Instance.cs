@@ -25,7 +25,7 @@ public sealed class Instance
         var functions = new List<Func>();
         var tables = new List<Table>();
         var globals = new List<Global>();
-        Memory? memory = null;
+        var memories = new List<Memory>();
         for (int i = 0; i < imports.Count; i++)
         {
             var import = def.Imports[i];
@@ -46,7 +46,7 @@ public sealed class Instance
                 case (ExternKind.Memory, Memory m):
                     if (!LimitsMatch(new Limits((ulong)m.Pages, m.Type.Limits.Max), import.Memory.Limits))
                         throw Incompatible(name, import.Memory.ToString(), m.Type.ToString());
-                    memory = m;
+                    memories.Add(m);
                     break;
                 case (ExternKind.Global, Global g):
                     if (g.Type != import.Global) throw Incompatible(name, import.Global.ToString(), g.Type.ToString());
@@ -64,8 +64,9 @@ public sealed class Instance
         ctx.TypeIds = ctx.Types.Select(FuncTypeIds.Of).ToArray();
         foreach (var t in def.Tables) tables.Add(new Table(t));
         ctx.Tables = tables.ToArray();
-        foreach (var m in def.Memories) memory = new Memory(m);
-        ctx.Memory0 = memory;
+        foreach (var m in def.Memories) memories.Add(new Memory(m));
+        ctx.Memories = memories.ToArray();
+        ctx.Memory0 = memories.Count > 0 ? memories[0] : null;
         ctx.Globals = globals.ToArray();
         foreach (var g in def.Globals)
         {
@@ -80,7 +81,7 @@ public sealed class Instance
             {
                 ExternKind.Func => ctx.Functions[export.Index],
                 ExternKind.Table => ctx.Tables[export.Index],
-                ExternKind.Memory => ctx.Memory0!,
+                ExternKind.Memory => ctx.Memories[export.Index],
                 ExternKind.Global => ctx.Globals[export.Index],
                 _ => throw new WasmUnsupportedFeatureException("exceptions", "tag export"),
             };
@@ -109,7 +110,7 @@ public sealed class Instance
             ctx.Data[d] = segment.Mode == SegmentMode.Passive ? segment.Bytes.ToArray() : [];
             if (segment.Mode != SegmentMode.Active) continue;
             ulong offset = (uint)Evaluate(segment.Offset, ValType.I32).Value.AsI32();
-            var buffer = ctx.Memory0!.Buffer;
+            var buffer = ctx.Memories[segment.Memory.Value].Buffer;
             if (offset + (ulong)segment.Bytes.Length > (ulong)buffer.Length) throw new WasmTrap(TrapKind.MemoryOutOfBounds);
             segment.Bytes.Span.CopyTo(buffer.AsSpan((int)offset));
         }

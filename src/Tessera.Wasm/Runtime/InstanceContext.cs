@@ -22,8 +22,12 @@ internal sealed class InstanceContext
     /// <summary>The instance this context belongs to (null for a host function).</summary>
     public Instance? Instance;
 
-    /// <summary>Memory 0, or null when the module has none.</summary>
+    /// <summary>Memory 0, or null when the module has none. Kept apart from <see cref="Memories"/>
+    /// because it is the one generated code caches in a local: one field load at each reload.</summary>
     public Memory? Memory0;
+    /// <summary>The whole memory index space (imports first); element 0 is <see cref="Memory0"/>.
+    /// Generated code reaches memories other than 0 through this array (multi-memory).</summary>
+    public Memory[] Memories = [];
     public Global[] Globals = [];
     /// <summary>The whole function index space (imports first), for imported calls and tables.</summary>
     public Func[] Functions = [];

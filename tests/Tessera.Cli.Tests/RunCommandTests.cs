@@ -1,0 +1,283 @@
+using Tessera.Wasm.Text;
+
+namespace Tessera.Cli.Tests;
+
+/// <summary>
+/// <c>tessera run</c>: results checked against node (V8) running the same binary, or against
+/// arithmetic done by hand where JavaScript cannot see the value (NaN payloads, f32 spelling);
+/// exit codes and error text for traps, bad arguments, missing exports and unsatisfied imports.
+/// </summary>
+public sealed class RunCommandTests : IDisposable
+{
+    private const string Calculator = """
+        (module
+          (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+          (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+          (func (export "mul64") (param i64 i64) (result i64) local.get 0 local.get 1 i64.mul)
+          (func (export "third") (result f32) f32.const 1 f32.const 3 f32.div)
+          (func (export "sqrt") (param f64) (result f64) local.get 0 f64.sqrt)
+          (func (export "min") (param f64 f64) (result f64) local.get 0 local.get 1 f64.min)
+          (func (export "divf") (param f32 f32) (result f32) local.get 0 local.get 1 f32.div)
+          (func (export "id32") (param f32) (result f32) local.get 0)
+          (func (export "id64") (param f64) (result f64) local.get 0)
+          (func (export "divmod") (param i32 i32) (result i32 i32 i64 f32)
+            local.get 0 local.get 1 i32.div_u
+            local.get 0 local.get 1 i32.rem_u
+            local.get 0 i64.extend_i32_s
+            local.get 1 f32.convert_i32_s)
+          (func (export "refs") (result funcref externref) ref.func 0 ref.null extern)
+          (func (export "nothing"))
+          (memory (export "memory") 1)
+          (global (export "g") i32 (i32.const 0)))
+        """;
+
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("tessera-run-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = CommandLine.Run(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_dir.FullName, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    /// <summary>The calculator as a binary, for node and for the .wasm path of <c>run</c>.</summary>
+    private string CalculatorWasm()
+    {
+        var path = Path.Combine(_dir.FullName, "calc.wasm");
+        File.WriteAllBytes(path, WatAssembler.AssembleText(Calculator));
+        return path;
+    }
+
+    [Theory]
+    // Each row: export, tessera arguments, node arguments (i64 as BigInt "n", floats in JavaScript spelling).
+    [InlineData("add", new[] { "2147483647", "1" }, new[] { "2147483647", "1" })]
+    [InlineData("add", new[] { "0xffffffff", "-0x1" }, new[] { "4294967295", "-1" })]
+    [InlineData("div", new[] { "-7", "2" }, new[] { "-7", "2" })]
+    [InlineData("mul64", new[] { "0x7fffffffffffffff", "3" }, new[] { "9223372036854775807n", "3n" })]
+    [InlineData("mul64", new[] { "-9223372036854775808", "-1" }, new[] { "-9223372036854775808n", "-1n" })]
+    [InlineData("third", new string[0], new string[0])]
+    [InlineData("sqrt", new[] { "2" }, new[] { "2" })]
+    [InlineData("sqrt", new[] { "-1" }, new[] { "-1" })]
+    [InlineData("min", new[] { "0", "-0" }, new[] { "0", "-0" })]
+    [InlineData("divf", new[] { "1", "-0" }, new[] { "1", "-0" })]
+    [InlineData("divf", new[] { "-inf", "3.5" }, new[] { "-Infinity", "3.5" })]
+    [InlineData("divf", new[] { "0x1p-149", "2" }, new[] { "1.401298464324817e-45", "2" })]
+    [InlineData("id64", new[] { "1e300" }, new[] { "1e300" })]
+    [InlineData("divmod", new[] { "-1", "10" }, new[] { "-1", "10" })]
+    public void ResultsAgreeWithNode(string export, string[] args, string[] nodeArgs)
+    {
+        var wasm = CalculatorWasm();
+        var (exit, output, error) = Run(["run", "--invoke", export, wasm, .. args]);
+        Assert.True(exit == 0, error);
+        var ours = Lines(output);
+        var theirs = Node.Invoke(wasm, export, nodeArgs);
+        Assert.Equal(theirs.Length, ours.Length);
+        for (int i = 0; i < ours.Length; i++) Assert.True(SameValue(ours[i], theirs[i]), $"result {i}: tessera {ours[i]}, node {theirs[i]}");
+    }
+
+    /// <summary>Node prints every float as a double, and an f32 as the exact double it widens to
+    /// (0.3333333432674408 where we print 0.33333334), so spellings differ: compare values, as
+    /// double and as widened float. Integers and special values must match as text, except that
+    /// JavaScript cannot show a NaN's sign.</summary>
+    private static bool SameValue(string ours, string theirs)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (ours == theirs || (ours == "-nan" && theirs == "nan")) return true;
+        if (!theirs.Contains('.') && !theirs.Contains('e')) return false;
+        double expected = double.Parse(theirs, invariant);
+        return double.Parse(ours, invariant) == expected || (double)float.Parse(ours, invariant) == expected;
+    }
+
+    [Fact]
+    public void MultiValueResultsPrintOnePerLineInOrder()
+    {
+        // 4294967295 (the bits of -1) divided by 10 is 429496729 remainder 5; -1 extended to i64
+        // stays -1; 10 converts to the f32 10, printed as the shortest decimal "10".
+        var (exit, output, _) = Run("run", "--invoke", "divmod", Write("calc.wat", Calculator), "-1", "10");
+        Assert.Equal(0, exit);
+        Assert.Equal(["429496729", "5", "-1", "10"], Lines(output));
+    }
+
+    [Theory]
+    // Values with no decimal spelling in JavaScript, checked by hand against IEEE 754 bit patterns.
+    [InlineData("id32", "-0", "-0")]
+    [InlineData("id32", "inf", "inf")]
+    [InlineData("id32", "-inf", "-inf")]
+    [InlineData("id32", "nan", "nan")] // 0x7fc00000: quiet bit only, the canonical NaN
+    [InlineData("id32", "-nan", "-nan")]
+    [InlineData("id32", "nan:0x200000", "nan:0x200000")] // a quiet NaN with one more payload bit than canonical
+    [InlineData("id32", "nan:0x1", "nan:0x1")] // a signalling NaN passes through unchanged
+    [InlineData("id64", "-nan:0x8000000000001", "-nan:0x8000000000001")]
+    [InlineData("id64", "nan:0x8000000000000", "nan")] // 2^51 is the canonical f64 payload
+    [InlineData("id32", "0x1p-149", "1e-45")] // the least subnormal f32, 1.4e-45, reads back from 1e-45
+    [InlineData("id32", "16777217", "16777216")] // 2^24 + 1 rounds to even, 2^24
+    [InlineData("id32", "0.1", "0.1")]
+    [InlineData("id64", "0.1", "0.1")]
+    [InlineData("id64", "1.5", "1.5")]
+    [InlineData("id64", "100", "100")]
+    [InlineData("id64", "0x1.fffffffffffffp+1023", "1.7976931348623157e+308")] // the largest double
+    public void FloatsPrintInTheRoundTripFormat(string export, string argument, string expected)
+    {
+        var (exit, output, error) = Run("run", "--invoke", export, Write("calc.wat", Calculator), argument);
+        Assert.True(exit == 0, error);
+        Assert.Equal(expected, output.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void ReferencesPrintAsNullOrTheirKind()
+    {
+        var (exit, output, _) = Run("run", "--invoke", "refs", Write("calc.wat", Calculator));
+        Assert.Equal(0, exit);
+        Assert.Equal(["ref.func", "null"], Lines(output));
+    }
+
+    [Fact]
+    public void AFunctionWithoutResultsPrintsNothing()
+    {
+        var (exit, output, error) = Run("run", "--invoke", "nothing", CalculatorWasm());
+        Assert.Equal(0, exit);
+        Assert.Equal("", output);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
+    public void ATrapIsReportedOnStderrWithExitCodeOne()
+    {
+        var (exit, output, error) = Run("run", "--invoke", "div", CalculatorWasm(), "1", "0");
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: trap: integer divide by zero", error);
+        Assert.DoesNotContain("   at ", error); // no .NET stack trace
+
+        // INT_MIN / -1 overflows: the other trap of i32.div_s.
+        (exit, _, error) = Run("run", "--invoke", "div", CalculatorWasm(), "-2147483648", "-1");
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: trap: integer overflow", error);
+    }
+
+    [Fact]
+    public void ATrapShowsTheWebAssemblyBacktraceWithNames()
+    {
+        var path = Write("bt.wat", """
+            (module
+              (func $inner (param i32) (result i32) i32.const 1 local.get 0 i32.div_u)
+              (func $outer (export "f") (param i32) (result i32) local.get 0 call $inner))
+            """);
+        var (exit, _, error) = Run("run", "--invoke", "f", path, "0");
+        Assert.Equal(1, exit);
+        var lines = Lines(error.ReplaceLineEndings("\n"));
+        Assert.Equal("error: trap: integer divide by zero", lines[0]);
+        Assert.Equal("wasm backtrace:", lines[1]);
+        // The export is on the backtrace by its name-section name; $inner may be missing while the
+        // JIT inlines it (the runtime reads frames from the .NET stack trace).
+        Assert.Contains(lines, l => l.Trim().EndsWith("outer (func 1)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ATrapInTheStartFunctionIsATrapToo()
+    {
+        var path = Write("start.wat", "(module (func $s unreachable) (start $s) (func (export \"f\")))");
+        var (exit, _, error) = Run("run", "--invoke", "f", path);
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: trap: unreachable", error);
+    }
+
+    [Theory]
+    [InlineData("add", new[] { "1" }, "export \"add\" takes 2 arguments (i32 i32), got 1")]
+    [InlineData("add", new[] { "1", "2", "3" }, "export \"add\" takes 2 arguments (i32 i32), got 3")]
+    [InlineData("add", new[] { "1", "x" }, "argument 2 'x' is not a valid i32")]
+    [InlineData("add", new[] { "4294967296", "0" }, "argument 1 '4294967296' is not a valid i32")] // 2^32 is out of range
+    [InlineData("add", new[] { "-2147483649", "0" }, "argument 1 '-2147483649' is not a valid i32")]
+    [InlineData("add", new[] { "1.5", "0" }, "argument 1 '1.5' is not a valid i32")]
+    [InlineData("mul64", new[] { "18446744073709551616", "0" }, "argument 1 '18446744073709551616' is not a valid i64")]
+    [InlineData("sqrt", new[] { "1.5x" }, "argument 1 '1.5x' is not a valid f64: expected a decimal or 0x hexadecimal float, inf, -inf, nan")]
+    [InlineData("sqrt", new[] { "Infinity" }, "argument 1 'Infinity' is not a valid f64")]
+    [InlineData("id32", new[] { "nan:0x800000" }, "argument 1 'nan:0x800000' is not a valid f32")] // payload wider than 23 bits
+    [InlineData("id32", new[] { "1e39" }, "argument 1 '1e39' is not a valid f32")] // rounds to infinity
+    [InlineData("nope", new string[0], "no export named \"nope\" (its function exports: \"add\"")]
+    [InlineData("memory", new string[0], "export \"memory\" is a memory, not a function")]
+    [InlineData("g", new string[0], "export \"g\" is a global, not a function")]
+    public void BadArgumentsAndExportsAreUsageErrors(string export, string[] args, string message)
+    {
+        var (exit, output, error) = Run(["run", "--invoke", export, Write("calc.wat", Calculator), .. args]);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains(message, error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void TheCommandLineItselfIsChecked()
+    {
+        var calc = Write("calc.wat", Calculator);
+        Assert.Contains("no module file given", Run("run").Err);
+        Assert.Equal(2, Run("run").Exit);
+        Assert.Contains("--invoke needs an export name", Run("run", "--invoke").Err);
+        Assert.Contains("unknown option '--bogus'", Run("run", "--bogus", calc).Err);
+        // Options end at the file: "-1" after it is an argument, and --invoke=NAME works too.
+        var (exit, output, _) = Run("run", "--invoke=add", calc, "-1", "-2");
+        Assert.Equal(0, exit);
+        Assert.Equal("-3\n", output.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void UnsatisfiedImportsNameTheImportAndAreUsageErrors()
+    {
+        var path = Write("imports.wat", """(module (import "env" "log" (func (param i32))) (func (export "f")))""");
+        var (exit, _, error) = Run("run", "--invoke", "f", path);
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown import: \"env\" \"log\"", error);
+        Assert.Contains("no imports yet", error);
+    }
+
+    [Fact]
+    public void WithoutInvokeOnlyAModuleThatNeedsNoWasiRuns()
+    {
+        // _start runs: it traps, which proves it was called.
+        var trapping = Write("start.wat", "(module (func (export \"_start\") unreachable))");
+        var (exit, _, error) = Run("run", trapping);
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: trap: unreachable", error);
+
+        var quiet = Write("quiet.wat", "(module (func (export \"_start\")))");
+        Assert.Equal((0, "", ""), Run("run", quiet));
+
+        var (noStartExit, _, noStart) = Run("run", Write("calc.wat", Calculator));
+        Assert.Equal(2, noStartExit);
+        Assert.Contains("no WASI yet", noStart);
+        Assert.Contains("--invoke", noStart);
+
+        var wasi = Write("wasi.wat", """
+            (module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))
+            """);
+        var (wasiExit, _, needsWasi) = Run("run", wasi);
+        Assert.Equal(2, wasiExit);
+        Assert.Contains("no WASI yet", needsWasi);
+        Assert.Contains("\"wasi_snapshot_preview1\" \"proc_exit\"", needsWasi);
+
+        Assert.Contains("arguments to a program need WASI", Run("run", quiet, "x").Err);
+    }
+
+    [Fact]
+    public void InvalidModulesAreErrorsWithTheirLine()
+    {
+        var path = Write("bad.wat", "(module\n  (func (export \"f\") (result i32) f32.const 1))");
+        var (exit, _, error) = Run("run", "--invoke", "f", path);
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"error: {path}:2:", error);
+        Assert.Contains("type mismatch", error);
+    }
+}
