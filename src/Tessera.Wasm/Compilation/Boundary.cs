@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.Intrinsics;
 using Tessera.Wasm.Model;
 using Tessera.Wasm.Runtime;
 
@@ -6,7 +7,8 @@ namespace Tessera.Wasm.Compilation;
 
 /// <summary>
 /// What generated stubs call where values cross between <see cref="Value"/> arrays (the untyped
-/// embedding API) and the CLR types generated code uses (int, long, float, double, object).
+/// embedding API) and the CLR types generated code uses (int, long, float, double, object,
+/// Vector128&lt;byte&gt; for v128).
 /// Arrays arrive with their slots typed, so setters keep each slot's <see cref="ValType"/>.
 /// </summary>
 internal static class Boundary
@@ -16,12 +18,14 @@ internal static class Boundary
     public static float GetF32(Value[] values, int i) => values[i].AsF32();
     public static double GetF64(Value[] values, int i) => values[i].AsF64();
     public static object? GetRef(Value[] values, int i) => values[i].Ref;
+    public static Vector128<byte> GetV128(Value[] values, int i) => values[i].AsV128();
 
     public static void SetI32(Value[] values, int i, int v) => values[i] = new Value(values[i].Type, (uint)v);
     public static void SetI64(Value[] values, int i, long v) => values[i] = new Value(values[i].Type, (ulong)v);
     public static void SetF32(Value[] values, int i, float v) => values[i] = new Value(values[i].Type, BitConverter.SingleToUInt32Bits(v));
     public static void SetF64(Value[] values, int i, double v) => values[i] = new Value(values[i].Type, BitConverter.DoubleToUInt64Bits(v));
     public static void SetRef(Value[] values, int i, object? v) => values[i] = Value.Reference(values[i].Type, v);
+    public static void SetV128(Value[] values, int i, Vector128<byte> v) => values[i] = Value.V128(v);
 
     /// <summary>Zero values of <paramref name="types"/>, for a stub to fill.</summary>
     public static Value[] Typed(ValType[] types)
@@ -58,6 +62,7 @@ internal static class Boundary
         [ValTypeKind.F32] = (Method(nameof(GetF32)), Method(nameof(SetF32))),
         [ValTypeKind.F64] = (Method(nameof(GetF64)), Method(nameof(SetF64))),
         [ValTypeKind.Ref] = (Method(nameof(GetRef)), Method(nameof(SetRef))),
+        [ValTypeKind.V128] = (Method(nameof(GetV128)), Method(nameof(SetV128))),
     };
 
     /// <summary>The getter (<c>(Value[], int) -&gt; T</c>) for values of <paramref name="type"/>.</summary>
@@ -67,7 +72,7 @@ internal static class Boundary
     public static MethodInfo Setter(ValType type) => Accessors(type).Set;
 
     private static (MethodInfo Get, MethodInfo Set) Accessors(ValType type) =>
-        s_accessors.TryGetValue(type.Kind, out var pair) ? pair : throw new WasmUnsupportedFeatureException("simd", type + " value at the embedding boundary");
+        s_accessors.TryGetValue(type.Kind, out var pair) ? pair : throw new WasmUnsupportedFeatureException("function-references", type + " value at the embedding boundary");
 
     private static MethodInfo Method(string name) => typeof(Boundary).GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
 }

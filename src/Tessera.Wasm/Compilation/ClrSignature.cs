@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Runtime.Intrinsics;
 using Tessera.Wasm.Model;
 using Tessera.Wasm.Runtime;
 
@@ -8,7 +9,7 @@ namespace Tessera.Wasm.Compilation;
 /// <summary>
 /// The one calling convention of compiled and host functions alike:
 /// <c>(InstanceContext, params..., ref results[1..]) -&gt; results[0]</c>. Values are int, long,
-/// float, double or object (references); a call through a <see cref="Func"/> is
+/// float, double, Vector128&lt;byte&gt; (v128) or object (references); a call through a <see cref="Func"/> is
 /// <c>calli</c> on its code pointer with its context as the first argument.
 /// </summary>
 internal static class ClrSignature
@@ -40,6 +41,7 @@ internal static class ClrSignature
         : clr == typeof(long) ? ValType.I64
         : clr == typeof(float) ? ValType.F32
         : clr == typeof(double) ? ValType.F64
+        : clr == typeof(Vector128<byte>) ? ValType.V128
         : clr == typeof(Func) ? ValType.FuncRef
         : clr == typeof(object) ? ValType.ExternRef
         : null;

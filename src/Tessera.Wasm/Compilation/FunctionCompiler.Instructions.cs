@@ -166,6 +166,7 @@ internal sealed partial class FunctionCompiler
                     break;
                 default:
                     var info = OpcodeTable.Lookup(op) ?? throw new WasmFormatException("illegal opcode", reader.Offset);
+                    if (info.Feature is WasmFeatures.Simd && Simd(op, info, ref reader)) break;
                     if (info.Immediate == ImmediateKind.MemArg && info.Feature is WasmFeatures.Mvp && MemoryAccess(op, info, ref reader)) break;
                     if (info.Immediate == ImmediateKind.None && info.Pops is { } pops && info.Pushes is { Length: 1 } pushes)
                     {
@@ -274,7 +275,12 @@ internal sealed partial class FunctionCompiler
             ValTypeKind.F64 => nameof(NumericOps.SelectF64),
             _ => "",
         };
-        _il.Emit(OpCodes.Call, kind == ValTypeKind.Ref ? Members.Table(nameof(CallOps.SelectRef)) : Members.Numeric(name));
+        _il.Emit(OpCodes.Call, kind switch
+        {
+            ValTypeKind.Ref => Members.Table(nameof(CallOps.SelectRef)),
+            ValTypeKind.V128 => Members.Simd(nameof(SimdOps.Select)),
+            _ => Members.Numeric(name),
+        });
         Pop(3);
         Push(kind);
     }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Runtime.Intrinsics;
 using Tessera.Wasm.Binary;
 using Tessera.Wasm.Model;
 using Tessera.Wasm.Runtime;
@@ -90,7 +91,7 @@ internal sealed partial class FunctionCompiler
         ValTypeKind.I64 => typeof(long),
         ValTypeKind.F32 => typeof(float),
         ValTypeKind.F64 => typeof(double),
-        ValTypeKind.V128 => throw new WasmUnsupportedFeatureException("simd", "v128 value"),
+        ValTypeKind.V128 => typeof(Vector128<byte>),
         _ when type == ValType.FuncRef || type == ValType.ExternRef => typeof(object),
         _ => throw new WasmUnsupportedFeatureException("function-references", type + " value"),
     };
@@ -102,7 +103,8 @@ internal sealed partial class FunctionCompiler
         ValTypeKind.F32 => typeof(float),
         ValTypeKind.F64 => typeof(double),
         ValTypeKind.Ref => typeof(object),
-        _ => throw new WasmUnsupportedFeatureException("simd", kind + " value"),
+        ValTypeKind.V128 => typeof(Vector128<byte>),
+        _ => throw new WasmUnsupportedFeatureException("function-references", kind + " value"),
     };
 
     // ---------------------------------------------------------------- operand stack model
@@ -143,8 +145,8 @@ internal sealed partial class FunctionCompiler
     private void Push(ValTypeKind kind, ulong? constant = null)
     {
         _constants.Add(constant);
-        if (kind is not (ValTypeKind.I32 or ValTypeKind.I64 or ValTypeKind.F32 or ValTypeKind.F64 or ValTypeKind.Ref))
-            throw new WasmUnsupportedFeatureException("simd", Where);
+        if (kind is not (ValTypeKind.I32 or ValTypeKind.I64 or ValTypeKind.F32 or ValTypeKind.F64 or ValTypeKind.Ref or ValTypeKind.V128))
+            throw new WasmUnsupportedFeatureException("function-references", Where);
         _stack.Add(kind);
         _ilDepth++;
     }
@@ -208,19 +210,11 @@ internal sealed partial class FunctionCompiler
         {
             _il.Emit(OpCodes.Ldarg, _type.Parameters.Length + i);
             _il.Emit(OpCodes.Ldloc, Home(i, results[i].Kind));
-            EmitStoreIndirect(results[i].Kind);
+            ClrSignature.EmitStoreIndirect(_il, ClrType(results[i].Kind));
         }
         if (results.Length >= 1) _il.Emit(OpCodes.Ldloc, Home(0, results[0].Kind));
         _il.Emit(OpCodes.Ret);
     }
-
-    private void EmitStoreIndirect(ValTypeKind kind) => _il.Emit(kind switch
-    {
-        ValTypeKind.I32 => OpCodes.Stind_I4,
-        ValTypeKind.I64 => OpCodes.Stind_I8,
-        ValTypeKind.F32 => OpCodes.Stind_R4,
-        _ => OpCodes.Stind_R8,
-    });
 
     // ---------------------------------------------------------------- control
 
@@ -638,6 +632,10 @@ internal sealed partial class FunctionCompiler
         {
             _il.Emit(OpCodes.Ldfld, Members.GlobalRef);
         }
+        else if (type.Kind == ValTypeKind.V128)
+        {
+            _il.Emit(OpCodes.Ldfld, Members.GlobalVector);
+        }
         else
         {
             _il.Emit(OpCodes.Ldfld, Members.GlobalBits);
@@ -659,6 +657,11 @@ internal sealed partial class FunctionCompiler
         if (type.IsRef)
         {
             _il.Emit(OpCodes.Stfld, Members.GlobalRef);
+            return;
+        }
+        if (kind == ValTypeKind.V128)
+        {
+            _il.Emit(OpCodes.Stfld, Members.GlobalVector);
             return;
         }
         EmitToBits(kind);

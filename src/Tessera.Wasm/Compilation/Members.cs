@@ -25,6 +25,7 @@ internal static class Members
     public static readonly FieldInfo MemoryBuffer = typeof(Runtime.Memory).GetField(nameof(Runtime.Memory.Buffer))!;
     public static readonly FieldInfo GlobalRef = typeof(Global).GetField(nameof(Global.Ref))!;
     public static readonly FieldInfo GlobalBits = typeof(Global).GetField(nameof(Global.Bits))!;
+    public static readonly FieldInfo GlobalVector = typeof(Global).GetField(nameof(Global.Vector))!;
     public static readonly MethodInfo TrapThrow = typeof(WasmTrap).GetMethod(nameof(WasmTrap.Throw))!;
     public static readonly MethodInfo TrapCreate = typeof(WasmTrap).GetMethod(nameof(WasmTrap.Create))!;
     public static readonly MethodInfo F32ToBits = typeof(BitConverter).GetMethod(nameof(BitConverter.SingleToUInt32Bits), [typeof(float)])!;
@@ -38,5 +39,6 @@ internal static class Members
     public static MethodInfo Table(string name) => typeof(CallOps).GetMethod(name) ?? throw new InvalidOperationException("no CallOps." + name);
 
     public static MethodInfo Numeric(string name) => typeof(NumericOps).GetMethod(name) ?? throw new InvalidOperationException("no NumericOps." + name);
+    public static MethodInfo Simd(string name) => typeof(SimdOps).GetMethod(name) ?? throw new InvalidOperationException("no SimdOps." + name);
     public static MethodInfo Memory(string name) => typeof(MemoryOps).GetMethod(name) ?? throw new InvalidOperationException("no MemoryOps." + name);
 }

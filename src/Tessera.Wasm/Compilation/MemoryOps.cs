@@ -13,7 +13,7 @@ namespace Tessera.Wasm.Compilation;
 public static class MemoryOps
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref byte At(byte[] memory, uint address, ulong offset, int size)
+    internal static ref byte At(byte[] memory, uint address, ulong offset, int size)
     {
         ulong ea = address + offset;
         if (ea + (ulong)size > (ulong)memory.Length) WasmTrap.Throw(TrapKind.MemoryOutOfBounds);

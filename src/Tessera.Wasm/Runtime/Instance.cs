@@ -159,6 +159,7 @@ public sealed class Instance
                 case Opcode.I64Const: stack.Push((Value.I64(reader.ReadS64()), null)); break;
                 case Opcode.F32Const: stack.Push((Value.F32Bits(reader.ReadFixedU32()), null)); break;
                 case Opcode.F64Const: stack.Push((Value.F64Bits(reader.ReadFixedU64()), null)); break;
+                case Opcode.V128Const: stack.Push((Value.V128(reader.ReadFixedU64(), reader.ReadFixedU64()), null)); break;
                 case Opcode.GlobalGet:
                     {
                         var global = _context.Globals[reader.ReadU32()];

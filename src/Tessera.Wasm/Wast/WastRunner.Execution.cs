@@ -92,6 +92,12 @@ public sealed partial class WastRunner
             switch (action.Arguments[i])
             {
                 case WastNumber n: args[i] = new Value(n.Type, n.Bits); break;
+                case WastVector v:
+                    {
+                        var bytes = v.ToBytes();
+                        args[i] = Value.V128(BitConverter.ToUInt64(bytes, 0), BitConverter.ToUInt64(bytes, 8));
+                        break;
+                    }
                 case WastReference { Kind: WastRefKind.Null } r:
                     args[i] = Value.Reference(r.HeapType == HeapType.Extern ? ValType.ExternRef : ValType.FuncRef, null);
                     break;
@@ -164,6 +170,8 @@ public sealed partial class WastRunner
                     NanPattern.Arithmetic => is32 ? (bits & 0x7FC0_0000) == 0x7FC0_0000 : (bits & 0x7FF8_0000_0000_0000) == 0x7FF8_0000_0000_0000,
                     _ => n.Type.Kind is ValTypeKind.I32 or ValTypeKind.F32 ? (uint)bits == (uint)n.Bits : bits == n.Bits,
                 };
+            case WastVector v:
+                return actual.Type.Kind == ValTypeKind.V128 && VectorMatches(v, actual);
             case WastReference r when actual.Type.IsRef:
                 return r.Kind switch
                 {
@@ -177,6 +185,34 @@ public sealed partial class WastRunner
             default:
                 return null;
         }
+    }
+
+    /// <summary>Compares lane by lane in the expected shape, so a float lane may be a NaN pattern.</summary>
+    private static bool VectorMatches(WastVector expected, Value actual)
+    {
+        int laneBytes = expected.Shape switch
+        {
+            V128Shape.I8x16 => 1,
+            V128Shape.I16x8 => 2,
+            V128Shape.I32x4 or V128Shape.F32x4 => 4,
+            _ => 8,
+        };
+        var bytes = new byte[16];
+        BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), actual.Bits);
+        BitConverter.TryWriteBytes(bytes.AsSpan(8, 8), actual.HighBits);
+        for (int lane = 0; lane < expected.Lanes.Count; lane++)
+        {
+            ulong bits = 0;
+            for (int b = laneBytes - 1; b >= 0; b--) bits = (bits << 8) | bytes[lane * laneBytes + b];
+            bool ok = expected.LanePatterns[lane] switch
+            {
+                NanPattern.Canonical => laneBytes == 4 ? (bits & 0x7FFF_FFFF) == 0x7FC0_0000 : (bits & 0x7FFF_FFFF_FFFF_FFFF) == 0x7FF8_0000_0000_0000,
+                NanPattern.Arithmetic => laneBytes == 4 ? (bits & 0x7FC0_0000) == 0x7FC0_0000 : (bits & 0x7FF8_0000_0000_0000) == 0x7FF8_0000_0000_0000,
+                _ => bits == (expected.Lanes[lane] & (laneBytes == 8 ? ulong.MaxValue : (1UL << (laneBytes * 8)) - 1)),
+            };
+            if (!ok) return false;
+        }
+        return true;
     }
 
     private void AssertTraps(WastScriptResult result, WastAssertActionCommand command)

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Tessera.Wasm.Model;
 using Tessera.Wasm.Runtime;
 
@@ -116,6 +117,29 @@ public class EmbeddingTests
     [Fact]
     public void UnsupportedFeaturesFailAtCompileTime()
     {
-        Assert.Throws<WasmUnsupportedFeatureException>(() => Module.FromText(s_engine, """(module (func (result v128) (v128.const i64x2 0 0)))"""));
+        // Valid under 3.0, but the compiler has no exception handling yet.
+        Assert.Throws<WasmUnsupportedFeatureException>(() => Module.FromText(new Engine(WasmFeatures.Wasm3), """
+            (module (tag $e) (func (throw $e)))
+            """));
+    }
+
+    [Fact]
+    public void V128ValuesCrossTheEmbeddingBoundaryWhole()
+    {
+        var instance = Instantiate("""
+            (module
+              (global $g (export "g") (mut v128) (v128.const i32x4 1 2 3 4))
+              (func (export "swap") (param v128) (result v128 v128)
+                (global.get $g) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get 0) (local.get 0))))
+            """);
+        var results = instance.GetFunc("swap")!.Invoke(Value.V128(0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210));
+        Assert.Equal(Value.V128(0x0000_0002_0000_0001, 0x0000_0004_0000_0003), results[0]);
+        Assert.Equal(0xFEDC_BA98_7654_3210ul, results[1].Bits);
+        Assert.Equal(0x0123_4567_89AB_CDEFul, results[1].HighBits);
+        Assert.Equal(0x0000_0004_0000_0003ul, instance.GetGlobal("g")!.Value.HighBits);
+        // Typed: a v128 is a Vector128<byte> in a delegate, as in generated code.
+        var swap = instance.GetFunc("swap")!.AsDelegate<Func<Vector128<byte>, (Vector128<byte>, Vector128<byte>)>>();
+        var (_, swapped) = swap(Vector128.Create(1ul, 2ul).AsByte());
+        Assert.Equal(Vector128.Create(2ul, 1ul), swapped.AsUInt64());
     }
 }
