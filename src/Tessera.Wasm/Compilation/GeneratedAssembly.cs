@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 namespace Tessera.Wasm.Compilation;
 
 /// <summary>
-/// Creates the dynamic assemblies generated code lives in, each allowed to use Tessera.Wasm's
+/// Creates the assemblies generated code lives in (dynamic, or persisted to an image), each allowed to use Tessera.Wasm's
 /// internal members (<see cref="IgnoresAccessChecksToAttribute"/>).
 /// </summary>
 internal static class GeneratedAssembly
@@ -15,11 +15,22 @@ internal static class GeneratedAssembly
     /// <summary>Defines a dynamic assembly and its one module.</summary>
     public static ModuleBuilder Define(string name, AssemblyBuilderAccess access)
     {
-        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(name), access);
-        var ctor = typeof(IgnoresAccessChecksToAttribute).GetConstructor([typeof(string)])!;
-        assembly.SetCustomAttribute(new CustomAttributeBuilder(ctor, [typeof(GeneratedAssembly).Assembly.GetName().Name!]));
+        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(name), access, [IgnoresAccessChecks()]);
         return assembly.DefineDynamicModule(name);
     }
+
+    /// <summary>Defines an assembly to be saved as a PE image (<see cref="CodeImage"/>) and its one
+    /// module. It references System.Private.CoreLib, not reference assemblies: the image is only
+    /// ever loaded by the runtime that wrote it (the cache key includes the runtime version).</summary>
+    public static (PersistedAssemblyBuilder Assembly, ModuleBuilder Module) DefinePersisted(string name)
+    {
+        var assembly = new PersistedAssemblyBuilder(new AssemblyName(name), typeof(object).Assembly, [IgnoresAccessChecks()]);
+        return (assembly, assembly.DefineDynamicModule(name));
+    }
+
+    /// <summary>The runtime honours the attribute for loaded images as for dynamic assemblies.</summary>
+    private static CustomAttributeBuilder IgnoresAccessChecks() =>
+        new(typeof(IgnoresAccessChecksToAttribute).GetConstructor([typeof(string)])!, [typeof(GeneratedAssembly).Assembly.GetName().Name!]);
 
     /// <summary>The process-wide assembly for host adapters: few (one per host signature or
     /// delegate type), small, and kept for the life of the process.</summary>

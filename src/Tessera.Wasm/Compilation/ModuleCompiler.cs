@@ -1,50 +1,9 @@
 using System.Reflection;
 using System.Reflection.Emit;
-using System.Runtime.CompilerServices;
 using Tessera.Wasm.Model;
 using Tessera.Wasm.Runtime;
 
 namespace Tessera.Wasm.Compilation;
-
-/// <summary>
-/// The code of a module: one CLR type in a collectible assembly with one static method per defined
-/// function, <c>(InstanceContext, params..., ref results[1..]) -&gt; results[0]</c>. Shared by every instance.
-/// </summary>
-public sealed class CompiledModule
-{
-    internal CompiledModule(ModuleDefinition definition, MethodInfo[] methods)
-    {
-        Definition = definition;
-        Methods = methods;
-        Code = methods.Select(m => m.MethodHandle.GetFunctionPointer()).ToArray();
-        FirstMethodToken = methods.Length > 0 ? methods[0].MetadataToken : 0;
-        if (methods.Length > 0) s_byModule.AddOrUpdate(methods[0].Module, this);
-    }
-
-    private static readonly ConditionalWeakTable<System.Reflection.Module, CompiledModule> s_byModule = new();
-
-    /// <summary>Methods are defined in function order, so their metadata tokens are consecutive.</summary>
-    private int FirstMethodToken { get; }
-
-    /// <summary>The WebAssembly function a method on a .NET stack trace is, if it is generated code.</summary>
-    internal static WasmFrame? FrameOf(MethodBase? method)
-    {
-        if (method is null || !s_byModule.TryGetValue(method.Module, out var compiled)) return null;
-        int defined = method.MetadataToken - compiled.FirstMethodToken;
-        if ((uint)defined >= (uint)compiled.Methods.Count) return null;
-        var def = compiled.Definition;
-        var index = new FuncIndex((uint)(defined + def.ImportedFunctionCount));
-        return new WasmFrame(def.Names?.ModuleName, (int)index.Value, def.FunctionName(index));
-    }
-
-    public ModuleDefinition Definition { get; }
-
-    /// <summary>The method of each defined function, in function-section order.</summary>
-    public IReadOnlyList<MethodInfo> Methods { get; }
-
-    /// <summary>The entry point of each defined function, for <see cref="Func"/>s of its instances.</summary>
-    internal nint[] Code { get; }
-}
 
 /// <summary>Compiles a validated module to CIL.</summary>
 public sealed class ModuleCompiler
@@ -61,27 +20,38 @@ public sealed class ModuleCompiler
 
     internal MethodInfo Method(int definedIndex) => _methods[definedIndex];
 
-    /// <summary>Compiles <paramref name="module"/>, which must be valid. Throws
-    /// <see cref="WasmUnsupportedFeatureException"/> for what the compiler does not implement.</summary>
+    /// <summary>Compiles <paramref name="module"/>, which must be valid, into a collectible
+    /// in-memory assembly. Throws <see cref="WasmUnsupportedFeatureException"/> for what the
+    /// compiler does not implement.</summary>
     public static CompiledModule Compile(ModuleDefinition module)
     {
-        CheckModuleFeatures(module);
         int id = Interlocked.Increment(ref s_counter);
         var dynamicModule = GeneratedAssembly.Define($"Tessera.Module{id}", AssemblyBuilderAccess.RunAndCollect);
-        var type = dynamicModule.DefineType("WasmModule", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var methods = new MethodBuilder[module.Functions.Count];
-        var methodNames = new string[methods.Length];
+        var created = Emit(module, dynamicModule);
+        var names = MethodNames(module);
+        var infos = new MethodInfo[names.Length];
+        for (int i = 0; i < infos.Length; i++)
+            infos[i] = created.GetMethod(names[i], BindingFlags.Public | BindingFlags.Static) ?? throw new InvalidOperationException("lost method " + names[i]);
+        return new CompiledModule(module, infos);
+    }
+
+    /// <summary>The name of the type that holds a module's methods.</summary>
+    internal const string TypeName = "WasmModule";
+
+    /// <summary>Defines the module's type in <paramref name="target"/>, one method per defined
+    /// function in function order (so their metadata tokens are consecutive), and creates it.</summary>
+    internal static Type Emit(ModuleDefinition module, ModuleBuilder target)
+    {
+        CheckModuleFeatures(module);
+        var type = target.DefineType(TypeName, TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
+        var methodNames = MethodNames(module);
+        var methods = new MethodBuilder[methodNames.Length];
         for (int i = 0; i < methods.Length; i++)
         {
-            var index = new FuncIndex((uint)(i + module.ImportedFunctionCount));
             var ft = module.Types[(int)module.Functions[i].Value];
             CheckSignature(ft);
-            string name = module.FunctionName(index) ?? $"func{index.Value}";
-            if (!names.Add(name)) names.Add(name = $"{name}#{index.Value}");
-            methodNames[i] = name;
             var returnType = ft.Results.Length == 0 ? typeof(void) : FunctionCompiler.ClrType(ft.Results[0]);
-            methods[i] = type.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, returnType, ClrSignature.Parameters(ft));
+            methods[i] = type.DefineMethod(methodNames[i], MethodAttributes.Public | MethodAttributes.Static, returnType, ClrSignature.Parameters(ft));
         }
         var compiler = new ModuleCompiler(module, methods);
         for (int i = 0; i < methods.Length; i++)
@@ -90,11 +60,24 @@ public sealed class ModuleCompiler
             var body = module.Bodies[i];
             new FunctionCompiler(compiler, module, i + module.ImportedFunctionCount, ft, body, methods[i].GetILGenerator()).Compile(body);
         }
-        var created = type.CreateType();
-        var infos = new MethodInfo[methods.Length];
-        for (int i = 0; i < infos.Length; i++)
-            infos[i] = created.GetMethod(methodNames[i], BindingFlags.Public | BindingFlags.Static) ?? throw new InvalidOperationException("lost method " + methodNames[i]);
-        return new CompiledModule(module, infos);
+        return type.CreateType();
+    }
+
+    /// <summary>The method name of each defined function: its name-section name, else
+    /// <c>func{index}</c>; a repeated name gets <c>#index</c>. Deterministic, so a loaded image is
+    /// checked against the names its module would be compiled with.</summary>
+    internal static string[] MethodNames(ModuleDefinition module)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var names = new string[module.Functions.Count];
+        for (int i = 0; i < names.Length; i++)
+        {
+            var index = new FuncIndex((uint)(i + module.ImportedFunctionCount));
+            string name = module.FunctionName(index) ?? $"func{index.Value}";
+            if (!seen.Add(name)) seen.Add(name = $"{name}#{index.Value}");
+            names[i] = name;
+        }
+        return names;
     }
 
     private static void CheckSignature(FuncType type)

@@ -19,12 +19,14 @@ public sealed class Module
     public ModuleDefinition Definition => Compiled.Definition;
     internal CompiledModule Compiled { get; }
 
-    /// <summary>Decodes, validates and compiles a binary module.</summary>
+    /// <summary>Decodes, validates and compiles a binary module; with a cache (<see cref="Engine.Cache"/>),
+    /// loads its code from there if it was compiled before.</summary>
     public static Module FromBytes(Engine engine, ReadOnlyMemory<byte> bytes)
     {
         var definition = ModuleDecoder.Decode(bytes, engine.Features);
         ModuleValidator.Validate(definition, engine.Features);
-        return new Module(engine, ModuleCompiler.Compile(definition));
+        var compiled = engine.Cache is { } cache ? cache.GetOrCompile(definition, bytes.Span, engine.Features) : ModuleCompiler.Compile(definition);
+        return new Module(engine, compiled);
     }
 
     /// <summary>Assembles a module in the text format, then as <see cref="FromBytes"/>.</summary>

@@ -15,15 +15,18 @@ namespace Tessera.Wasm.Wast;
 public sealed partial class WastRunner
 {
     private readonly WasmFeatures _features;
+    private readonly EngineOptions? _options;
     private readonly WatVersion _textVersion;
 
     /// <param name="features">What the decoder and validator accept. Any feature beyond 2.0 selects
     /// the 3.0 edition of the text format, which differs from 2.0 in what it calls malformed.</param>
-    public WastRunner(WasmFeatures features = WasmFeatures.Wasm2)
+    /// <param name="options">How the script's modules are compiled (with a module cache, say).</param>
+    public WastRunner(WasmFeatures features = WasmFeatures.Wasm2, EngineOptions? options = null)
     {
         _features = features;
+        _options = options;
         _textVersion = (features & ~WasmFeatures.Wasm2) != 0 ? WatVersion.Wasm3 : WatVersion.Wasm2;
-        _engine = new Engine(features);
+        _engine = new Engine(features, options);
         _store = new Store(_engine);
         _linker = SpecTestLinker();
     }
@@ -48,7 +51,7 @@ public sealed partial class WastRunner
 
     /// <summary>Runs a script. Each run has its own instances, so one runner may run scripts on
     /// several threads at once.</summary>
-    public WastScriptResult RunText(string text, string name) => new WastRunner(_features).RunScript(text, name);
+    public WastScriptResult RunText(string text, string name) => new WastRunner(_features, _options).RunScript(text, name);
 
     private WastScriptResult RunScript(string text, string name)
     {

@@ -1,0 +1,62 @@
+using System.Reflection;
+using System.Reflection.Metadata.Ecma335;
+using Tessera.Wasm.Model;
+
+namespace Tessera.Wasm.Compilation;
+
+/// <summary>
+/// A module's code as a PE image: compiled with a <see cref="System.Reflection.Emit.PersistedAssemblyBuilder"/>
+/// so it can be written to the module cache, and loaded back into its own collectible load context
+/// (<see cref="CodeLoadContext"/>). The image holds exactly what <see cref="ModuleCompiler.Compile"/>
+/// would emit in memory; the decoded <see cref="ModuleDefinition"/> it belongs to is not in it.
+/// </summary>
+internal static class CodeImage
+{
+    /// <summary>Compiles <paramref name="module"/>, which must be valid, to an image whose assembly is
+    /// named <paramref name="name"/>.</summary>
+    public static byte[] Compile(ModuleDefinition module, string name)
+    {
+        var (assembly, target) = GeneratedAssembly.DefinePersisted(name);
+        ModuleCompiler.Emit(module, target);
+        using var stream = new MemoryStream();
+        assembly.Save(stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>
+    /// Loads an image of <paramref name="module"/>'s code. Throws <see cref="InvalidDataException"/>
+    /// (or <see cref="BadImageFormatException"/>) when the image is not one: its methods must be
+    /// the module's, by name, in function order.
+    /// </summary>
+    public static CompiledModule Load(ModuleDefinition module, ArraySegment<byte> image, string name)
+    {
+        var context = new CodeLoadContext(name);
+        var lifetime = new CodeLoadContext.UnloadWhenCollected(context);
+        try
+        {
+            Assembly assembly;
+            using (var stream = new MemoryStream(image.Array!, image.Offset, image.Count, writable: false)) assembly = context.LoadFromStream(stream);
+            var names = ModuleCompiler.MethodNames(module);
+            var methods = new MethodInfo[names.Length];
+            var manifest = assembly.ManifestModule;
+            for (int i = 0; i < methods.Length; i++)
+            {
+                // Methods were defined in function order in the image's one type: row i + 1.
+                int token = MetadataTokens.GetToken(MetadataTokens.MethodDefinitionHandle(i + 1));
+                if (manifest.ResolveMethod(token) is not MethodInfo method || method.Name != names[i] || method.DeclaringType?.Name != ModuleCompiler.TypeName)
+                    throw new InvalidDataException($"code image {name}: method {i} is not function {names[i]}");
+                methods[i] = method;
+            }
+            // Binds the image's reference to Tessera.Wasm now (parameter 0 is its InstanceContext),
+            // while the context is certainly alive, rather than at the first JIT of a method.
+            if (methods.Length > 0) _ = methods[0].GetParameters();
+            return new CompiledModule(module, methods, lifetime);
+        }
+        catch
+        {
+            GC.SuppressFinalize(lifetime);
+            context.Unload();
+            throw;
+        }
+    }
+}
