@@ -23,7 +23,7 @@ internal static class RunCommand
     {
         var options = RunOptions.Parse(args);
         var loaded = ModuleFile.Load(options.Path);
-        var engine = new Engine(ModuleFile.Features);
+        var engine = new Engine(ModuleFile.Features, new EngineOptions { UseCache = Environment.GetEnvironmentVariable("TESSERA_NO_CACHE") is null });
         Module module;
         try
         {

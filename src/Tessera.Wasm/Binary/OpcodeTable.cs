@@ -11,11 +11,8 @@ public static partial class OpcodeTable
     private static readonly OpcodeInfo?[] s_single = new OpcodeInfo?[256];
     private static readonly OpcodeInfo?[] s_prefixFC = new OpcodeInfo?[32];
     private static readonly OpcodeInfo?[] s_prefixFD = new OpcodeInfo?[0x120];
-    private static readonly FrozenDictionary<string, OpcodeInfo> s_byName;
-
     static OpcodeTable()
     {
-        var byName = new Dictionary<string, OpcodeInfo>(StringComparer.Ordinal);
         foreach (var info in s_all)
         {
             int code = (int)info.Opcode;
@@ -26,10 +23,23 @@ public static partial class OpcodeTable
                 case 0xFD: s_prefixFD[code & 0xFFFF] = info; break;
                 default: throw new InvalidOperationException($"unknown prefix in {info.Name}");
             }
-            // Typed select shares its mnemonic with plain select; the text assembler picks by immediates.
-            byName.TryAdd(info.Name, info);
         }
-        s_byName = byName.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>Instructions by mnemonic, built on first use: only the text assembler needs them,
+    /// and building a frozen dictionary of ~500 names was a third of the startup of running a
+    /// binary module (docs/benchmarks.md, Startup).</summary>
+    private static class ByName
+    {
+        public static readonly FrozenDictionary<string, OpcodeInfo> Table = Build();
+
+        private static FrozenDictionary<string, OpcodeInfo> Build()
+        {
+            var byName = new Dictionary<string, OpcodeInfo>(StringComparer.Ordinal);
+            // Typed select shares its mnemonic with plain select; the text assembler picks by immediates.
+            foreach (var info in s_all) byName.TryAdd(info.Name, info);
+            return byName.ToFrozenDictionary(StringComparer.Ordinal);
+        }
     }
 
     /// <summary>Every instruction the engine knows, in opcode order.</summary>
@@ -52,5 +62,5 @@ public static partial class OpcodeTable
 
     /// <summary>Finds an instruction by its text mnemonic.</summary>
     public static bool TryGetByName(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out OpcodeInfo? info) =>
-        s_byName.TryGetValue(name, out info);
+        ByName.Table.TryGetValue(name, out info);
 }
