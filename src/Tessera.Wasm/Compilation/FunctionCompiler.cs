@@ -122,8 +122,57 @@ internal sealed partial class FunctionCompiler
     /// <summary>Stores every value on the IL stack into its home.</summary>
     private void SpillAll()
     {
-        for (int i = _stack.Count - 1; i >= _stack.Count - _ilDepth; i--) _il.Emit(OpCodes.Stloc, Home(i, _stack[i]));
+        for (int i = _stack.Count - 1; i >= _stack.Count - _ilDepth; i--)
+        {
+            HideFloatConstant(i);
+            _il.Emit(OpCodes.Stloc, Home(i, _stack[i]));
+        }
         _ilDepth = 0;
+    }
+
+    /// <summary>
+    /// Replaces a float constant on top of the IL stack (stack entry <paramref name="i"/>) with the
+    /// same bits through a call the JIT cannot see into. Used where a constant leaves the IL stack
+    /// for a local, a home or a splat: from there the JIT would propagate it into a later
+    /// <c>x * 1</c>, <c>x - 0</c> (in this function or, after inlining, a callee) and fold the
+    /// operation away, returning a signaling NaN unquieted where WebAssembly requires an arithmetic
+    /// NaN. A constant consumed straight off the IL stack is handled at its consumer instead
+    /// (<see cref="HasIdentityConstant"/>).
+    /// </summary>
+    private void HideFloatConstant(int i)
+    {
+        if (_constants[i] is not { } bits) return;
+        if (_stack[i] is ValTypeKind.F32 or ValTypeKind.F64) HideConstant(i);
+    }
+
+    /// <summary>Replaces the constant on top of the IL stack (entry <paramref name="i"/>, any
+    /// numeric type) with the same value through a call the JIT cannot see into.</summary>
+    private void HideConstant(int i)
+    {
+        if (_constants[i] is not { } bits) return;
+        switch (_stack[i])
+        {
+            case ValTypeKind.I32:
+                _il.Emit(OpCodes.Pop);
+                _il.Emit(OpCodes.Ldc_I4, (int)(uint)bits);
+                _il.Emit(OpCodes.Call, Members.Numeric(nameof(NumericOps.I32Opaque)));
+                break;
+            case ValTypeKind.I64:
+                _il.Emit(OpCodes.Pop);
+                _il.Emit(OpCodes.Ldc_I8, (long)bits);
+                _il.Emit(OpCodes.Call, Members.Numeric(nameof(NumericOps.I64Opaque)));
+                break;
+            case ValTypeKind.F32:
+                _il.Emit(OpCodes.Pop);
+                _il.Emit(OpCodes.Ldc_I4, (int)(uint)bits);
+                _il.Emit(OpCodes.Call, Members.Numeric(nameof(NumericOps.F32FromBitsOpaque)));
+                break;
+            case ValTypeKind.F64:
+                _il.Emit(OpCodes.Pop);
+                _il.Emit(OpCodes.Ldc_I8, (long)bits);
+                _il.Emit(OpCodes.Call, Members.Numeric(nameof(NumericOps.F64FromBitsOpaque)));
+                break;
+        }
     }
 
     /// <summary>Makes the top <paramref name="count"/> values available on the IL stack.</summary>
@@ -612,6 +661,7 @@ internal sealed partial class FunctionCompiler
     private void LocalSet(uint index, bool tee)
     {
         Need(1);
+        HideFloatConstant(_stack.Count - 1);
         if (tee) _il.Emit(OpCodes.Dup);
         if (_locals[index] is { } local) _il.Emit(OpCodes.Stloc, local);
         else _il.Emit(OpCodes.Starg, (int)index + 1);

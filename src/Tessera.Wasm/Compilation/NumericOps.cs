@@ -176,6 +176,9 @@ public static class NumericOps
 
     // ---- opaque to the JIT, which folds identities and keeps float constants as doubles ----
     [MethodImpl(MethodImplOptions.NoInlining)] public static float F32FromBitsOpaque(int a) => BitConverter.Int32BitsToSingle(a);
+    [MethodImpl(MethodImplOptions.NoInlining)] public static double F64FromBitsOpaque(long a) => BitConverter.Int64BitsToDouble(a);
+    [MethodImpl(MethodImplOptions.NoInlining)] public static int I32Opaque(int a) => a;
+    [MethodImpl(MethodImplOptions.NoInlining)] public static long I64Opaque(long a) => a;
     [MethodImpl(MethodImplOptions.NoInlining)] public static float F32AddOpaque(float a, float b) => a + b;
     [MethodImpl(MethodImplOptions.NoInlining)] public static float F32SubOpaque(float a, float b) => a - b;
     [MethodImpl(MethodImplOptions.NoInlining)] public static float F32MulOpaque(float a, float b) => a * b;
