@@ -68,9 +68,15 @@ internal sealed partial class FunctionCompiler
     /// <summary>Pushes 16 immediate bytes as a vector (v128.const, the shuffle pattern).</summary>
     private void EmitVectorConstant(ReadOnlySpan<byte> bytes, bool opaque)
     {
+        if (opaque)
+        {
+            LoadConstantTable(_owner.AddConstant(BinaryPrimitives.ReadUInt64LittleEndian(bytes), BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..])));
+            _il.Emit(OpCodes.Call, Members.Simd(nameof(SimdOps.ConstFromTable)));
+            return;
+        }
         _il.Emit(OpCodes.Ldc_I8, BinaryPrimitives.ReadInt64LittleEndian(bytes));
         _il.Emit(OpCodes.Ldc_I8, BinaryPrimitives.ReadInt64LittleEndian(bytes[8..]));
-        _il.Emit(OpCodes.Call, Members.Simd(opaque || HasSignalingNaNLane(bytes) ? nameof(SimdOps.ConstOpaque) : nameof(SimdOps.Const)));
+        _il.Emit(OpCodes.Call, Members.Simd(HasSignalingNaNLane(bytes) ? nameof(SimdOps.ConstOpaque) : nameof(SimdOps.Const)));
     }
 
     /// <summary>Whether a 32-bit or 64-bit lane of the constant is a signaling NaN (exponent all

@@ -132,7 +132,7 @@ internal sealed partial class FunctionCompiler
 
     /// <summary>
     /// Replaces a float constant on top of the IL stack (stack entry <paramref name="i"/>) with the
-    /// same bits through a call the JIT cannot see into. Used where a constant leaves the IL stack
+    /// same bits loaded from the module's constant table, which the JIT cannot see into. Used where a constant leaves the IL stack
     /// for a local, a home or a splat: from there the JIT would propagate it into a later
     /// <c>x * 1</c>, <c>x - 0</c> (in this function or, after inlining, a callee) and fold the
     /// operation away, returning a signaling NaN unquieted where WebAssembly requires an arithmetic
@@ -146,33 +146,31 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>Replaces the constant on top of the IL stack (entry <paramref name="i"/>, any
-    /// numeric type) with the same value through a call the JIT cannot see into.</summary>
+    /// numeric type) with the same value loaded from the module's constant table.</summary>
     private void HideConstant(int i)
     {
         if (_constants[i] is not { } bits) return;
-        switch (_stack[i])
+        string? helper = _stack[i] switch
         {
-            case ValTypeKind.I32:
-                _il.Emit(OpCodes.Pop);
-                _il.Emit(OpCodes.Ldc_I4, (int)(uint)bits);
-                _il.Emit(OpCodes.Call, Members.Numeric(nameof(NumericOps.I32Opaque)));
-                break;
-            case ValTypeKind.I64:
-                _il.Emit(OpCodes.Pop);
-                _il.Emit(OpCodes.Ldc_I8, (long)bits);
-                _il.Emit(OpCodes.Call, Members.Numeric(nameof(NumericOps.I64Opaque)));
-                break;
-            case ValTypeKind.F32:
-                _il.Emit(OpCodes.Pop);
-                _il.Emit(OpCodes.Ldc_I4, (int)(uint)bits);
-                _il.Emit(OpCodes.Call, Members.Numeric(nameof(NumericOps.F32FromBitsOpaque)));
-                break;
-            case ValTypeKind.F64:
-                _il.Emit(OpCodes.Pop);
-                _il.Emit(OpCodes.Ldc_I8, (long)bits);
-                _il.Emit(OpCodes.Call, Members.Numeric(nameof(NumericOps.F64FromBitsOpaque)));
-                break;
-        }
+            ValTypeKind.I32 => nameof(NumericOps.I32Constant),
+            ValTypeKind.I64 => nameof(NumericOps.I64Constant),
+            ValTypeKind.F32 => nameof(NumericOps.F32Constant),
+            ValTypeKind.F64 => nameof(NumericOps.F64Constant),
+            _ => null,
+        };
+        if (helper is null) return;
+        _il.Emit(OpCodes.Pop);
+        LoadConstantTable(_owner.AddConstant(bits));
+        _il.Emit(OpCodes.Call, Members.Numeric(helper));
+    }
+
+    /// <summary>Pushes the constant table and <paramref name="index"/>, the arguments of the
+    /// table's load helpers.</summary>
+    private void LoadConstantTable(int index)
+    {
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.Constants);
+        _il.Emit(OpCodes.Ldc_I4, index);
     }
 
     /// <summary>Makes the top <paramref name="count"/> values available on the IL stack.</summary>

@@ -42,6 +42,9 @@ public sealed class CompiledModule
     /// <summary>The method of each defined function, in function-section order.</summary>
     public IReadOnlyList<MethodInfo> Methods { get; }
 
+    /// <summary>The constant table every instance's context shares (read only).</summary>
+    internal ulong[] Constants { get; init; } = [];
+
     /// <summary>The entry point of each defined function, for <see cref="Func"/>s of its instances.</summary>
     internal nint[] Code { get; }
 }
@@ -60,6 +63,19 @@ public sealed class ModuleCompiler
     }
 
     internal MethodInfo Method(int definedIndex) => _methods[definedIndex];
+
+    /// <summary>Constants generated code loads from a table instead of seeing them (see
+    /// <see cref="FunctionCompiler"/>'s HideConstant): 64-bit slots, a v128 takes two.</summary>
+    private readonly List<ulong> _constants = new();
+
+    /// <summary>Adds constant slots and returns the index of the first.</summary>
+    internal int AddConstant(ulong low, ulong? high = null)
+    {
+        int index = _constants.Count;
+        _constants.Add(low);
+        if (high is { } h) _constants.Add(h);
+        return index;
+    }
 
     /// <summary>Compiles <paramref name="module"/>, which must be valid. Throws
     /// <see cref="WasmUnsupportedFeatureException"/> for what the compiler does not implement.</summary>
@@ -94,7 +110,7 @@ public sealed class ModuleCompiler
         var infos = new MethodInfo[methods.Length];
         for (int i = 0; i < infos.Length; i++)
             infos[i] = created.GetMethod(methodNames[i], BindingFlags.Public | BindingFlags.Static) ?? throw new InvalidOperationException("lost method " + methodNames[i]);
-        return new CompiledModule(module, infos);
+        return new CompiledModule(module, infos) { Constants = compiler._constants.ToArray() };
     }
 
     private static void CheckSignature(FuncType type)

@@ -62,6 +62,7 @@ public sealed class Instance
         ctx.Functions = functions.ToArray();
         ctx.Types = def.Types.ToArray();
         ctx.TypeIds = ctx.Types.Select(FuncTypeIds.Of).ToArray();
+        ctx.Constants = module.Compiled.Constants;
         foreach (var t in def.Tables) tables.Add(new Table(t));
         ctx.Tables = tables.ToArray();
         foreach (var m in def.Memories) memories.Add(new Memory(m));
