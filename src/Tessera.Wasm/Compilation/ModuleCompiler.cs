@@ -17,6 +17,8 @@ public sealed class CompiledModule
         Definition = definition;
         Methods = methods;
         Code = methods.Select(m => m.MethodHandle.GetFunctionPointer()).ToArray();
+        Types = definition.Types.ToArray();
+        TypeIds = Types.Select(FuncTypeIds.Of).ToArray();
         FirstMethodToken = methods.Length > 0 ? methods[0].MetadataToken : 0;
         if (methods.Length > 0) s_byModule.AddOrUpdate(methods[0].Module, this);
     }
@@ -41,6 +43,13 @@ public sealed class CompiledModule
 
     /// <summary>The method of each defined function, in function-section order.</summary>
     public IReadOnlyList<MethodInfo> Methods { get; }
+
+    /// <summary>The module's types by index, and their canonical ids: computed once, shared by every
+    /// instance's context (read only), so instantiation does not rebuild them.</summary>
+    internal FuncType[] Types { get; } = [];
+
+    /// <inheritdoc cref="Types"/>
+    internal int[] TypeIds { get; } = [];
 
     /// <summary>The constant table every instance's context shares (read only).</summary>
     internal ulong[] Constants { get; init; } = [];
