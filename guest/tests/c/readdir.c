@@ -1,5 +1,5 @@
 // readdir over many entries: creates COUNT files (argv[1], default 500) in /sandbox/many, lists
-// them with readdir, checks every name exactly once plus "." and "..", then resumes a listing at
+// them with readdir, checks every name exactly once, then resumes a listing at
 // a telldir cookie (seekdir) taken halfway and checks the rest matches the first listing.
 #include "common.h"
 #include <dirent.h>
@@ -54,7 +54,8 @@ int main(int argc, char **argv) {
   CHECK(files == count, "readdir returned %d files", count);
   CHECK(dup == 0, "no file listed twice");
   CHECK(strange == 0, "no unexpected entry");
-  CHECK(dots == 2, "'.' and '..' listed once each");
+  // The specification does not say whether fd_readdir lists "." and ".."; node omits them.
+  CHECK(dots == 0 || dots == 2, "'.' and '..' listed once each or not at all");
 
   // Resume at the cookie: the rest must be exactly the rest of the first listing.
   CHECK(half_cookie >= 0, "telldir gave a cookie halfway");
