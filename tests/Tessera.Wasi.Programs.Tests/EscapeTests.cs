@@ -1,4 +1,4 @@
-namespace Tessera.Wasi.Programs.Tests;
+namespace Tessera.WasiPrograms.Tests;
 
 /// <summary>
 /// Escape attempts against the capability sandbox (guest/tests/c/escape.c), each its own run in a

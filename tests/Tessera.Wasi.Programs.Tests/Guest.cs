@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Tessera.Wasi.Programs.Tests;
+// Not under Tessera.Wasi: its Process and Random namespaces would hide System.Diagnostics.Process and System.Random.
+namespace Tessera.WasiPrograms.Tests;
 
 /// <summary>What one run of a guest program did: exit code, output, and the resulting tree.</summary>
 public sealed record RunResult(int Exit, string Stdout, string Stderr, byte[] StdoutBytes);

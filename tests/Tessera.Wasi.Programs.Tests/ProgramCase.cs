@@ -1,4 +1,4 @@
-namespace Tessera.Wasi.Programs.Tests;
+namespace Tessera.WasiPrograms.Tests;
 
 /// <summary>
 /// A line node prints where it departs from the WASI specification, and the line the

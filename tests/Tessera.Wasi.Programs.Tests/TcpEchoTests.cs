@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Tessera.Wasi.Programs.Tests;
+namespace Tessera.WasiPrograms.Tests;
 
 /// <summary>
 /// guest/tests/c/tcp_echo.c on a listening socket preopened by <c>tessera run --tcplisten</c>:

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Tessera.Wasi.Programs.Tests;
+namespace Tessera.WasiPrograms.Tests;
 
 /// <summary>
 /// A directory tree as comparable text, one entry per line sorted by path: "d PATH",
