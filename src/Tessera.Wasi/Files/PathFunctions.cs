@@ -81,7 +81,8 @@ internal static class PathFunctions
         if ((io & ~dir.Inheriting) != 0) return Errno.NotCapable;
         // The host descriptor is opened for writing exactly when fd_write is asked for (wasi-libc
         // and Rust's std ask for it for O_WRONLY / O_RDWR and never otherwise).
-        bool write = (requested & Rights.FdWrite) != 0;
+        // O_DIRECTORY opens can never write, so write rights asked for alongside it are dropped.
+        bool write = (requested & Rights.FdWrite) != 0 && (o & OFlags.Directory) == 0;
         if ((f & FdFlags.Dsync) != 0 && (dir.Inheriting & Rights.FdDatasync) == 0) return Errno.NotCapable;
         if ((f & (FdFlags.Sync | FdFlags.Rsync)) != 0 && (dir.Inheriting & Rights.FdSync) == 0) return Errno.NotCapable;
 
