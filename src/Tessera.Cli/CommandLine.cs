@@ -15,17 +15,18 @@ public static class CommandLine
           tessera wast FILE...        run WebAssembly spec test scripts
           tessera validate FILE...    decode and validate modules (.wasm or .wat)
           tessera inspect FILE        summarize a module's sections
-          tessera run --invoke NAME FILE [ARG...]
-                                      call an export, print each result on its own line;
-                                      without --invoke, run _start (only for modules that
-                                      import nothing: WASI is not there yet)
+          tessera run [OPTIONS] FILE [ARG...]
+                                      run a WASI program (_start) with ARGs as its argv;
+                                      --invoke NAME calls an export and prints its results;
+                                      --dir HOST[::GUEST], --env NAME=VALUE, --inherit-env,
+                                      --tcplisten ADDR, limits: see docs/operations.md
           tessera assemble FILE.wat [-o FILE.wasm]
                                       assemble a text module into a binary
           tessera help                this text
 
-        exit codes: 0 success; 1 error (bad module, failed command, or a trap: "error: trap: ..."
-        on stderr); 2 usage (bad options or arguments, unknown export, unsatisfiable imports);
-        128 and above are reserved for WASI programs.
+        exit codes: 0 success; 1 error (bad module, failed command); 2 usage (bad options or
+        arguments, unknown export, unsatisfiable imports); run: the program's proc_exit code,
+        or 134 for a trap ("error: trap: ..." and a backtrace on stderr).
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

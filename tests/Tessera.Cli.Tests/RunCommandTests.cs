@@ -153,17 +153,17 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public void ATrapIsReportedOnStderrWithExitCodeOne()
+    public void ATrapIsReportedOnStderrWithExitCode134()
     {
         var (exit, output, error) = Run("run", "--invoke", "div", CalculatorWasm(), "1", "0");
-        Assert.Equal(1, exit);
+        Assert.Equal(134, exit);
         Assert.Equal("", output);
         Assert.StartsWith("error: trap: integer divide by zero", error);
         Assert.DoesNotContain("   at ", error); // no .NET stack trace
 
         // INT_MIN / -1 overflows: the other trap of i32.div_s.
         (exit, _, error) = Run("run", "--invoke", "div", CalculatorWasm(), "-2147483648", "-1");
-        Assert.Equal(1, exit);
+        Assert.Equal(134, exit);
         Assert.StartsWith("error: trap: integer overflow", error);
     }
 
@@ -176,7 +176,7 @@ public sealed class RunCommandTests : IDisposable
               (func $outer (export "f") (param i32) (result i32) local.get 0 call $inner))
             """);
         var (exit, _, error) = Run("run", "--invoke", "f", path, "0");
-        Assert.Equal(1, exit);
+        Assert.Equal(134, exit);
         var lines = Lines(error.ReplaceLineEndings("\n"));
         Assert.Equal("error: trap: integer divide by zero", lines[0]);
         Assert.Equal("wasm backtrace:", lines[1]);
@@ -190,7 +190,7 @@ public sealed class RunCommandTests : IDisposable
     {
         var path = Write("start.wat", "(module (func $s unreachable) (start $s) (func (export \"f\")))");
         var (exit, _, error) = Run("run", "--invoke", "f", path);
-        Assert.Equal(1, exit);
+        Assert.Equal(134, exit);
         Assert.StartsWith("error: trap: unreachable", error);
     }
 
@@ -240,35 +240,61 @@ public sealed class RunCommandTests : IDisposable
         var (exit, _, error) = Run("run", "--invoke", "f", path);
         Assert.Equal(2, exit);
         Assert.Contains("unknown import: \"env\" \"log\"", error);
-        Assert.Contains("no imports yet", error);
+        Assert.Contains("provides only the functions of wasi_snapshot_preview1", error);
     }
 
     [Fact]
-    public void WithoutInvokeOnlyAModuleThatNeedsNoWasiRuns()
+    public void WithoutInvokeTheProgramsStartRunsWithWasi()
     {
-        // _start runs: it traps, which proves it was called.
+        // _start runs: it traps, which proves it was called; a trap exits 134 like abort().
         var trapping = Write("start.wat", "(module (func (export \"_start\") unreachable))");
         var (exit, _, error) = Run("run", trapping);
-        Assert.Equal(1, exit);
+        Assert.Equal(134, exit);
         Assert.StartsWith("error: trap: unreachable", error);
 
+        // A module without imports still runs, and program arguments need no WASI imports.
         var quiet = Write("quiet.wat", "(module (func (export \"_start\")))");
         Assert.Equal((0, "", ""), Run("run", quiet));
+        Assert.Equal((0, "", ""), Run("run", quiet, "x"));
 
         var (noStartExit, _, noStart) = Run("run", Write("calc.wat", Calculator));
         Assert.Equal(2, noStartExit);
-        Assert.Contains("no WASI yet", noStart);
+        Assert.Contains("no \"_start\" function", noStart);
         Assert.Contains("--invoke", noStart);
 
-        var wasi = Write("wasi.wat", """
-            (module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))
+        // proc_exit's code is the process's exit code.
+        var exiting = Write("wasi.wat", """
+            (module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+              (func (export "_start") (call $exit (i32.const 42))))
             """);
-        var (wasiExit, _, needsWasi) = Run("run", wasi);
-        Assert.Equal(2, wasiExit);
-        Assert.Contains("no WASI yet", needsWasi);
-        Assert.Contains("\"wasi_snapshot_preview1\" \"proc_exit\"", needsWasi);
+        Assert.Equal((42, "", ""), Run("run", exiting));
+    }
 
-        Assert.Contains("arguments to a program need WASI", Run("run", quiet, "x").Err);
+    [Fact]
+    public void AProgramWritesToStdoutAndSeesItsArgumentsAndEnvironment()
+    {
+        // Writes argc, then the environment's total size, as digits: "3 8\n" for argv
+        // [prog, a, b] and FOO=bar\0.
+        var program = Write("args.wat", """
+            (module
+              (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "args_sizes_get" (func $args (param i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "environ_sizes_get" (func $env (param i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (func (export "_start")
+                (drop (call $args (i32.const 100) (i32.const 104)))
+                (drop (call $env (i32.const 108) (i32.const 112)))
+                (i32.store8 (i32.const 200) (i32.add (i32.const 48) (i32.load (i32.const 100))))
+                (i32.store8 (i32.const 201) (i32.const 32))
+                (i32.store8 (i32.const 202) (i32.add (i32.const 48) (i32.load (i32.const 112))))
+                (i32.store8 (i32.const 203) (i32.const 10))
+                (i32.store (i32.const 0) (i32.const 200))
+                (i32.store (i32.const 4) (i32.const 4))
+                (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+            """);
+        Assert.Equal((0, "3 8\n", ""), Run("run", "--env", "FOO=bar", program, "a", "b"));
+        Assert.Equal(2, Run("run", "--env", "FOO", program).Exit);
+        Assert.Contains("no directory", Run("run", "--dir", Path.Combine(_dir.FullName, "missing"), program).Err);
     }
 
     [Fact]

@@ -1,3 +1,7 @@
+using System.Net.Sockets;
+using Tessera.Platform.Sockets;
+using Tessera.Wasi;
+using Tessera.Wasi.Process;
 using Tessera.Wasm;
 using Tessera.Wasm.Model;
 using Tessera.Wasm.Runtime;
@@ -5,20 +9,25 @@ using Tessera.Wasm.Runtime;
 namespace Tessera.Cli.Commands;
 
 /// <summary>
-/// <c>tessera run [--invoke NAME] FILE [ARG...]</c>: compiles a module, instantiates it, calls
-/// one export with arguments read by its parameter types, and prints each result on its own line
-/// (format in <see cref="ValueText"/>). Without <c>--invoke</c> it runs <c>_start</c>, but only for
-/// a module that needs nothing from WASI, which does not exist yet.
+/// <c>tessera run [OPTIONS] FILE [ARG...]</c>: compiles a module, instantiates it with WASI
+/// (wasi_snapshot_preview1, sandboxed to the <c>--dir</c> preopens) and runs it: either a program
+/// (<c>_start</c>, with the arguments as its argv) or, with <c>--invoke</c>, one export called with
+/// arguments read by its parameter types, each result printed on its own line
+/// (<see cref="ValueText"/>).
 /// </summary>
 /// <remarks>
-/// Exit codes (also in <c>tessera help</c> and docs/operations.md): 0 the call returned; 1 the
-/// module could not be loaded or compiled, or execution trapped (<c>error: trap: ...</c> on
-/// stderr); 2 a usage error, including an export that is missing or not a function, arguments that
-/// do not fit, and imports that cannot be satisfied. Codes from 128 up are kept for WASI's
-/// <c>proc_exit</c> and signals.
+/// Exit codes (also in <c>tessera help</c> and docs/operations.md): 0 the program or call finished;
+/// the program's own code when it calls <c>proc_exit</c> (its low 8 bits, as a native process's
+/// exit status); 1 the module could not be loaded or compiled, or a preopen or socket could not be
+/// opened; 2 a usage error (options, exports, arguments, imports that cannot be satisfied);
+/// 134 execution trapped (as a native program that aborts), with <c>error: trap: ...</c> and the
+/// WebAssembly backtrace on stderr.
 /// </remarks>
 internal static class RunCommand
 {
+    /// <summary>The exit code of a trap: 128 + SIGABRT, what a shell shows for a native abort().</summary>
+    public const int TrapExitCode = 134;
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var options = RunOptions.Parse(args);
@@ -37,41 +46,115 @@ internal static class RunCommand
 
         // Everything the command line got wrong is reported before anything runs, so a start
         // function never executes for a call that was going to be refused.
-        var (name, type) = options.Invoke is { } invoke ? FindFunction(loaded, module.Definition, invoke) : FindStart(loaded, module.Definition, options);
-        if (options.Arguments.Count != type.Parameters.Length)
+        CheckImports(loaded, module.Definition);
+        var (name, type) = options.Invoke is { } invoke ? FindFunction(loaded, module.Definition, invoke) : FindStart(loaded, module.Definition);
+        var values = Array.Empty<Value>();
+        if (options.Invoke is not null)
         {
-            throw new UsageException(
-                $"export \"{name}\" takes {Count(type.Parameters.Length, "argument")} ({string.Join(' ', type.Parameters)}), got {options.Arguments.Count}\nusage: {RunOptions.Usage}");
+            if (options.Arguments.Count != type.Parameters.Length)
+            {
+                throw new UsageException(
+                    $"export \"{name}\" takes {Count(type.Parameters.Length, "argument")} ({string.Join(' ', type.Parameters)}), got {options.Arguments.Count}\nusage: {RunOptions.Usage}");
+            }
+            values = new Value[type.Parameters.Length];
+            for (int i = 0; i < values.Length; i++) values[i] = ValueText.Parse(options.Arguments[i], type.Parameters[i], i + 1);
         }
-        var values = new Value[type.Parameters.Length];
-        for (int i = 0; i < values.Length; i++) values[i] = ValueText.Parse(options.Arguments[i], type.Parameters[i], i + 1);
 
-        Instance instance;
+        using var wasi = CreateWasi(options, loaded, stdout, stderr);
+        var linker = WasiModule.Define(new Linker(), wasi);
         try
         {
-            // An empty linker for now: WASI will define its functions here.
-            instance = new Linker().Instantiate(new Store(engine), module);
+            var instance = linker.Instantiate(new Store(engine), module);
+            var results = instance.GetFunc(name)!.Invoke(values);
+            stdout.Flush();
+            foreach (var result in results) stdout.WriteLine(ValueText.Format(result));
+            return 0;
         }
         catch (WasmLinkException e)
         {
-            throw new UsageException($"{loaded.Path}: {e.Message}: tessera run provides no imports yet (WASI comes later)");
+            throw new UsageException($"{loaded.Path}: {e.Message}");
+        }
+        catch (WasiExit exit)
+        {
+            stdout.Flush();
+            return exit.Code & 0xff;
         }
         catch (WasmTrap trap)
         {
-            return Trapped(trap, stderr);
+            stdout.Flush();
+            // The kind, then the WebAssembly functions it unwound through (named from the name
+            // section). Never the .NET stack: that describes the compiler, not the guest.
+            stderr.WriteLine("error: trap: " + trap.FormatBacktrace());
+            return TrapExitCode;
         }
+    }
 
-        Value[] results;
-        try
+    /// <summary>
+    /// The program's WASI context. When the command line runs for real (stdout is the console),
+    /// the guest gets the process's own descriptors 0, 1 and 2, so it reads a terminal or a pipe
+    /// directly and can poll them; otherwise (tests) its output goes to the given writers.
+    /// </summary>
+    private static WasiContext CreateWasi(RunOptions options, ModuleFile.Loaded loaded, TextWriter stdout, TextWriter stderr)
+    {
+        var config = new WasiConfiguration
         {
-            results = instance.GetFunc(name)!.Invoke(values);
-        }
-        catch (WasmTrap trap)
+            Limits = new WasiLimits { MaxOpenDescriptors = options.MaxOpenFiles, MaxStdoutBytes = options.MaxStdoutBytes, MaxStderrBytes = options.MaxStderrBytes },
+        };
+        config.Arguments.Add(loaded.Name);
+        if (options.Invoke is null) config.Arguments.AddRange(options.Arguments);
+        if (options.InheritEnvironment)
         {
-            return Trapped(trap, stderr);
+            var explicitNames = options.Environment.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+            foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            {
+                if (!explicitNames.Contains((string)e.Key)) config.Environment.Add(new((string)e.Key, (string?)e.Value ?? ""));
+            }
         }
-        foreach (var result in results) stdout.WriteLine(ValueText.Format(result));
-        return 0;
+        config.Environment.AddRange(options.Environment);
+        foreach (var (host, guest, readOnly) in options.Directories)
+        {
+            if (!Directory.Exists(host)) throw new UsageException($"--dir: no directory '{host}'");
+            config.WithPreopen(host, guest, readOnly);
+        }
+        foreach (var address in options.TcpListen)
+        {
+            try
+            {
+                config.ListeningSockets.Add(TcpListen.Open(address));
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--tcplisten: {e.Message}");
+            }
+            catch (SocketException e)
+            {
+                throw new IOException($"--tcplisten {address}: {e.Message}", e);
+            }
+        }
+        bool console = ReferenceEquals(stdout, Console.Out);
+        if (console)
+        {
+            Console.Out.Flush();
+            config.Stdin = WasiStdio.Inherit(0);
+            config.Stdout = WasiStdio.Inherit(1);
+            config.Stderr = WasiStdio.Inherit(2);
+        }
+        else
+        {
+            config.Stdout = WasiStdio.FromStream(new TextWriterStream(stdout));
+            config.Stderr = WasiStdio.FromStream(new TextWriterStream(stderr));
+        }
+        return new WasiContext(config);
+    }
+
+    /// <summary>Every import must be a WASI function: that is all <c>run</c> provides.</summary>
+    private static void CheckImports(ModuleFile.Loaded loaded, ModuleDefinition def)
+    {
+        foreach (var import in def.Imports)
+        {
+            if (import.Module == WasiModule.Name && import.Kind == ExternKind.Func && WasiModule.Functions.Contains(import.Name)) continue;
+            throw new UsageException($"{loaded.Path}: unknown import: \"{import.Module}\" \"{import.Name}\": tessera run provides only the functions of {WasiModule.Name}");
+        }
     }
 
     /// <summary>The export <paramref name="name"/>, which must be a function.</summary>
@@ -89,35 +172,17 @@ internal static class RunCommand
         return (name, def.Types[(int)def.FunctionTypeIndex(new FuncIndex(export.Index)).Value]);
     }
 
-    /// <summary>
-    /// <c>_start</c>, for a module that can run without WASI: no imports, and <c>_start</c> of type
-    /// [] -> []. Anything else needs WASI, which is a later issue, so the error says to use --invoke.
-    /// </summary>
-    private static (string, FuncType) FindStart(ModuleFile.Loaded loaded, ModuleDefinition def, RunOptions options)
+    /// <summary><c>_start</c> of type [] -> [], the entry point of a WASI command.</summary>
+    private static (string, FuncType) FindStart(ModuleFile.Loaded loaded, ModuleDefinition def)
     {
         const string Start = "_start";
-        string hint = "use --invoke NAME to call an export\nusage: " + RunOptions.Usage;
-        if (def.Imports.Count > 0)
-        {
-            var first = def.Imports[0];
-            throw new UsageException($"no WASI yet: {loaded.Path} imports \"{first.Module}\" \"{first.Name}\" and cannot run as a program; {hint}");
-        }
+        string hint = "use --invoke NAME to call another export\nusage: " + RunOptions.Usage;
         var export = def.Exports.Find(e => e.Name == Start && e.Kind == ExternKind.Func)
-            ?? throw new UsageException($"no WASI yet: {loaded.Path} has no \"{Start}\" function to run; {hint}");
+            ?? throw new UsageException($"{loaded.Path} has no \"{Start}\" function to run as a program; {hint}");
         var type = def.Types[(int)def.FunctionTypeIndex(new FuncIndex(export.Index)).Value];
         if (type.Parameters.Length != 0 || type.Results.Length != 0)
             throw new UsageException($"{loaded.Path}: \"{Start}\" has type {type}, not [] -> []; {hint}");
-        if (options.Arguments.Count != 0)
-            throw new UsageException($"no WASI yet: arguments to a program need WASI; {hint}");
         return (Start, type);
-    }
-
-    private static int Trapped(WasmTrap trap, TextWriter stderr)
-    {
-        // The kind, then the WebAssembly functions it unwound through (named from the name
-        // section). Never the .NET stack: that describes the compiler, not the guest.
-        stderr.WriteLine("error: trap: " + trap.FormatBacktrace());
-        return 1;
     }
 
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";

@@ -7,11 +7,41 @@ namespace Tessera.Cli.Commands;
 /// </summary>
 internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<string> Arguments)
 {
-    public const string Usage = "tessera run [--invoke NAME] FILE.wasm|FILE.wat [ARG...]";
+    public const string Usage = "tessera run [OPTIONS] FILE.wasm|FILE.wat [ARG...]";
+
+    public const string OptionsHelp = """
+        options:
+          --invoke NAME            call export NAME with ARGs read by its parameter types, print its
+                                   results (default: run _start, ARGs become the program's argv)
+          --dir HOST[::GUEST]      preopen a host directory (as GUEST, default the HOST path)
+          --dir-readonly HOST[::GUEST]
+                                   preopen a directory that may be read but not changed
+          --env NAME=VALUE         set an environment variable for the program
+          --inherit-env            pass this process's whole environment (--env entries win)
+          --tcplisten ADDR         preopen a listening TCP socket on HOST:PORT
+          --max-open-files N       descriptors the program may hold at once (default 1024)
+          --max-stdout-bytes N     bytes it may write to stdout (default unlimited)
+          --max-stderr-bytes N     bytes it may write to stderr (default unlimited)
+        """;
+
+    /// <summary>Preopened directories, in command-line order: (host, guest, read-only).</summary>
+    public List<(string Host, string Guest, bool ReadOnly)> Directories { get; } = [];
+    public List<KeyValuePair<string, string>> Environment { get; } = [];
+    public bool InheritEnvironment { get; private set; }
+    public List<string> TcpListen { get; } = [];
+    public int MaxOpenFiles { get; private set; } = 1024;
+    public long MaxStdoutBytes { get; private set; } = long.MaxValue;
+    public long MaxStderrBytes { get; private set; } = long.MaxValue;
 
     public static RunOptions Parse(IReadOnlyList<string> args)
     {
         string? invoke = null;
+        var directories = new List<(string, string, bool)>();
+        var environment = new List<KeyValuePair<string, string>>();
+        var listen = new List<string>();
+        bool inherit = false;
+        int maxFiles = 1024;
+        long maxOut = long.MaxValue, maxErr = long.MaxValue;
         int i = 0;
         for (; i < args.Count; i++)
         {
@@ -21,26 +51,73 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
                 i++;
                 break;
             }
-            if (arg == "--invoke")
+            if (!arg.StartsWith('-') || arg.Length == 1) break;
+            int eq = arg.IndexOf('=');
+            string option = arg.StartsWith("--", StringComparison.Ordinal) && eq > 0 ? arg[..eq] : arg;
+            string Value()
             {
-                if (i + 1 >= args.Count) throw new UsageException($"--invoke needs an export name\nusage: {Usage}");
-                invoke = args[++i];
+                if (eq > 0 && option != arg) return arg[(eq + 1)..];
+                if (i + 1 >= args.Count) throw new UsageException($"{option} needs {(option == "--invoke" ? "an export name" : "a value")}\nusage: {Usage}");
+                return args[++i];
             }
-            else if (arg.StartsWith("--invoke=", StringComparison.Ordinal))
+            switch (option)
             {
-                invoke = arg["--invoke=".Length..];
-            }
-            else if (arg.StartsWith('-') && arg.Length > 1)
-            {
-                throw new UsageException($"unknown option '{arg}'\nusage: {Usage}");
-            }
-            else
-            {
-                break;
+                case "--invoke":
+                    invoke = Value();
+                    if (invoke is "") throw new UsageException($"--invoke needs an export name\nusage: {Usage}");
+                    break;
+                case "--dir" or "--dir-readonly":
+                    directories.Add(ParseDirectory(Value(), option == "--dir-readonly"));
+                    break;
+                case "--env":
+                    string pair = Value();
+                    int at = pair.IndexOf('=');
+                    if (at <= 0) throw new UsageException($"--env needs NAME=VALUE, got '{pair}'");
+                    environment.Add(new(pair[..at], pair[(at + 1)..]));
+                    break;
+                case "--inherit-env":
+                    inherit = true;
+                    break;
+                case "--tcplisten":
+                    listen.Add(Value());
+                    break;
+                case "--max-open-files":
+                    maxFiles = (int)Count(option, Value(), int.MaxValue);
+                    break;
+                case "--max-stdout-bytes":
+                    maxOut = Count(option, Value(), long.MaxValue);
+                    break;
+                case "--max-stderr-bytes":
+                    maxErr = Count(option, Value(), long.MaxValue);
+                    break;
+                default:
+                    throw new UsageException($"unknown option '{arg}'\nusage: {Usage}");
             }
         }
         if (i >= args.Count) throw new UsageException($"no module file given\nusage: {Usage}");
-        if (invoke is "") throw new UsageException($"--invoke needs an export name\nusage: {Usage}");
-        return new RunOptions(invoke, args[i], args.Skip(i + 1).ToArray());
+        var options = new RunOptions(invoke, args[i], args.Skip(i + 1).ToArray())
+        {
+            InheritEnvironment = inherit,
+            MaxOpenFiles = maxFiles,
+            MaxStdoutBytes = maxOut,
+            MaxStderrBytes = maxErr,
+        };
+        options.Directories.AddRange(directories);
+        options.Environment.AddRange(environment);
+        options.TcpListen.AddRange(listen);
+        return options;
     }
+
+    /// <summary><c>HOST::GUEST</c>, or <c>HOST</c> alone (seen under its own path, as other runtimes do).</summary>
+    private static (string, string, bool) ParseDirectory(string value, bool readOnly)
+    {
+        int sep = value.IndexOf("::", StringComparison.Ordinal);
+        string host = sep < 0 ? value : value[..sep];
+        string guest = sep < 0 ? value : value[(sep + 2)..];
+        if (host.Length == 0 || guest.Length == 0) throw new UsageException($"--dir needs HOST[::GUEST], got '{value}'");
+        return (host, guest, readOnly);
+    }
+
+    private static long Count(string option, string value, long max) =>
+        long.TryParse(value, out long n) && n >= 0 && n <= max ? n : throw new UsageException($"{option} needs a non-negative number, got '{value}'");
 }

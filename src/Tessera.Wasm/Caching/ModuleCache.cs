@@ -76,9 +76,9 @@ public sealed class ModuleCache
             return cached;
         }
         Interlocked.Increment(ref _misses);
-        byte[] image = CodeImage.Compile(module, name);
-        TryWrite(path, image, key);
-        return CodeImage.Load(module, new ArraySegment<byte>(image), name);
+        var (image, constants) = CodeImage.Compile(module, name);
+        TryWrite(path, image, constants, key);
+        return CodeImage.Load(module, new ArraySegment<byte>(image), constants, name);
     }
 
     private CompiledModule? TryLoad(string path, byte[] key, ModuleDefinition module, string name)
@@ -99,7 +99,7 @@ public sealed class ModuleCache
         }
         try
         {
-            if (CacheEntry.TryOpen(file, key, out var image)) return CodeImage.Load(module, image, name);
+            if (CacheEntry.TryOpen(file, key, out var image, out var constants)) return CodeImage.Load(module, image, constants, name);
         }
         catch (Exception e) when (e is BadImageFormatException or InvalidDataException or FileLoadException)
         {
@@ -110,12 +110,12 @@ public sealed class ModuleCache
         return null;
     }
 
-    private void TryWrite(string path, byte[] image, byte[] key)
+    private void TryWrite(string path, byte[] image, ulong[] constants, byte[] key)
     {
         try
         {
             System.IO.Directory.CreateDirectory(EngineDirectory);
-            CacheEntry.Write(path, image, key);
+            CacheEntry.Write(path, image, constants, key);
             Interlocked.Increment(ref _writes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -13,22 +13,22 @@ namespace Tessera.Wasm.Compilation;
 internal static class CodeImage
 {
     /// <summary>Compiles <paramref name="module"/>, which must be valid, to an image whose assembly is
-    /// named <paramref name="name"/>.</summary>
-    public static byte[] Compile(ModuleDefinition module, string name)
+    /// named <paramref name="name"/>, and the constant table its code reads.</summary>
+    public static (byte[] Image, ulong[] Constants) Compile(ModuleDefinition module, string name)
     {
         var (assembly, target) = GeneratedAssembly.DefinePersisted(name);
-        ModuleCompiler.Emit(module, target);
+        var (_, constants) = ModuleCompiler.Emit(module, target);
         using var stream = new MemoryStream();
         assembly.Save(stream);
-        return stream.ToArray();
+        return (stream.ToArray(), constants);
     }
 
     /// <summary>
-    /// Loads an image of <paramref name="module"/>'s code. Throws <see cref="InvalidDataException"/>
+    /// Loads an image of <paramref name="module"/>'s code, with the constant table it was compiled with. Throws <see cref="InvalidDataException"/>
     /// (or <see cref="BadImageFormatException"/>) when the image is not one: its methods must be
     /// the module's, by name, in function order.
     /// </summary>
-    public static CompiledModule Load(ModuleDefinition module, ArraySegment<byte> image, string name)
+    public static CompiledModule Load(ModuleDefinition module, ArraySegment<byte> image, ulong[] constants, string name)
     {
         var context = new CodeLoadContext(name);
         var lifetime = new CodeLoadContext.UnloadWhenCollected(context);
@@ -50,7 +50,7 @@ internal static class CodeImage
             // Binds the image's reference to Tessera.Wasm now (parameter 0 is its InstanceContext),
             // while the context is certainly alive, rather than at the first JIT of a method.
             if (methods.Length > 0) _ = methods[0].GetParameters();
-            return new CompiledModule(module, methods, lifetime);
+            return new CompiledModule(module, methods, constants, lifetime);
         }
         catch
         {

@@ -13,10 +13,13 @@ namespace Tessera.Wasm.Compilation;
 /// </summary>
 public sealed class CompiledModule
 {
-    internal CompiledModule(ModuleDefinition definition, MethodInfo[] methods, object? lifetime = null)
+    internal CompiledModule(ModuleDefinition definition, MethodInfo[] methods, ulong[] constants, object? lifetime = null)
     {
         Definition = definition;
         Methods = methods;
+        Constants = constants;
+        Types = definition.Types.ToArray();
+        TypeIds = Types.Select(FuncTypeIds.Of).ToArray();
         Code = methods.Select(m => m.MethodHandle.GetFunctionPointer()).ToArray();
         FirstMethodToken = methods.Length > 0 ? methods[0].MetadataToken : 0;
         Lifetime = lifetime;
@@ -50,6 +53,16 @@ public sealed class CompiledModule
 
     /// <summary>The method of each defined function, in function-section order.</summary>
     public IReadOnlyList<MethodInfo> Methods { get; }
+
+    /// <summary>The module's types by index, and their canonical ids: computed once, shared by every
+    /// instance's context (read only), so instantiation does not rebuild them.</summary>
+    internal FuncType[] Types { get; }
+
+    /// <inheritdoc cref="Types"/>
+    internal int[] TypeIds { get; }
+
+    /// <summary>The constant table every instance's context shares (read only).</summary>
+    internal ulong[] Constants { get; }
 
     /// <summary>The entry point of each defined function, for <see cref="Func"/>s of its instances.</summary>
     internal nint[] Code { get; }

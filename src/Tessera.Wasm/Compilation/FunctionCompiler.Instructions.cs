@@ -65,13 +65,19 @@ internal sealed partial class FunctionCompiler
                 case Opcode.GlobalGet: GlobalGet(reader.ReadU32()); break;
                 case Opcode.GlobalSet: GlobalSet(reader.ReadU32()); break;
                 case Opcode.I32Const:
-                    _il.Emit(OpCodes.Ldc_I4, reader.ReadS32());
-                    Push(ValTypeKind.I32);
-                    break;
+                    {
+                        int value = reader.ReadS32();
+                        _il.Emit(OpCodes.Ldc_I4, value);
+                        Push(ValTypeKind.I32, (uint)value);
+                        break;
+                    }
                 case Opcode.I64Const:
-                    _il.Emit(OpCodes.Ldc_I8, reader.ReadS64());
-                    Push(ValTypeKind.I64);
-                    break;
+                    {
+                        long value = reader.ReadS64();
+                        _il.Emit(OpCodes.Ldc_I8, value);
+                        Push(ValTypeKind.I64, (ulong)value);
+                        break;
+                    }
                 case Opcode.F32Const:
                     {
                         // Through the bits, so a NaN constant keeps its payload. The JIT keeps float

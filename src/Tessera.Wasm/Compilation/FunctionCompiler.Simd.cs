@@ -15,9 +15,18 @@ internal sealed partial class FunctionCompiler
         if (info.Pops is not { } pops || info.Pushes is not { } pushes) return false;
         if (op == Opcode.V128Const)
         {
-            EmitVectorConstant(reader.ReadBytes(16));
+            // Always opaque: a vector constant the JIT can see (even through a local) lets it fold
+            // x * 1 and x - 0 to x, returning a signaling NaN lane unquieted. Hidden constants let
+            // float lane arithmetic use the bare hardware instruction, which quiets NaNs itself.
+            EmitVectorConstant(reader.ReadBytes(16), opaque: true);
             Push(Model.ValTypeKind.V128);
             return true;
+        }
+        if (op is Opcode.I8x16Splat or Opcode.I16x8Splat or Opcode.I32x4Splat or Opcode.I64x2Splat or Opcode.F32x4Splat or Opcode.F64x2Splat)
+        {
+            // A splat of a constant is a vector constant to the JIT: hide the scalar first.
+            Need(1);
+            HideConstant(_stack.Count - 1);
         }
         var helper = typeof(SimdOps).GetMethod(op.ToString());
         if (helper is null) return false;
@@ -25,7 +34,7 @@ internal sealed partial class FunctionCompiler
         {
             case ImmediateKind.Shuffle:
                 Need(pops.Length);
-                EmitVectorConstant(reader.ReadBytes(16));
+                EmitVectorConstant(reader.ReadBytes(16), opaque: false);
                 break;
             case ImmediateKind.Lane:
                 {
@@ -57,8 +66,14 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>Pushes 16 immediate bytes as a vector (v128.const, the shuffle pattern).</summary>
-    private void EmitVectorConstant(ReadOnlySpan<byte> bytes)
+    private void EmitVectorConstant(ReadOnlySpan<byte> bytes, bool opaque)
     {
+        if (opaque)
+        {
+            LoadConstantTable(_owner.AddConstant(BinaryPrimitives.ReadUInt64LittleEndian(bytes), BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..])));
+            _il.Emit(OpCodes.Call, Members.Simd(nameof(SimdOps.ConstFromTable)));
+            return;
+        }
         _il.Emit(OpCodes.Ldc_I8, BinaryPrimitives.ReadInt64LittleEndian(bytes));
         _il.Emit(OpCodes.Ldc_I8, BinaryPrimitives.ReadInt64LittleEndian(bytes[8..]));
         _il.Emit(OpCodes.Call, Members.Simd(HasSignalingNaNLane(bytes) ? nameof(SimdOps.ConstOpaque) : nameof(SimdOps.Const)));

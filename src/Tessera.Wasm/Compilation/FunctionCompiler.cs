@@ -122,8 +122,55 @@ internal sealed partial class FunctionCompiler
     /// <summary>Stores every value on the IL stack into its home.</summary>
     private void SpillAll()
     {
-        for (int i = _stack.Count - 1; i >= _stack.Count - _ilDepth; i--) _il.Emit(OpCodes.Stloc, Home(i, _stack[i]));
+        for (int i = _stack.Count - 1; i >= _stack.Count - _ilDepth; i--)
+        {
+            HideFloatConstant(i);
+            _il.Emit(OpCodes.Stloc, Home(i, _stack[i]));
+        }
         _ilDepth = 0;
+    }
+
+    /// <summary>
+    /// Replaces a float constant on top of the IL stack (stack entry <paramref name="i"/>) with the
+    /// same bits loaded from the module's constant table, which the JIT cannot see into. Used where a constant leaves the IL stack
+    /// for a local, a home or a splat: from there the JIT would propagate it into a later
+    /// <c>x * 1</c>, <c>x - 0</c> (in this function or, after inlining, a callee) and fold the
+    /// operation away, returning a signaling NaN unquieted where WebAssembly requires an arithmetic
+    /// NaN. A constant consumed straight off the IL stack is handled at its consumer instead
+    /// (<see cref="HasIdentityConstant"/>).
+    /// </summary>
+    private void HideFloatConstant(int i)
+    {
+        if (_constants[i] is not { } bits) return;
+        if (_stack[i] is ValTypeKind.F32 or ValTypeKind.F64) HideConstant(i);
+    }
+
+    /// <summary>Replaces the constant on top of the IL stack (entry <paramref name="i"/>, any
+    /// numeric type) with the same value loaded from the module's constant table.</summary>
+    private void HideConstant(int i)
+    {
+        if (_constants[i] is not { } bits) return;
+        string? helper = _stack[i] switch
+        {
+            ValTypeKind.I32 => nameof(NumericOps.I32Constant),
+            ValTypeKind.I64 => nameof(NumericOps.I64Constant),
+            ValTypeKind.F32 => nameof(NumericOps.F32Constant),
+            ValTypeKind.F64 => nameof(NumericOps.F64Constant),
+            _ => null,
+        };
+        if (helper is null) return;
+        _il.Emit(OpCodes.Pop);
+        LoadConstantTable(_owner.AddConstant(bits));
+        _il.Emit(OpCodes.Call, Members.Numeric(helper));
+    }
+
+    /// <summary>Pushes the constant table and <paramref name="index"/>, the arguments of the
+    /// table's load helpers.</summary>
+    private void LoadConstantTable(int index)
+    {
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.Constants);
+        _il.Emit(OpCodes.Ldc_I4, index);
     }
 
     /// <summary>Makes the top <paramref name="count"/> values available on the IL stack.</summary>
@@ -612,6 +659,7 @@ internal sealed partial class FunctionCompiler
     private void LocalSet(uint index, bool tee)
     {
         Need(1);
+        HideFloatConstant(_stack.Count - 1);
         if (tee) _il.Emit(OpCodes.Dup);
         if (_locals[index] is { } local) _il.Emit(OpCodes.Stloc, local);
         else _il.Emit(OpCodes.Starg, (int)index + 1);

@@ -10,6 +10,7 @@ internal static class Members
     public static readonly FieldInfo ContextStore = typeof(InstanceContext).GetField(nameof(InstanceContext.Store))!;
     public static readonly FieldInfo StackLimit = typeof(Store).GetField(nameof(Store.StackLimit), Internal)!;
     public static readonly FieldInfo TypeIds = typeof(InstanceContext).GetField(nameof(InstanceContext.TypeIds))!;
+    public static readonly FieldInfo Constants = typeof(InstanceContext).GetField(nameof(InstanceContext.Constants))!;
     public static readonly FieldInfo FuncTarget = typeof(Func).GetField(nameof(Func.Target), Internal)!;
     public static readonly FieldInfo FuncCode = typeof(Func).GetField(nameof(Func.Code), Internal)!;
     public static readonly FieldInfo FuncTypeId = typeof(Func).GetField(nameof(Func.TypeId), Internal)!;

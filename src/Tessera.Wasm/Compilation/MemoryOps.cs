@@ -8,16 +8,20 @@ namespace Tessera.Wasm.Compilation;
 /// Loads and stores of linear memory with the explicit bounds check DESIGN chose: the effective
 /// address is computed in 64 bits (a 32-bit address plus a 32-bit offset cannot wrap) and compared
 /// once against the length of the cached buffer. Values are read and written little-endian and
-/// unaligned; floats move as bits, so NaN payloads survive.
+/// unaligned; floats move with SSE/NEON moves, which copy bits exactly (NaN payloads survive; no
+/// conversion through double is involved).
 /// </summary>
 public static class MemoryOps
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ref byte At(byte[] memory, uint address, ulong offset, int size)
     {
-        ulong ea = address + offset;
-        if (ea + (ulong)size > (ulong)memory.Length) WasmTrap.Throw(TrapKind.MemoryOutOfBounds);
-        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(memory), (nint)ea);
+        // address + offset + size <= length, rearranged so that everything but the address is on
+        // the right: length - size - offset depends only on the buffer and the instruction, so the
+        // JIT hoists it out of loops and each access costs one compare. All terms fit in a long
+        // (offset < 2^32, length < 2^31), so the signed compare is exact.
+        if ((long)address > (long)memory.Length - size - (long)offset) WasmTrap.Throw(TrapKind.MemoryOutOfBounds);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(memory), (nint)address + (nint)offset);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -25,9 +29,9 @@ public static class MemoryOps
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long I64Load(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<long>(ref At(m, a, o, 8));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float F32Load(uint a, ulong o, byte[] m) => BitConverter.UInt32BitsToSingle(Unsafe.ReadUnaligned<uint>(ref At(m, a, o, 4)));
+    public static float F32Load(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<float>(ref At(m, a, o, 4));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double F64Load(uint a, ulong o, byte[] m) => BitConverter.UInt64BitsToDouble(Unsafe.ReadUnaligned<ulong>(ref At(m, a, o, 8)));
+    public static double F64Load(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<double>(ref At(m, a, o, 8));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int I32Load8S(uint a, ulong o, byte[] m) => Unsafe.ReadUnaligned<sbyte>(ref At(m, a, o, 1));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -53,9 +57,9 @@ public static class MemoryOps
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void I64Store(uint a, long v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 8), v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void F32Store(uint a, float v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 4), BitConverter.SingleToUInt32Bits(v));
+    public static void F32Store(uint a, float v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 4), v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void F64Store(uint a, double v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 8), BitConverter.DoubleToUInt64Bits(v));
+    public static void F64Store(uint a, double v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 8), v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void I32Store8(uint a, int v, ulong o, byte[] m) => Unsafe.WriteUnaligned(ref At(m, a, o, 1), (byte)v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

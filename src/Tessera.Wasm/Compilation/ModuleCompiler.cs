@@ -20,6 +20,19 @@ public sealed class ModuleCompiler
 
     internal MethodInfo Method(int definedIndex) => _methods[definedIndex];
 
+    /// <summary>Constants generated code loads from a table instead of seeing them (see
+    /// <see cref="FunctionCompiler"/>'s HideConstant): 64-bit slots, a v128 takes two.</summary>
+    private readonly List<ulong> _constants = new();
+
+    /// <summary>Adds constant slots and returns the index of the first.</summary>
+    internal int AddConstant(ulong low, ulong? high = null)
+    {
+        int index = _constants.Count;
+        _constants.Add(low);
+        if (high is { } h) _constants.Add(h);
+        return index;
+    }
+
     /// <summary>Compiles <paramref name="module"/>, which must be valid, into a collectible
     /// in-memory assembly. Throws <see cref="WasmUnsupportedFeatureException"/> for what the
     /// compiler does not implement.</summary>
@@ -27,20 +40,22 @@ public sealed class ModuleCompiler
     {
         int id = Interlocked.Increment(ref s_counter);
         var dynamicModule = GeneratedAssembly.Define($"Tessera.Module{id}", AssemblyBuilderAccess.RunAndCollect);
-        var created = Emit(module, dynamicModule);
+        var (created, constants) = Emit(module, dynamicModule);
         var names = MethodNames(module);
         var infos = new MethodInfo[names.Length];
         for (int i = 0; i < infos.Length; i++)
             infos[i] = created.GetMethod(names[i], BindingFlags.Public | BindingFlags.Static) ?? throw new InvalidOperationException("lost method " + names[i]);
-        return new CompiledModule(module, infos);
+        return new CompiledModule(module, infos, constants);
     }
 
     /// <summary>The name of the type that holds a module's methods.</summary>
     internal const string TypeName = "WasmModule";
 
     /// <summary>Defines the module's type in <paramref name="target"/>, one method per defined
-    /// function in function order (so their metadata tokens are consecutive), and creates it.</summary>
-    internal static Type Emit(ModuleDefinition module, ModuleBuilder target)
+    /// function in function order (so their metadata tokens are consecutive), and creates it.
+    /// Returns the type and the constant table its code reads (<see cref="AddConstant"/>), which
+    /// is not part of the type: a cached image is stored with it.</summary>
+    internal static (Type Type, ulong[] Constants) Emit(ModuleDefinition module, ModuleBuilder target)
     {
         CheckModuleFeatures(module);
         var type = target.DefineType(TypeName, TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
@@ -60,7 +75,7 @@ public sealed class ModuleCompiler
             var body = module.Bodies[i];
             new FunctionCompiler(compiler, module, i + module.ImportedFunctionCount, ft, body, methods[i].GetILGenerator()).Compile(body);
         }
-        return type.CreateType();
+        return (type.CreateType(), compiler._constants.ToArray());
     }
 
     /// <summary>The method name of each defined function: its name-section name, else

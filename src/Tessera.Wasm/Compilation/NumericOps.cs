@@ -176,6 +176,13 @@ public static class NumericOps
 
     // ---- opaque to the JIT, which folds identities and keeps float constants as doubles ----
     [MethodImpl(MethodImplOptions.NoInlining)] public static float F32FromBitsOpaque(int a) => BitConverter.Int32BitsToSingle(a);
+
+    // Constants loaded from the module's constant table: the JIT cannot know an array element, so it
+    // cannot fold x * 1 with them, and unlike a call the load clobbers no registers.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float F32Constant(ulong[] table, int i) => BitConverter.UInt32BitsToSingle((uint)table[i]);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double F64Constant(ulong[] table, int i) => BitConverter.UInt64BitsToDouble(table[i]);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int I32Constant(ulong[] table, int i) => (int)(uint)table[i];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static long I64Constant(ulong[] table, int i) => (long)table[i];
     [MethodImpl(MethodImplOptions.NoInlining)] public static float F32AddOpaque(float a, float b) => a + b;
     [MethodImpl(MethodImplOptions.NoInlining)] public static float F32SubOpaque(float a, float b) => a - b;
     [MethodImpl(MethodImplOptions.NoInlining)] public static float F32MulOpaque(float a, float b) => a * b;

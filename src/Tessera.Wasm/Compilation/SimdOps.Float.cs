@@ -5,9 +5,9 @@ namespace Tessera.Wasm.Compilation;
 
 // Float lane arithmetic and conversions. A NaN operand must give an arithmetic NaN (quiet bit
 // set). Hardware arithmetic does that, but the JIT folds x * 1, x / 1, x - 0 and x + -0 to x when
-// it sees the constant (through v128.const, a splat or a local), returning a signaling NaN
-// unquieted: so arithmetic results get the quiet bit set in NaN lanes (Quiet, three cheap
-// instructions). Min, max and rounding select the NaN lanes explicitly, and conversions reuse the
+// it sees the constant, returning a signaling NaN unquieted: so the compiler never lets it see
+// one (v128.const and splats of constants are built opaquely, FunctionCompiler.Simd.cs), and
+// add, sub, mul and div are the bare hardware operations. Min, max and rounding select the NaN lanes explicitly, and conversions reuse the
 // scalar NumericOps lane by lane where .NET's vector conversion could differ.
 public static partial class SimdOps
 {
@@ -23,23 +23,23 @@ public static partial class SimdOps
 
     // ---- arithmetic ----
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F32x4Add(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsSingle() + b.AsSingle()).AsByte();
+    public static Vector128<byte> F32x4Add(Vector128<byte> a, Vector128<byte> b) => (a.AsSingle() + b.AsSingle()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F32x4Sub(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsSingle() - b.AsSingle()).AsByte();
+    public static Vector128<byte> F32x4Sub(Vector128<byte> a, Vector128<byte> b) => (a.AsSingle() - b.AsSingle()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F32x4Mul(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsSingle() * b.AsSingle()).AsByte();
+    public static Vector128<byte> F32x4Mul(Vector128<byte> a, Vector128<byte> b) => (a.AsSingle() * b.AsSingle()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F32x4Div(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsSingle() / b.AsSingle()).AsByte();
+    public static Vector128<byte> F32x4Div(Vector128<byte> a, Vector128<byte> b) => (a.AsSingle() / b.AsSingle()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<byte> F32x4Sqrt(Vector128<byte> a) => QuietNaNs(a.AsSingle(), Vector128.Sqrt(a.AsSingle())).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F64x2Add(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsDouble() + b.AsDouble()).AsByte();
+    public static Vector128<byte> F64x2Add(Vector128<byte> a, Vector128<byte> b) => (a.AsDouble() + b.AsDouble()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F64x2Sub(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsDouble() - b.AsDouble()).AsByte();
+    public static Vector128<byte> F64x2Sub(Vector128<byte> a, Vector128<byte> b) => (a.AsDouble() - b.AsDouble()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F64x2Mul(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsDouble() * b.AsDouble()).AsByte();
+    public static Vector128<byte> F64x2Mul(Vector128<byte> a, Vector128<byte> b) => (a.AsDouble() * b.AsDouble()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<byte> F64x2Div(Vector128<byte> a, Vector128<byte> b) => Quiet(a.AsDouble() / b.AsDouble()).AsByte();
+    public static Vector128<byte> F64x2Div(Vector128<byte> a, Vector128<byte> b) => (a.AsDouble() / b.AsDouble()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<byte> F64x2Sqrt(Vector128<byte> a) => QuietNaNs(a.AsDouble(), Vector128.Sqrt(a.AsDouble())).AsByte();
 
@@ -67,10 +67,6 @@ public static partial class SimdOps
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<T> QuietNaNs<T>(Vector128<T> a, Vector128<T> result) =>
         Vector128.ConditionalSelect(Vector128.Equals(a, a), result, a | QuietBit<T>());
-
-    /// <summary>Sets the quiet bit of the NaN lanes of <paramref name="r"/>; other lanes unchanged.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<T> Quiet<T>(Vector128<T> r) => r | Vector128.AndNot(QuietBit<T>(), Vector128.Equals(r, r));
 
     /// <summary>The most significant mantissa bit of each lane of a float vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

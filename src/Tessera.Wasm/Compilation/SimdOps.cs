@@ -24,6 +24,11 @@ public static partial class SimdOps
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static Vector128<byte> ConstOpaque(long low, long high) => Vector128.Create(low, high).AsByte();
 
+    /// <summary>v128.const from the module's constant table (two slots): the JIT cannot see the
+    /// value, so it cannot fold float lane arithmetic with it (x * 1 returning a signaling NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<byte> ConstFromTable(ulong[] table, int i) => Vector128.Create(table[i], table[i + 1]).AsByte();
+
     /// <summary>select on v128 operands.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<byte> Select(Vector128<byte> a, Vector128<byte> b, int c) => c != 0 ? a : b;

@@ -60,8 +60,9 @@ public sealed class Instance
         for (int i = 0; i < def.Functions.Count; i++)
             functions.Add(new Func(def.Types[(int)def.Functions[i].Value], ctx, module.Compiled.Code[i]));
         ctx.Functions = functions.ToArray();
-        ctx.Types = def.Types.ToArray();
-        ctx.TypeIds = ctx.Types.Select(FuncTypeIds.Of).ToArray();
+        ctx.Types = module.Compiled.Types;
+        ctx.TypeIds = module.Compiled.TypeIds;
+        ctx.Constants = module.Compiled.Constants;
         foreach (var t in def.Tables) tables.Add(new Table(t));
         ctx.Tables = tables.ToArray();
         foreach (var m in def.Memories) memories.Add(new Memory(m));

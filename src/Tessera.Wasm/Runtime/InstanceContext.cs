@@ -41,6 +41,9 @@ internal sealed class InstanceContext
     /// <summary>The canonical id of each of the module's types (<see cref="FuncTypeIds"/>): call_indirect
     /// compares one int against the callee's.</summary>
     public int[] TypeIds = [];
+    /// <summary>The module's constant table (<c>CompiledModule.Constants</c>), shared, never written:
+    /// constants the JIT must not fold are loaded from here.</summary>
+    public ulong[] Constants = [];
 
     /// <summary>For a host function: the embedder's callback (a <see cref="HostCallback"/> or a typed delegate).</summary>
     public object? HostCallback;

@@ -33,29 +33,6 @@ public readonly record struct Value(ValType Type, ulong Bits)
     public double AsF64() => BitConverter.UInt64BitsToDouble(Bits);
     public Vector128<byte> AsV128() => Vector128.Create(Bits, HighBits).AsByte();
 
-    /// <summary>The value as the CLR type generated code uses for its type (int, long, float, double).</summary>
-    internal object? ToClr() => Type.Kind switch
-    {
-        ValTypeKind.I32 => (object)AsI32(),
-        ValTypeKind.I64 => AsI64(),
-        ValTypeKind.F32 => AsF32(),
-        ValTypeKind.F64 => AsF64(),
-        ValTypeKind.Ref => Ref,
-        ValTypeKind.V128 => AsV128(),
-        _ => throw new WasmUnsupportedFeatureException("function-references", "value " + Type),
-    };
-
-    internal static Value FromClr(ValType type, object? value) => type.Kind switch
-    {
-        ValTypeKind.I32 => I32((int)value!),
-        ValTypeKind.I64 => I64((long)value!),
-        ValTypeKind.F32 => F32((float)value!),
-        ValTypeKind.F64 => F64((double)value!),
-        ValTypeKind.Ref => Reference(type, value),
-        ValTypeKind.V128 => V128((Vector128<byte>)value!),
-        _ => throw new WasmUnsupportedFeatureException("function-references", "value " + type),
-    };
-
     public override string ToString() => Type.Kind switch
     {
         ValTypeKind.I32 => $"i32:{AsI32()}",

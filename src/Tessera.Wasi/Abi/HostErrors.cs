@@ -1,0 +1,106 @@
+using Tessera.Platform.Files;
+
+namespace Tessera.Wasi.Abi;
+
+/// <summary>The host's error numbers (<see cref="HostErrno"/>) as WASI errnos.</summary>
+internal static class HostErrors
+{
+    /// <summary>The errno for a negative host result (<c>-errno</c>).</summary>
+    public static Errno FromResult(long negative) => ToWasi((int)-negative);
+
+    public static Errno ToWasi(int host) => host switch
+    {
+        HostErrno.EPERM => Errno.Perm,
+        HostErrno.ENOENT => Errno.NoEnt,
+        HostErrno.ESRCH => Errno.Srch,
+        HostErrno.EINTR => Errno.Intr,
+        HostErrno.EIO => Errno.Io,
+        HostErrno.ENXIO => Errno.NxIo,
+        HostErrno.E2BIG => Errno.TooBig,
+        HostErrno.ENOEXEC => Errno.NoExec,
+        HostErrno.EBADF => Errno.BadF,
+        HostErrno.ECHILD => Errno.Child,
+        HostErrno.EAGAIN => Errno.Again,
+        HostErrno.ENOMEM => Errno.NoMem,
+        HostErrno.EACCES => Errno.Access,
+        HostErrno.EFAULT => Errno.Fault,
+        HostErrno.EBUSY => Errno.Busy,
+        HostErrno.EEXIST => Errno.Exist,
+        HostErrno.EXDEV => Errno.XDev,
+        HostErrno.ENODEV => Errno.NoDev,
+        HostErrno.ENOTDIR => Errno.NotDir,
+        HostErrno.EISDIR => Errno.IsDir,
+        HostErrno.EINVAL => Errno.Inval,
+        HostErrno.ENFILE => Errno.NFile,
+        HostErrno.EMFILE => Errno.MFile,
+        HostErrno.ENOTTY => Errno.NotTy,
+        HostErrno.ETXTBSY => Errno.TxtBsy,
+        HostErrno.EFBIG => Errno.FBig,
+        HostErrno.ENOSPC => Errno.NoSpc,
+        HostErrno.ESPIPE => Errno.SPipe,
+        HostErrno.EROFS => Errno.RoFs,
+        HostErrno.EMLINK => Errno.MLink,
+        HostErrno.EPIPE => Errno.Pipe,
+        HostErrno.EDOM => Errno.Dom,
+        HostErrno.ERANGE => Errno.Range,
+        HostErrno.EDEADLK => Errno.DeadLk,
+        HostErrno.ENAMETOOLONG => Errno.NameTooLong,
+        HostErrno.ENOLCK => Errno.NoLck,
+        HostErrno.ENOSYS => Errno.NoSys,
+        HostErrno.ENOTEMPTY => Errno.NotEmpty,
+        HostErrno.ELOOP => Errno.Loop,
+        HostErrno.ENOMSG => Errno.NoMsg,
+        HostErrno.EIDRM => Errno.IdRm,
+        HostErrno.ENOLINK => Errno.NoLink,
+        HostErrno.EPROTO => Errno.Proto,
+        HostErrno.EMULTIHOP => Errno.MultiHop,
+        HostErrno.EBADMSG => Errno.BadMsg,
+        HostErrno.EOVERFLOW => Errno.Overflow,
+        HostErrno.EILSEQ => Errno.IlSeq,
+        HostErrno.ENOTSOCK => Errno.NotSock,
+        HostErrno.EDESTADDRREQ => Errno.DestAddrReq,
+        HostErrno.EMSGSIZE => Errno.MsgSize,
+        HostErrno.EPROTOTYPE => Errno.ProtoType,
+        HostErrno.ENOPROTOOPT => Errno.NoProtoOpt,
+        HostErrno.EPROTONOSUPPORT => Errno.ProtoNoSupport,
+        HostErrno.EOPNOTSUPP => Errno.NotSup,
+        HostErrno.EAFNOSUPPORT => Errno.AfNoSupport,
+        HostErrno.EADDRINUSE => Errno.AddrInUse,
+        HostErrno.EADDRNOTAVAIL => Errno.AddrNotAvail,
+        HostErrno.ENETDOWN => Errno.NetDown,
+        HostErrno.ENETUNREACH => Errno.NetUnreach,
+        HostErrno.ENETRESET => Errno.NetReset,
+        HostErrno.ECONNABORTED => Errno.ConnAborted,
+        HostErrno.ECONNRESET => Errno.ConnReset,
+        HostErrno.ENOBUFS => Errno.NoBufs,
+        HostErrno.EISCONN => Errno.IsConn,
+        HostErrno.ENOTCONN => Errno.NotConn,
+        HostErrno.ETIMEDOUT => Errno.TimedOut,
+        HostErrno.ECONNREFUSED => Errno.ConnRefused,
+        HostErrno.EHOSTUNREACH => Errno.HostUnreach,
+        HostErrno.EALREADY => Errno.Already,
+        HostErrno.EINPROGRESS => Errno.InProgress,
+        HostErrno.ESTALE => Errno.Stale,
+        HostErrno.EDQUOT => Errno.DQuot,
+        HostErrno.ECANCELED => Errno.Canceled,
+        HostErrno.EOWNERDEAD => Errno.OwnerDead,
+        HostErrno.ENOTRECOVERABLE => Errno.NotRecoverable,
+        _ => Errno.Io,
+    };
+
+    /// <summary>A socket error from .NET (its codes are the host's errno values on Unix).</summary>
+    public static Errno FromSocket(System.Net.Sockets.SocketException e) =>
+        e.SocketErrorCode switch
+        {
+            System.Net.Sockets.SocketError.WouldBlock => Errno.Again,
+            System.Net.Sockets.SocketError.ConnectionReset => Errno.ConnReset,
+            System.Net.Sockets.SocketError.ConnectionAborted => Errno.ConnAborted,
+            System.Net.Sockets.SocketError.NotConnected => Errno.NotConn,
+            System.Net.Sockets.SocketError.Shutdown => Errno.Pipe,
+            System.Net.Sockets.SocketError.TimedOut => Errno.TimedOut,
+            System.Net.Sockets.SocketError.Interrupted => Errno.Intr,
+            System.Net.Sockets.SocketError.InvalidArgument => Errno.Inval,
+            System.Net.Sockets.SocketError.OperationNotSupported => Errno.NotSup,
+            _ => Errno.Io,
+        };
+}

@@ -1,0 +1,79 @@
+using System.Buffers.Binary;
+using Tessera.Wasi.Abi;
+using Tessera.Wasm.Runtime;
+
+namespace Tessera.Wasi.Memory;
+
+/// <summary>
+/// The calling instance's linear memory as a WASI function sees it: every access is checked
+/// against the memory's current length and a pointer that does not fit fails the function with
+/// <see cref="Errno.Fault"/> (never an exception out of the host). Pointers are wasm32 <c>u32</c>
+/// values passed as <c>int</c>; they are reinterpreted as unsigned before any arithmetic, and sums
+/// are done in 64 bits so they cannot wrap.
+/// </summary>
+/// <remarks>
+/// Memory cannot grow during a WASI call (no WASI function calls back into WebAssembly), so the
+/// buffer captured here stays the memory's buffer until the call returns.
+/// </remarks>
+internal readonly struct GuestMemory
+{
+    private readonly byte[] _bytes;
+
+    public GuestMemory(Caller caller) => _bytes = caller.Memory?.Buffer ?? [];
+
+    public GuestMemory(byte[] bytes) => _bytes = bytes;
+
+    /// <summary>The <paramref name="length"/> bytes at <paramref name="pointer"/>.</summary>
+    public Span<byte> Slice(int pointer, int length)
+    {
+        ulong start = (uint)pointer, end = start + (uint)length;
+        if (end > (ulong)_bytes.Length) throw new WasiException(Errno.Fault);
+        return _bytes.AsSpan((int)start, (int)(uint)length);
+    }
+
+    /// <summary>The memory from <paramref name="pointer"/> for <paramref name="length"/> bytes, where
+    /// <paramref name="length"/> is a 64-bit count the guest computed.</summary>
+    public Span<byte> Slice(int pointer, long length)
+    {
+        if ((ulong)length > uint.MaxValue) throw new WasiException(Errno.Fault);
+        return Slice(pointer, (int)(uint)length);
+    }
+
+    public byte ReadU8(int pointer) => Slice(pointer, 1)[0];
+    public ushort ReadU16(int pointer) => BinaryPrimitives.ReadUInt16LittleEndian(Slice(pointer, 2));
+    public uint ReadU32(int pointer) => BinaryPrimitives.ReadUInt32LittleEndian(Slice(pointer, 4));
+    public ulong ReadU64(int pointer) => BinaryPrimitives.ReadUInt64LittleEndian(Slice(pointer, 8));
+
+    public void WriteU8(int pointer, byte value) => Slice(pointer, 1)[0] = value;
+    public void WriteU16(int pointer, ushort value) => BinaryPrimitives.WriteUInt16LittleEndian(Slice(pointer, 2), value);
+    public void WriteU32(int pointer, uint value) => BinaryPrimitives.WriteUInt32LittleEndian(Slice(pointer, 4), value);
+    public void WriteU64(int pointer, ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(Slice(pointer, 8), value);
+
+    /// <summary>
+    /// The buffers of an iovec array (<c>$iovec_array</c>): <paramref name="count"/> pairs of
+    /// (pointer, length) at <paramref name="iovs"/>, each checked before any byte moves, so a bad
+    /// entry fails the call with nothing read or written.
+    /// </summary>
+    public List<(int Pointer, int Length)> ReadIovecs(int iovs, int count)
+    {
+        var table = Slice(iovs, (long)(uint)count * Layouts.IovecSize);
+        var result = new List<(int, int)>((int)Math.Min((uint)count, 64u));
+        for (int i = 0; i < table.Length; i += Layouts.IovecSize)
+        {
+            int pointer = BinaryPrimitives.ReadInt32LittleEndian(table[i..]);
+            int length = BinaryPrimitives.ReadInt32LittleEndian(table[(i + 4)..]);
+            Slice(pointer, length);
+            result.Add((pointer, length));
+        }
+        return result;
+    }
+
+    /// <summary>A path argument: bytes that must be valid UTF-8 (<see cref="Errno.IlSeq"/>) with no NUL (<see cref="Errno.Inval"/>).</summary>
+    public byte[] ReadPath(int pointer, int length)
+    {
+        var bytes = Slice(pointer, length);
+        if (bytes.Contains((byte)0)) throw new WasiException(Errno.Inval);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new WasiException(Errno.IlSeq);
+        return bytes.ToArray();
+    }
+}

@@ -1,0 +1,137 @@
+using System.Buffers.Binary;
+using Tessera.Platform.Clocks;
+using Tessera.Platform.Polling;
+using Tessera.Wasi.Abi;
+using Tessera.Wasi.Memory;
+
+namespace Tessera.Wasi.Poll;
+
+/// <summary>
+/// poll_oneoff: waits until at least one subscription fires, then reports every one that has.
+/// Clock subscriptions become one deadline on the monotonic clock; descriptor subscriptions on
+/// pipes, terminals and sockets are waited on with the host's poll; regular files, directories and
+/// embedder streams are always ready (as POSIX poll says of regular files). Problems with one
+/// subscription (a closed descriptor, missing rights) are reported in its event, not as the call's
+/// result.
+/// </summary>
+internal static class PollFunctions
+{
+    private readonly record struct Event(ulong UserData, Errno Error, EventType Type, ulong Bytes, EventRwFlags Flags);
+
+    public static Errno PollOneoff(WasiContext ctx, GuestMemory memory, int input, int output, int count, int resultOut)
+    {
+        if (count == 0) return Errno.Inval;
+        var subscriptions = memory.Slice(input, (long)(uint)count * Layouts.SubscriptionSize);
+        memory.Slice(output, (long)(uint)count * Layouts.EventSize);
+        memory.Slice(resultOut, 4);
+
+        var events = new List<Event>();
+        var clocks = new List<(ulong UserData, ulong Deadline)>();
+        var waits = new List<PollRequest>();
+        var waitUserData = new List<(ulong UserData, EventType Type, int Fd)>();
+        ulong now = Monotonic();
+        for (int i = 0; i < count; i++)
+        {
+            var s = subscriptions.Slice(i * Layouts.SubscriptionSize, Layouts.SubscriptionSize);
+            ulong userData = BinaryPrimitives.ReadUInt64LittleEndian(s);
+            var type = (EventType)s[8];
+            switch (type)
+            {
+                case EventType.Clock:
+                    var id = (ClockId)BinaryPrimitives.ReadUInt32LittleEndian(s[16..]);
+                    ulong timeout = BinaryPrimitives.ReadUInt64LittleEndian(s[24..]);
+                    bool absolute = ((SubclockFlags)BinaryPrimitives.ReadUInt16LittleEndian(s[40..]) & SubclockFlags.Abstime) != 0;
+                    if (id is ClockId.Monotonic or ClockId.Realtime)
+                    {
+                        ulong remaining = timeout;
+                        if (absolute)
+                        {
+                            ulong clockNow = id == ClockId.Monotonic ? now : Realtime();
+                            remaining = timeout > clockNow ? timeout - clockNow : 0;
+                        }
+                        clocks.Add((userData, now + remaining < now ? ulong.MaxValue : now + remaining));
+                    }
+                    else
+                    {
+                        // Waiting on CPU time would need a timer on the process's own clock; the
+                        // subscription fails instead of firing at a wrong time.
+                        events.Add(new(userData, id is ClockId.ProcessCpuTimeId or ClockId.ThreadCpuTimeId ? Errno.NotSup : Errno.Inval, type, 0, 0));
+                    }
+                    break;
+                case EventType.FdRead or EventType.FdWrite:
+                    int fd = BinaryPrimitives.ReadInt32LittleEndian(s[16..]);
+                    if (!ctx.Descriptors.TryGet(fd, out var d))
+                    {
+                        events.Add(new(userData, Errno.BadF, type, 0, 0));
+                    }
+                    else if ((d!.Base & Rights.PollFdReadwrite) == 0)
+                    {
+                        events.Add(new(userData, Errno.NotCapable, type, 0, 0));
+                    }
+                    else if (d.PollHandle < 0)
+                    {
+                        events.Add(new(userData, Errno.Success, type, type == EventType.FdRead ? d.ReadableBytes : 0, 0));
+                    }
+                    else
+                    {
+                        waits.Add(new PollRequest { Descriptor = d.PollHandle, Read = type == EventType.FdRead, Write = type == EventType.FdWrite });
+                        waitUserData.Add((userData, type, fd));
+                    }
+                    break;
+                default:
+                    return Errno.Inval;
+            }
+        }
+
+        var requests = waits.ToArray();
+        while (true)
+        {
+            long timeout = -1;
+            if (events.Count > 0)
+            {
+                timeout = 0;
+            }
+            else if (clocks.Count > 0)
+            {
+                ulong earliest = clocks.Min(c => c.Deadline);
+                timeout = (long)Math.Min(earliest > now ? earliest - now : 0, long.MaxValue);
+            }
+            if (requests.Length > 0 || timeout > 0)
+            {
+                int r = HostPoll.Wait(requests, timeout);
+                if (r < 0) return HostErrors.FromResult(r);
+            }
+            for (int i = 0; i < requests.Length; i++)
+            {
+                if (!requests[i].Ready) continue;
+                var (userData, type, fd) = waitUserData[i];
+                var error = requests[i].Error && !requests[i].HangUp ? Errno.BadF : Errno.Success;
+                ulong bytes = type == EventType.FdRead && ctx.Descriptors.TryGet(fd, out var d) ? d!.ReadableBytes : 0;
+                events.Add(new(userData, error, type, bytes, requests[i].HangUp ? EventRwFlags.FdReadwriteHangup : 0));
+            }
+            now = Monotonic();
+            foreach (var (userData, deadline) in clocks)
+            {
+                if (deadline <= now) events.Add(new(userData, Errno.Success, EventType.Clock, 0, 0));
+            }
+            if (events.Count > 0) break;
+        }
+
+        var outBytes = memory.Slice(output, (long)events.Count * Layouts.EventSize);
+        outBytes.Clear();
+        for (int i = 0; i < events.Count; i++)
+        {
+            var e = outBytes.Slice(i * Layouts.EventSize, Layouts.EventSize);
+            BinaryPrimitives.WriteUInt64LittleEndian(e, events[i].UserData);
+            BinaryPrimitives.WriteUInt16LittleEndian(e[8..], (ushort)events[i].Error);
+            e[10] = (byte)events[i].Type;
+            BinaryPrimitives.WriteUInt64LittleEndian(e[16..], events[i].Bytes);
+            BinaryPrimitives.WriteUInt16LittleEndian(e[24..], (ushort)events[i].Flags);
+        }
+        memory.WriteU32(resultOut, (uint)events.Count);
+        return Errno.Success;
+    }
+
+    private static ulong Monotonic() => HostClock.TryGetTime(HostClockId.Monotonic, out ulong t) ? t : 0;
+    private static ulong Realtime() => HostClock.TryGetTime(HostClockId.Realtime, out ulong t) ? t : 0;
+}

@@ -1,0 +1,89 @@
+using System.Text;
+using Tessera.Platform.Files;
+using Tessera.Wasi.Abi;
+using Tessera.Wasi.Files;
+using Tessera.Wasi.Sockets;
+
+namespace Tessera.Wasi;
+
+/// <summary>
+/// The state of one running WASI program: its descriptors (stdio, preopens, sockets, and what it
+/// opened), arguments and environment. Built from a <see cref="WasiConfiguration"/>; used by one
+/// thread at a time, like the store it serves. Dispose it to close every host descriptor.
+/// </summary>
+public sealed class WasiContext : IDisposable
+{
+    /// <exception cref="DirectoryNotFoundException">a preopen's host directory cannot be opened.</exception>
+    public WasiContext(WasiConfiguration configuration)
+    {
+        Arguments = configuration.Arguments.Select(Encode).ToArray();
+        Environment = configuration.Environment.Select(e => Encode(e.Key + "=" + e.Value)).ToArray();
+        Descriptors = new DescriptorTable(configuration.Limits.MaxOpenDescriptors);
+        try
+        {
+            Descriptors.Add(Stdio(configuration.Stdin, null, Rights.FdRead));
+            Descriptors.Add(Stdio(configuration.Stdout, new OutputBudget(configuration.Limits.MaxStdoutBytes), Rights.FdWrite));
+            Descriptors.Add(Stdio(configuration.Stderr, new OutputBudget(configuration.Limits.MaxStderrBytes), Rights.FdWrite));
+            foreach (var preopen in configuration.Preopens) Descriptors.Add(OpenPreopen(preopen));
+            foreach (var socket in configuration.ListeningSockets)
+                Descriptors.Add(new SocketDescriptor(socket, listening: true) { Base = RightSets.ListeningSocket, Inheriting = RightSets.Socket });
+        }
+        catch (WasiException e) when (e.Errno == Errno.MFile)
+        {
+            Descriptors.CloseAll();
+            throw new ArgumentException($"the descriptor limit ({configuration.Limits.MaxOpenDescriptors}) is below what the configuration preopens", nameof(configuration));
+        }
+        catch
+        {
+            Descriptors.CloseAll();
+            throw;
+        }
+    }
+
+    /// <summary>argv as NUL-terminated UTF-8.</summary>
+    internal byte[][] Arguments { get; }
+
+    /// <summary>The environment as NUL-terminated UTF-8 "NAME=VALUE" strings.</summary>
+    internal byte[][] Environment { get; }
+
+    internal DescriptorTable Descriptors { get; }
+
+    private static byte[] Encode(string s)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(s) + 1];
+        Encoding.UTF8.GetBytes(s, bytes);
+        return bytes;
+    }
+
+    private static Descriptor Stdio(WasiStdio stdio, OutputBudget? budget, Rights direction)
+    {
+        switch (stdio)
+        {
+            case WasiStdio.InheritedStdio inherited:
+                var type = HostFiles.Stat(inherited.Descriptor, out var status) == 0 ? FileTypes.Of(status.Kind) : FileType.Unknown;
+                var rights = RightSets.Stream;
+                if (type == FileType.RegularFile) rights |= Rights.FdSeek | Rights.FdTell;
+                return new HostDescriptor(inherited.Descriptor, type, owned: false, budget) { Base = rights, Inheriting = Rights.None };
+            case WasiStdio.StreamStdio s:
+                // A stream is one-way: stdin is not writable, stdout not readable.
+                return new StreamDescriptor(s.Stream, budget) { Base = (RightSets.Stream & ~(Rights.FdRead | Rights.FdWrite)) | direction, Inheriting = Rights.None };
+            default:
+                throw new ArgumentException("unknown stdio kind", nameof(stdio));
+        }
+    }
+
+    private static HostDescriptor OpenPreopen(WasiPreopen preopen)
+    {
+        var host = Encoding.UTF8.GetBytes(Path.GetFullPath(preopen.HostPath));
+        int fd = HostFiles.OpenAt(HostFiles.CurrentDirectory, host, OpenFlags.Read | OpenFlags.Directory);
+        if (fd < 0) throw new DirectoryNotFoundException($"cannot open the directory '{preopen.HostPath}' to preopen it (host error {-fd})");
+        return new HostDescriptor(fd, FileType.Directory, owned: true)
+        {
+            Base = preopen.Base,
+            Inheriting = preopen.Inheriting,
+            PreopenName = Encoding.UTF8.GetBytes(preopen.GuestPath),
+        };
+    }
+
+    public void Dispose() => Descriptors.CloseAll();
+}
