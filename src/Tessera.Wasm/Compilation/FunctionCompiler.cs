@@ -220,8 +220,10 @@ internal sealed partial class FunctionCompiler
         _frames.Add(returnFrame);
         EmitStackCheck();
         ReloadMemory();
+        EmitEntryChecks();
         var reader = new WasmReader(body.Code.Span, body.CodeOffset);
         Translate(ref reader);
+        EmitColdBlocks();
     }
 
     /// <summary>DESIGN's cheapest safe guard: the address of a local of this frame against the
@@ -280,7 +282,11 @@ internal sealed partial class FunctionCompiler
         var frame = new Frame { Kind = kind, Label = _il.DefineLabel(), Height = _stack.Count - ps.Length, Params = ps, Results = rs };
         foreach (var t in ps.Concat(rs)) ClrType(t);
         _frames.Add(frame);
-        if (kind == FrameKind.Loop) _il.MarkLabel(frame.Label);
+        if (kind == FrameKind.Loop)
+        {
+            _il.MarkLabel(frame.Label);
+            EmitInterruptCheck();
+        }
     }
 
     private void EnterIf(BlockType bt)
@@ -483,7 +489,11 @@ internal sealed partial class FunctionCompiler
             var callee = _il.DeclareLocal(typeof(Func));
             LoadContextElement(Members.Functions, functionIndex);
             _il.Emit(OpCodes.Stloc, callee);
-            EmitCallThrough(callee, type, tail);
+            EmitCallThrough(callee, type, tail, CallMaySuspend(functionIndex));
+        }
+        else if (CallMaySuspend(functionIndex))
+        {
+            EmitResumableCall(type, callee: null, _owner.Method((int)functionIndex - _module.ImportedFunctionCount), tail);
         }
         else
         {
@@ -541,13 +551,18 @@ internal sealed partial class FunctionCompiler
         EmitTrap(TrapKind.IndirectCallTypeMismatch);
         _il.MarkLabel(typeMatches);
 
-        EmitCallThrough(callee, type, tail);
+        EmitCallThrough(callee, type, tail, IndirectCallMaySuspend(typeIndex));
     }
 
     /// <summary>Calls the <see cref="Func"/> in <paramref name="callee"/>: its context, the
     /// arguments, then <c>calli</c> on its code pointer.</summary>
-    private void EmitCallThrough(LocalBuilder callee, FuncType type, bool tail)
+    private void EmitCallThrough(LocalBuilder callee, FuncType type, bool tail, bool maySuspend)
     {
+        if (maySuspend)
+        {
+            EmitResumableCall(type, callee, direct: null, tail);
+            return;
+        }
         _il.Emit(OpCodes.Ldloc, callee);
         _il.Emit(OpCodes.Ldfld, Members.FuncTarget);
         EmitArguments(type, tail);

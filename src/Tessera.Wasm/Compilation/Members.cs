@@ -27,6 +27,10 @@ internal static class Members
     public static readonly FieldInfo GlobalRef = typeof(Global).GetField(nameof(Global.Ref))!;
     public static readonly FieldInfo GlobalBits = typeof(Global).GetField(nameof(Global.Bits))!;
     public static readonly FieldInfo GlobalVector = typeof(Global).GetField(nameof(Global.Vector))!;
+    public static readonly FieldInfo SuspendState = typeof(InstanceContext).GetField(nameof(InstanceContext.SuspendState))!;
+    public static readonly FieldInfo Interrupt = typeof(InstanceContext).GetField(nameof(InstanceContext.Interrupt))!;
+    public static readonly FieldInfo Slots = typeof(InstanceContext).GetField(nameof(InstanceContext.Slots))!;
+    public static readonly FieldInfo RefSlots = typeof(InstanceContext).GetField(nameof(InstanceContext.RefSlots))!;
     public static readonly MethodInfo TrapThrow = typeof(WasmTrap).GetMethod(nameof(WasmTrap.Throw))!;
     public static readonly MethodInfo TrapCreate = typeof(WasmTrap).GetMethod(nameof(WasmTrap.Create))!;
     public static readonly MethodInfo F32ToBits = typeof(BitConverter).GetMethod(nameof(BitConverter.SingleToUInt32Bits), [typeof(float)])!;
@@ -41,5 +45,6 @@ internal static class Members
 
     public static MethodInfo Numeric(string name) => typeof(NumericOps).GetMethod(name) ?? throw new InvalidOperationException("no NumericOps." + name);
     public static MethodInfo Simd(string name) => typeof(SimdOps).GetMethod(name) ?? throw new InvalidOperationException("no SimdOps." + name);
+    public static MethodInfo Resume(string name) => typeof(ResumeOps).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static) ?? throw new InvalidOperationException("no ResumeOps." + name);
     public static MethodInfo Memory(string name) => typeof(MemoryOps).GetMethod(name) ?? throw new InvalidOperationException("no MemoryOps." + name);
 }

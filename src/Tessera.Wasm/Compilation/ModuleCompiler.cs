@@ -12,13 +12,19 @@ public sealed class ModuleCompiler
     private readonly ModuleDefinition _module;
     private readonly MethodBuilder[] _methods;
 
-    private ModuleCompiler(ModuleDefinition module, MethodBuilder[] methods)
+    private readonly MethodBuilder?[] _resumeMethods;
+
+    private ModuleCompiler(ModuleDefinition module, MethodBuilder[] methods, MethodBuilder?[] resumeMethods)
     {
         _module = module;
         _methods = methods;
+        _resumeMethods = resumeMethods;
     }
 
     internal MethodInfo Method(int definedIndex) => _methods[definedIndex];
+
+    /// <summary>The resume copy of a resumable function (<see cref="ResumeMode.Resume"/>).</summary>
+    internal MethodInfo ResumeMethod(int definedIndex) => _resumeMethods[definedIndex] ?? throw new InvalidOperationException($"function {definedIndex} is not resumable");
 
     /// <summary>Constants generated code loads from a table instead of seeing them (see
     /// <see cref="FunctionCompiler"/>'s HideConstant): 64-bit slots, a v128 takes two.</summary>
@@ -36,11 +42,15 @@ public sealed class ModuleCompiler
     /// <summary>Compiles <paramref name="module"/>, which must be valid, into a collectible
     /// in-memory assembly. Throws <see cref="WasmUnsupportedFeatureException"/> for what the
     /// compiler does not implement.</summary>
-    public static CompiledModule Compile(ModuleDefinition module)
+    public static CompiledModule Compile(ModuleDefinition module) => CompileWith(module, options: null);
+
+    /// <summary>As <see cref="Compile(ModuleDefinition)"/>, with resumable functions for the
+    /// options' suspending imports and interrupt checks if asked for.</summary>
+    internal static CompiledModule CompileWith(ModuleDefinition module, EngineOptions? options)
     {
         int id = Interlocked.Increment(ref s_counter);
         var dynamicModule = GeneratedAssembly.Define($"Tessera.Module{id}", AssemblyBuilderAccess.RunAndCollect);
-        var (created, constants) = Emit(module, dynamicModule);
+        var (created, constants) = Emit(module, dynamicModule, options);
         var names = MethodNames(module);
         var infos = new MethodInfo[names.Length];
         for (int i = 0; i < infos.Length; i++)
@@ -55,7 +65,7 @@ public sealed class ModuleCompiler
     /// function in function order (so their metadata tokens are consecutive), and creates it.
     /// Returns the type and the constant table its code reads (<see cref="AddConstant"/>), which
     /// is not part of the type: a cached image is stored with it.</summary>
-    internal static (Type Type, ulong[] Constants) Emit(ModuleDefinition module, ModuleBuilder target)
+    internal static (Type Type, ulong[] Constants) Emit(ModuleDefinition module, ModuleBuilder target, EngineOptions? options = null)
     {
         CheckModuleFeatures(module);
         var type = target.DefineType(TypeName, TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
@@ -68,15 +78,44 @@ public sealed class ModuleCompiler
             var returnType = ft.Results.Length == 0 ? typeof(void) : FunctionCompiler.ClrType(ft.Results[0]);
             methods[i] = type.DefineMethod(methodNames[i], MethodAttributes.Public | MethodAttributes.Static, returnType, ClrSignature.Parameters(ft));
         }
-        var compiler = new ModuleCompiler(module, methods);
+        // Resume copies come after every function's method, so methods keep their function-order
+        // tokens (CompiledModule maps a token back to its function).
+        var graph = CallGraph.Build(module, options?.SuspendingImports);
+        bool interruptible = options?.Interruptible == true;
+        var resumeMethods = new MethodBuilder?[methods.Length];
+        for (int i = 0; i < methods.Length; i++)
+        {
+            if (graph?.IsResumable(i) != true) continue;
+            resumeMethods[i] = type.DefineMethod(methodNames[i] + "$resume", MethodAttributes.Public | MethodAttributes.Static, methods[i].ReturnType, ClrSignature.Parameters(module.Types[(int)module.Functions[i].Value]));
+        }
+        var compiler = new ModuleCompiler(module, methods, resumeMethods);
         for (int i = 0; i < methods.Length; i++)
         {
             var ft = module.Types[(int)module.Functions[i].Value];
             var body = module.Bodies[i];
-            new FunctionCompiler(compiler, module, i + module.ImportedFunctionCount, ft, body, methods[i].GetILGenerator()).Compile(body);
+            bool resumable = resumeMethods[i] is not null;
+            new FunctionCompiler(compiler, module, i + module.ImportedFunctionCount, ft, body, methods[i].GetILGenerator())
+            {
+                Graph = graph,
+                Mode = resumable ? ResumeMode.Fast : ResumeMode.None,
+                Interruptible = interruptible,
+            }.Compile(body);
+            if (!resumable) continue;
+            new FunctionCompiler(compiler, module, i + module.ImportedFunctionCount, ft, body, resumeMethods[i]!.GetILGenerator())
+            {
+                Graph = graph,
+                Mode = ResumeMode.Resume,
+                Interruptible = interruptible,
+            }.Compile(body);
         }
         return (type.CreateType(), compiler._constants.ToArray());
     }
+
+    /// <summary>Does <paramref name="module"/> compiled under <paramref name="options"/> differ from
+    /// its plain compilation (the code the module cache holds)?</summary>
+    internal static bool NeedsOptions(ModuleDefinition module, EngineOptions options) =>
+        options.Interruptible
+        || options.SuspendingImports is { Count: > 0 } suspending && module.Imports.Any(i => i.Kind == ExternKind.Func && suspending.Contains((i.Module, i.Name)));
 
     /// <summary>The method name of each defined function: its name-section name, else
     /// <c>func{index}</c>; a repeated name gets <c>#index</c>. Deterministic, so a loaded image is

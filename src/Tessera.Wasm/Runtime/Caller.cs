@@ -31,4 +31,33 @@ public readonly struct Caller
 
     /// <summary>A function export of the calling instance by name.</summary>
     public Func? GetFunc(string name) => _context?.Instance?.GetFunc(name);
+
+    /// <summary>
+    /// Asks to suspend the <see cref="SuspendableCall"/> this host function runs in; the host
+    /// function then returns (any value: the caller ignores it) and must not throw. Traps with
+    /// <see cref="TrapKind.HostError"/> when the call cannot suspend: no suspendable call is running
+    /// in the calling instance, or a host frame lies between it and this function (a host function
+    /// that called back into WebAssembly). Only imports named in
+    /// <see cref="EngineOptions.SuspendingImports"/> may call this: other call sites do not check.
+    /// </summary>
+    public void Suspend()
+    {
+        var context = _context;
+        if (context is null || context.SuspendableDepth == 0 || context.Store!.EntryDepth != context.SuspendableDepth)
+            throw new WasmTrap(TrapKind.HostError, "cannot suspend: no suspendable call, or a host frame on the stack");
+        context.SuspendState = InstanceContext.SuspendUnwinding;
+    }
+
+    /// <summary>True when this call of a suspending import is the resumption of a call that
+    /// suspended: it is called again with the same arguments and must call <see cref="CompleteResume"/>.</summary>
+    public bool IsResuming => _context?.SuspendState == InstanceContext.SuspendRewinding;
+
+    /// <summary>Ends a rewind (every frame is restored; the code runs normally again). Returns
+    /// whether there was one. A suspending import calls this first, every time.</summary>
+    public bool CompleteResume()
+    {
+        if (!IsResuming) return false;
+        _context!.SuspendState = InstanceContext.SuspendNormal;
+        return true;
+    }
 }

@@ -16,4 +16,13 @@ public sealed record EngineOptions
     /// <summary>Where the cache lives; null for <see cref="ModuleCache.DefaultDirectory"/>.
     /// Ignored unless <see cref="UseCache"/> is set.</summary>
     public string? CacheDirectory { get; init; }
+
+    /// <summary>Imports (module name, field name) that may suspend the calling task: functions
+    /// that can reach one are compiled in a resumable form (Compilation/README.md). Modules that
+    /// import none of them are compiled exactly as without this option.</summary>
+    public IReadOnlySet<(string Module, string Name)>? SuspendingImports { get; init; }
+
+    /// <summary>Compile interrupt checks at function entries and loop heads, so a running call can
+    /// be stopped from another thread (a killed task). Off by default: the checks cost time.</summary>
+    public bool Interruptible { get; init; }
 }

@@ -121,6 +121,11 @@ public sealed class Instance
     public Store Store { get; }
     public Module Module { get; }
 
+    /// <summary>From any thread: code of this instance compiled with interrupt checks
+    /// (<see cref="EngineOptions.Interruptible"/>) traps with <see cref="TrapKind.Interrupted"/> at its
+    /// next function entry or loop head, and every later one (a killed task).</summary>
+    public void Interrupt() => _context.Interrupt = 1;
+
     /// <summary>Exports by name: <see cref="Func"/>, <see cref="Memory"/>, <see cref="Global"/> or <see cref="Table"/>.</summary>
     public IReadOnlyDictionary<string, object> Exports => _exports;
 

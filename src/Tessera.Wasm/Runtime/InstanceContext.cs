@@ -45,6 +45,27 @@ internal sealed class InstanceContext
     /// constants the JIT must not fold are loaded from here.</summary>
     public ulong[] Constants = [];
 
+    /// <summary>Suspension (Compilation/README.md, "Resumable functions"): <see cref="SuspendNormal"/>,
+    /// <see cref="SuspendUnwinding"/> (a suspending import asked to suspend; each resumable frame
+    /// saves itself and returns) or <see cref="SuspendRewinding"/> (frames restore themselves down to
+    /// the import, which ends the rewind). Read after every call that may suspend.</summary>
+    public int SuspendState;
+    public const int SuspendNormal = 0, SuspendUnwinding = 1, SuspendRewinding = 2;
+    /// <summary>The saved frames of a suspended call: numeric values (a v128 takes two slots) and
+    /// resume points, innermost frame at the bottom; <see cref="SlotTop"/> is the first free slot.</summary>
+    public long[] Slots = [];
+    public int SlotTop;
+    /// <summary>The saved reference values (funcref, externref, the callee of an indirect call).</summary>
+    public object?[] RefSlots = [];
+    public int RefTop;
+    /// <summary>The store entry depth at which a <see cref="SuspendableCall"/> runs this instance;
+    /// 0 when none does. A suspension request is honoured only at that depth, so no host frame
+    /// is ever unwound through.</summary>
+    public int SuspendableDepth;
+    /// <summary>Set (from any thread) to make the code stop at its next function entry or loop
+    /// head, when the module was compiled with interrupt checks (<see cref="EngineOptions.Interruptible"/>).</summary>
+    public volatile int Interrupt;
+
     /// <summary>For a host function: the embedder's callback (a <see cref="HostCallback"/> or a typed delegate).</summary>
     public object? HostCallback;
     /// <summary>For a host function: the context of the instance that imported it.</summary>

@@ -25,7 +25,10 @@ public sealed class Module
     {
         var definition = ModuleDecoder.Decode(bytes, engine.Features);
         ModuleValidator.Validate(definition, engine.Features);
-        var compiled = engine.Cache is { } cache ? cache.GetOrCompile(definition, bytes.Span, engine.Features) : ModuleCompiler.Compile(definition);
+        // The cache holds plain code only: resumable or interruptible code is compiled each time.
+        var compiled = ModuleCompiler.NeedsOptions(definition, engine.Options) ? ModuleCompiler.CompileWith(definition, engine.Options)
+            : engine.Cache is { } cache ? cache.GetOrCompile(definition, bytes.Span, engine.Features)
+            : ModuleCompiler.Compile(definition);
         return new Module(engine, compiled);
     }
 

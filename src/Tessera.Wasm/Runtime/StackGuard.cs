@@ -45,6 +45,7 @@ internal static class StackGuard
             t_limit = limit;
         }
         store.StackLimit = t_limit;
+        store.EntryDepth++;
         return saved;
     }
 
@@ -59,6 +60,7 @@ internal static class StackGuard
     public static void Exit(Store? store, Saved saved)
     {
         if (store is null) return;
+        store.EntryDepth--;
         store.StackLimit = saved.StoreLimit;
         t_limit = saved.ThreadLimit;
     }

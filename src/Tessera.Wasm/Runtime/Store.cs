@@ -22,4 +22,9 @@ public sealed class Store
     /// is below this (the stack grows down). Every instance of the store reads it through its
     /// context; the outermost host-to-WebAssembly call on a thread sets it (see <see cref="StackGuard"/>).</summary>
     internal nuint StackLimit;
+
+    /// <summary>How many host-to-WebAssembly entries of this store are on the stack
+    /// (<see cref="StackGuard"/>): a suspension is refused when a host frame lies between the
+    /// suspending import and the entry that can resume it.</summary>
+    internal int EntryDepth;
 }

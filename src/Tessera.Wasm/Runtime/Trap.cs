@@ -17,6 +17,8 @@ public enum TrapKind : byte
     UninitializedElement,
     StackExhausted,
     HostError,
+    /// <summary>Stopped from outside by an interrupt check (a killed task), not a fault of the code.</summary>
+    Interrupted,
 }
 
 /// <summary>
@@ -79,6 +81,7 @@ public sealed class WasmTrap : WasmException
         TrapKind.UndefinedElement => "undefined element",
         TrapKind.UninitializedElement => "uninitialized element",
         TrapKind.StackExhausted => "call stack exhausted",
+        TrapKind.Interrupted => "interrupted",
         _ => "host error",
     };
 

@@ -1,0 +1,113 @@
+using Tessera.Wasm.Binary;
+using Tessera.Wasm.Model;
+
+namespace Tessera.Wasm.Compilation;
+
+/// <summary>
+/// Which functions of a module can reach a suspending import, and so must be compiled resumable
+/// (DESIGN: "only functions that can reach a suspending import pay for it").
+/// </summary>
+/// <remarks>
+/// A defined function may suspend when it calls, directly or with <c>return_call</c>, a suspending
+/// import or a function that may suspend, or when it has a <c>call_indirect</c> whose type is the
+/// type of a function that may suspend: a table can hold any function of the right type, so an
+/// indirect call is judged by its signature alone. The sets grow to a fixed point; each round is one
+/// pass over the call sites collected from the bodies once.
+/// </remarks>
+internal sealed class CallGraph
+{
+    private readonly ModuleDefinition _module;
+    /// <summary>Per function index (imports first): may a call to it suspend?</summary>
+    private readonly bool[] _suspends;
+    /// <summary>Per type index: may a <c>call_indirect</c> of this type suspend?</summary>
+    private readonly bool[] _indirectSuspends;
+
+    private CallGraph(ModuleDefinition module, bool[] suspends, bool[] indirectSuspends)
+    {
+        _module = module;
+        _suspends = suspends;
+        _indirectSuspends = indirectSuspends;
+    }
+
+    /// <summary>The call graph of <paramref name="module"/> (valid) given which imports suspend, or
+    /// null when it imports none of them: such a module is compiled with no resumable code at all.</summary>
+    public static CallGraph? Build(ModuleDefinition module, IReadOnlySet<(string Module, string Name)>? suspendingImports)
+    {
+        if (suspendingImports is null || suspendingImports.Count == 0) return null;
+        int imported = module.ImportedFunctionCount;
+        var suspends = new bool[module.TotalFunctionCount];
+        int f = 0;
+        bool any = false;
+        foreach (var import in module.Imports)
+        {
+            if (import.Kind != ExternKind.Func) continue;
+            if (suspendingImports.Contains((import.Module, import.Name))) suspends[f] = any = true;
+            f++;
+        }
+        if (!any) return null;
+
+        var direct = new List<uint>[module.Functions.Count];
+        var indirect = new List<uint>[module.Functions.Count];
+        for (int i = 0; i < module.Functions.Count; i++) (direct[i], indirect[i]) = CallSites(module.Bodies[i]);
+
+        var indirectSuspends = new bool[module.Types.Count];
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            for (int t = 0; t < indirectSuspends.Length; t++)
+            {
+                if (indirectSuspends[t]) continue;
+                for (int g = 0; g < suspends.Length && !indirectSuspends[t]; g++)
+                {
+                    if (suspends[g] && module.Types[(int)module.FunctionTypeIndex(new FuncIndex((uint)g)).Value].Equals(module.Types[t])) indirectSuspends[t] = changed = true;
+                }
+            }
+            for (int i = 0; i < module.Functions.Count; i++)
+            {
+                if (suspends[imported + i]) continue;
+                if (direct[i].Any(callee => suspends[callee]) || indirect[i].Any(type => indirectSuspends[type])) suspends[imported + i] = changed = true;
+            }
+        }
+        return new CallGraph(module, suspends, indirectSuspends);
+    }
+
+    /// <summary>May a call to function <paramref name="functionIndex"/> (imports first) suspend?</summary>
+    public bool MaySuspend(uint functionIndex) => _suspends[functionIndex];
+
+    /// <summary>May a <c>call_indirect</c> of type <paramref name="typeIndex"/> suspend?</summary>
+    public bool IndirectMaySuspend(uint typeIndex) => _indirectSuspends[typeIndex];
+
+    /// <summary>Is defined function <paramref name="definedIndex"/> compiled resumable?</summary>
+    public bool IsResumable(int definedIndex) => _suspends[_module.ImportedFunctionCount + definedIndex];
+
+    /// <summary>The callees of direct calls and the types of indirect calls in one body.</summary>
+    private static (List<uint> Direct, List<uint> Indirect) CallSites(FunctionBody body)
+    {
+        var direct = new List<uint>();
+        var indirect = new List<uint>();
+        var reader = new WasmReader(body.Code.Span, body.CodeOffset);
+        while (!reader.AtEnd)
+        {
+            var op = reader.ReadOpcode();
+            switch (op)
+            {
+                case Opcode.Call or Opcode.ReturnCall:
+                    direct.Add(reader.ReadU32());
+                    break;
+                case Opcode.CallIndirect or Opcode.ReturnCallIndirect:
+                    indirect.Add(reader.ReadU32());
+                    reader.ReadU32();
+                    break;
+                case Opcode.Block or Opcode.Loop or Opcode.If:
+                    reader.ReadBlockType();
+                    break;
+                default:
+                    var info = OpcodeTable.Lookup(op) ?? throw new WasmFormatException("illegal opcode", reader.Offset);
+                    reader.SkipImmediates(info, WasmFeatures.Wasm3);
+                    break;
+            }
+        }
+        return (direct, indirect);
+    }
+}

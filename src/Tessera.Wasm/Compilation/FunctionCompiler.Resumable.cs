@@ -1,0 +1,354 @@
+using System.Reflection.Emit;
+using Tessera.Wasm.Model;
+using Tessera.Wasm.Runtime;
+
+namespace Tessera.Wasm.Compilation;
+
+/// <summary>How a function body is compiled with respect to suspension.</summary>
+internal enum ResumeMode : byte
+{
+    /// <summary>Plain: no call of the function can suspend.</summary>
+    None,
+    /// <summary>The fast version of a resumable function: plain code plus an exit check after each
+    /// call that may suspend, and an entry that hands a rewinding call to the resume copy.</summary>
+    Fast,
+    /// <summary>The resume copy: the same code entered only through the rewind dispatch.</summary>
+    Resume,
+}
+
+// Resumable functions (Compilation/README.md, "Resumable functions"): the Asyncify protocol on the
+// context's SuspendState, frames saved in the context's slot stacks. Each call site that may suspend
+// is a numbered resume point; the fast version and the resume copy translate the same body, so they
+// number the points identically.
+internal sealed partial class FunctionCompiler
+{
+    /// <summary>Which calls may suspend; null when the module has no suspending import.</summary>
+    internal CallGraph? Graph { get; init; }
+
+    internal ResumeMode Mode { get; init; }
+
+    /// <summary>Emit interrupt checks at the entry and at every loop head.</summary>
+    internal bool Interruptible { get; init; }
+
+    /// <summary>A call site that may suspend: where the resume copy re-enters (before the call, the
+    /// IL stack empty), and the shape of what is live there.</summary>
+    private sealed record ResumePoint(Label Resume, Label Restore, ValTypeKind[] Stack, LocalBuilder? Callee);
+
+    private readonly List<ResumePoint> _resumePoints = new();
+    /// <summary>Code laid out after the function's last instruction, off the hot path.</summary>
+    private readonly List<Action> _coldBlocks = new();
+    private LocalBuilder? _slotBase;
+    private LocalBuilder? _refBase;
+    private LocalBuilder? _slotArray;
+
+    private bool CallMaySuspend(uint functionIndex) => Mode != ResumeMode.None && Graph!.MaySuspend(functionIndex);
+
+    private bool IndirectCallMaySuspend(uint typeIndex) => Mode != ResumeMode.None && Graph!.IndirectMaySuspend(typeIndex);
+
+    /// <summary>After the stack check at entry: the interrupt check, and the entry of a resumable
+    /// version (the fast version passes a rewinding call to the resume copy; the resume copy jumps to
+    /// the rewind dispatch).</summary>
+    private void EmitEntryChecks()
+    {
+        EmitInterruptCheck();
+        if (Mode == ResumeMode.Fast)
+        {
+            var rewind = _il.DefineLabel();
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldfld, Members.SuspendState);
+            _il.Emit(OpCodes.Brtrue, rewind);
+            _coldBlocks.Add(() =>
+            {
+                _il.MarkLabel(rewind);
+                int arguments = 1 + _type.Parameters.Length + Math.Max(0, _type.Results.Length - 1);
+                for (int i = 0; i < arguments; i++) _il.Emit(OpCodes.Ldarg, i);
+                _il.Emit(OpCodes.Call, _owner.ResumeMethod(_functionIndex - _module.ImportedFunctionCount));
+                _il.Emit(OpCodes.Ret);
+            });
+        }
+        else if (Mode == ResumeMode.Resume)
+        {
+            var dispatch = _il.DefineLabel();
+            _il.Emit(OpCodes.Br, dispatch);
+            _coldBlocks.Add(() => EmitDispatch(dispatch));
+        }
+    }
+
+    /// <summary>A volatile load of the interrupt flag (DESIGN: without <c>volatile.</c> the JIT
+    /// hoists it out of loops) and, out of line, the call that acts on it.</summary>
+    private void EmitInterruptCheck()
+    {
+        if (!Interruptible) return;
+        var interrupted = _il.DefineLabel();
+        var back = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Volatile);
+        _il.Emit(OpCodes.Ldfld, Members.Interrupt);
+        _il.Emit(OpCodes.Brtrue, interrupted);
+        _il.MarkLabel(back);
+        _coldBlocks.Add(() =>
+        {
+            _il.MarkLabel(interrupted);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.Interrupted)));
+            _il.Emit(OpCodes.Br, back);
+        });
+    }
+
+    /// <summary>Emits the cold blocks once the body is done.</summary>
+    private void EmitColdBlocks()
+    {
+        // A cold block may add another (none does today); index so that would still work.
+        for (int i = 0; i < _coldBlocks.Count; i++) _coldBlocks[i]();
+    }
+
+    /// <summary>
+    /// A call that may suspend. The operand stack (arguments included) is spilled. The resume copy
+    /// re-enters just before the call with every local, operand and the callee restored, and makes
+    /// the call again: a WebAssembly callee rewinds its own frame, a suspending import completes.
+    /// After the call a non-normal state means the callee suspended: save this frame and return.
+    /// Results after the first land in temporaries, not in the operand homes, because those homes
+    /// may hold the arguments the frame must save.
+    /// </summary>
+    private void EmitResumableCall(FuncType type, LocalBuilder? callee, System.Reflection.MethodInfo? direct, bool tail)
+    {
+        var point = new ResumePoint(_il.DefineLabel(), _il.DefineLabel(), _stack.ToArray(), callee);
+        int index = _resumePoints.Count;
+        _resumePoints.Add(point);
+        _il.MarkLabel(point.Resume);
+
+        int first = _stack.Count - type.Parameters.Length;
+        var extra = new LocalBuilder[type.Results.Length];
+        for (int r = 1; r < extra.Length; r++) extra[r] = _il.DeclareLocal(ClrType(type.Results[r].Kind));
+        if (callee is not null)
+        {
+            _il.Emit(OpCodes.Ldloc, callee);
+            _il.Emit(OpCodes.Ldfld, Members.FuncTarget);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Ldarg_0);
+        }
+        for (int i = 0; i < type.Parameters.Length; i++) _il.Emit(OpCodes.Ldloc, Home(first + i, type.Parameters[i].Kind));
+        for (int r = 1; r < extra.Length; r++) _il.Emit(OpCodes.Ldloca, extra[r]);
+        if (callee is not null)
+        {
+            _il.Emit(OpCodes.Ldloc, callee);
+            _il.Emit(OpCodes.Ldfld, Members.FuncCode);
+            ClrSignature.EmitCalli(_il, type);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Call, direct!);
+        }
+
+        var unwind = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.SuspendState);
+        _il.Emit(OpCodes.Brtrue, unwind);
+        bool hasResult = type.Results.Length > 0;
+        _coldBlocks.Add(() =>
+        {
+            _il.MarkLabel(unwind);
+            if (hasResult) _il.Emit(OpCodes.Pop);
+            EmitSaveFrame(point, index);
+            EmitDefaultReturn();
+        });
+
+        Pop(type.Parameters.Length);
+        if (type.Results.Length == 1) Push(type.Results[0].Kind);
+        else if (type.Results.Length > 1)
+        {
+            _il.Emit(OpCodes.Stloc, Home(first, type.Results[0].Kind));
+            for (int r = 1; r < extra.Length; r++)
+            {
+                _il.Emit(OpCodes.Ldloc, extra[r]);
+                _il.Emit(OpCodes.Stloc, Home(first + r, type.Results[r].Kind));
+            }
+            foreach (var r in type.Results) Push(r.Kind);
+            _ilDepth = 0;
+        }
+        ReloadMemory();
+        // return_call in a resumable function is a call and a return: the frame must stay to be
+        // saved if the callee suspends (Compilation/README.md).
+        if (tail) Branch((uint)_frames.Count - 1);
+    }
+
+    /// <summary>The values a frame saves at <paramref name="point"/>, in order: the locals, the
+    /// operand stack, then the callee of a call through a <see cref="Func"/>.</summary>
+    private IEnumerable<(ValTypeKind Kind, Action Load, Action<Action> Store)> FrameValues(ResumePoint point)
+    {
+        for (int i = 0; i < _localTypes.Length; i++)
+        {
+            int n = i;
+            var local = _locals[n];
+            yield return (_localTypes[n].Kind,
+                () => { if (local is null) _il.Emit(OpCodes.Ldarg, n + 1); else _il.Emit(OpCodes.Ldloc, local); },
+                load => { load(); if (local is null) _il.Emit(OpCodes.Starg, n + 1); else _il.Emit(OpCodes.Stloc, local); }
+            );
+        }
+        for (int i = 0; i < point.Stack.Length; i++)
+        {
+            var home = Home(i, point.Stack[i]);
+            yield return (point.Stack[i], () => _il.Emit(OpCodes.Ldloc, home), load => { load(); _il.Emit(OpCodes.Stloc, home); });
+        }
+        if (point.Callee is { } callee)
+        {
+            yield return (ValTypeKind.Ref, () => _il.Emit(OpCodes.Ldloc, callee),
+                load => { load(); _il.Emit(OpCodes.Castclass, typeof(Func)); _il.Emit(OpCodes.Stloc, callee); }
+            );
+        }
+    }
+
+    private static int SlotCount(ValTypeKind kind) => kind switch { ValTypeKind.Ref => 0, ValTypeKind.V128 => 2, _ => 1 };
+
+    private void DeclareFrameLocals()
+    {
+        _slotBase ??= _il.DeclareLocal(typeof(int));
+        _refBase ??= _il.DeclareLocal(typeof(int));
+        _slotArray ??= _il.DeclareLocal(typeof(long[]));
+    }
+
+    /// <summary>Pushes this frame on the slot stacks: its values, then its resume point on top.</summary>
+    private void EmitSaveFrame(ResumePoint point, int index)
+    {
+        DeclareFrameLocals();
+        var values = FrameValues(point).ToList();
+        int slots = values.Sum(v => SlotCount(v.Kind)) + 1;
+        int refs = values.Count(v => v.Kind == ValTypeKind.Ref);
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldc_I4, slots);
+        _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.ReserveSlots)));
+        _il.Emit(OpCodes.Stloc, _slotBase!);
+        if (refs > 0)
+        {
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldc_I4, refs);
+            _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.ReserveRefs)));
+            _il.Emit(OpCodes.Stloc, _refBase!);
+        }
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.Slots);
+        _il.Emit(OpCodes.Stloc, _slotArray!);
+        int slot = 0, reference = 0;
+        foreach (var (kind, load, _) in values)
+        {
+            if (kind == ValTypeKind.Ref)
+            {
+                _il.Emit(OpCodes.Ldarg_0);
+                _il.Emit(OpCodes.Ldfld, Members.RefSlots);
+                EmitIndex(_refBase!, reference++);
+                load();
+                _il.Emit(OpCodes.Stelem_Ref);
+                continue;
+            }
+            if (kind == ValTypeKind.V128)
+            {
+                foreach (var half in new[] { nameof(ResumeOps.Low), nameof(ResumeOps.High) })
+                {
+                    _il.Emit(OpCodes.Ldloc, _slotArray!);
+                    EmitIndex(_slotBase!, slot++);
+                    load();
+                    _il.Emit(OpCodes.Call, Members.Resume(half));
+                    _il.Emit(OpCodes.Stelem_I8);
+                }
+                continue;
+            }
+            _il.Emit(OpCodes.Ldloc, _slotArray!);
+            EmitIndex(_slotBase!, slot++);
+            load();
+            if (kind == ValTypeKind.I32) _il.Emit(OpCodes.Conv_I8);
+            else EmitToBits(kind);
+            _il.Emit(OpCodes.Stelem_I8);
+        }
+        _il.Emit(OpCodes.Ldloc, _slotArray!);
+        EmitIndex(_slotBase!, slot);
+        _il.Emit(OpCodes.Ldc_I8, (long)index);
+        _il.Emit(OpCodes.Stelem_I8);
+    }
+
+    /// <summary>The rewind dispatch of the resume copy: pop the resume point, restore that point's
+    /// frame, and jump to the call it was suspended in.</summary>
+    private void EmitDispatch(Label dispatch)
+    {
+        _il.MarkLabel(dispatch);
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.PopResumePoint)));
+        _il.Emit(OpCodes.Switch, _resumePoints.Select(p => p.Restore).ToArray());
+        _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.Corrupt)));
+        _il.Emit(OpCodes.Ldnull);
+        _il.Emit(OpCodes.Throw);
+        foreach (var point in _resumePoints) EmitRestoreFrame(point);
+    }
+
+    private void EmitRestoreFrame(ResumePoint point)
+    {
+        DeclareFrameLocals();
+        _il.MarkLabel(point.Restore);
+        var values = FrameValues(point).ToList();
+        int slots = values.Sum(v => SlotCount(v.Kind));
+        int refs = values.Count(v => v.Kind == ValTypeKind.Ref);
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldc_I4, slots);
+        _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.PopSlots)));
+        _il.Emit(OpCodes.Stloc, _slotBase!);
+        if (refs > 0)
+        {
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldc_I4, refs);
+            _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.PopRefs)));
+            _il.Emit(OpCodes.Stloc, _refBase!);
+        }
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.Slots);
+        _il.Emit(OpCodes.Stloc, _slotArray!);
+        int slot = 0, reference = 0;
+        foreach (var (kind, _, store) in values)
+        {
+            if (kind == ValTypeKind.Ref)
+            {
+                int r = reference++;
+                store(() =>
+                {
+                    _il.Emit(OpCodes.Ldarg_0);
+                    EmitIndex(_refBase!, r);
+                    _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.TakeRef)));
+                });
+                continue;
+            }
+            int s = slot;
+            slot += SlotCount(kind);
+            store(() =>
+            {
+                _il.Emit(OpCodes.Ldloc, _slotArray!);
+                EmitIndex(_slotBase!, s);
+                _il.Emit(OpCodes.Ldelem_I8);
+                if (kind != ValTypeKind.V128)
+                {
+                    EmitFromBits(kind);
+                    return;
+                }
+                _il.Emit(OpCodes.Ldloc, _slotArray!);
+                EmitIndex(_slotBase!, s + 1);
+                _il.Emit(OpCodes.Ldelem_I8);
+                _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.Vector)));
+            });
+        }
+        _il.Emit(OpCodes.Br, point.Resume);
+    }
+
+    private void EmitIndex(LocalBuilder @base, int offset)
+    {
+        _il.Emit(OpCodes.Ldloc, @base);
+        if (offset == 0) return;
+        _il.Emit(OpCodes.Ldc_I4, offset);
+        _il.Emit(OpCodes.Add);
+    }
+
+    /// <summary>Returns a zero first result (the caller is unwinding too and ignores it).</summary>
+    private void EmitDefaultReturn()
+    {
+        if (_type.Results.Length > 0) _il.Emit(OpCodes.Ldloc, _il.DeclareLocal(ClrType(_type.Results[0].Kind)));
+        _il.Emit(OpCodes.Ret);
+    }
+}

@@ -1,0 +1,210 @@
+using System.Reflection;
+using Tessera.Wasm.Runtime;
+using Module = Tessera.Wasm.Runtime.Module;
+
+namespace Tessera.Wasm.Tests.Compilation;
+
+/// <summary>
+/// Resumable functions: a call suspended in an import holds no thread, resumes (on any thread) with
+/// every local and operand intact, and only functions that can reach a suspending import get a
+/// resume copy. Expected values are arithmetic done by hand in the comments.
+/// </summary>
+public class ResumableTests
+{
+    private static readonly Engine s_engine = new(options: new EngineOptions { SuspendingImports = new HashSet<(string, string)> { ("env", "wait") } });
+
+    /// <summary>env.wait(x) suspends on every first call and, resumed, returns x * 2.</summary>
+    private static (Instance Instance, Func<int> Suspensions) Instantiate(string wat, Engine? engine = null)
+    {
+        int suspensions = 0;
+        var wait = Func.Wrap((Caller caller, int x) =>
+        {
+            if (caller.CompleteResume()) return x * 2;
+            suspensions++;
+            caller.Suspend();
+            return -1;
+        });
+        engine ??= s_engine;
+        var instance = new Linker().Define("env", "wait", wait).Instantiate(new Store(engine), Module.FromText(engine, wat));
+        return (instance, () => suspensions);
+    }
+
+    private const string Nested = """
+        (module
+          (import "env" "wait" (func $wait (param i32) (result i32)))
+          (func $inner (param $x i32) (result i32) (local $y i64) (local $f f64) (local $v v128)
+            (local.set $y (i64.mul (i64.extend_i32_s (local.get $x)) (i64.const 1000000007)))
+            (local.set $f (f64.const 2.5))
+            (local.set $v (i32x4.splat (i32.const 3)))
+            ;; 100 stays on the operand stack across the call
+            (i32.add (i32.const 100) (call $wait (local.get $x)))
+            (i32.wrap_i64 (i64.rem_u (local.get $y) (i64.const 1000)))
+            i32.add
+            (i32.trunc_f64_s (f64.mul (local.get $f) (f64.const 2)))
+            i32.add
+            (i32x4.extract_lane 2 (local.get $v))
+            i32.add)
+          (func $pure (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+          (func $run (export "run") (param i32) (result i32)
+            (i32.add (call $pure (i32.const 1)) (call $inner (local.get 0)))))
+        """;
+
+    [Fact]
+    public void SuspendedCallResumesWithLocalsAndOperandsIntact()
+    {
+        var (instance, suspensions) = Instantiate(Nested);
+        var call = new SuspendableCall(instance.GetFunc("run")!);
+        Assert.False(call.Start(Value.I32(7)));
+        Assert.Equal(SuspendableCallState.Suspended, call.State);
+        Assert.Equal(1, suspensions());
+        Assert.True(call.Resume());
+        // pure(1) = 3; y = 7 * 1000000007 = 7000000049, y % 1000 = 49; wait(7) = 14; f * 2 = 5; lane 3
+        // 3 + (100 + 14 + 49 + 5 + 3) = 174
+        Assert.Equal(174, call.Results[0].AsI32());
+        Assert.Equal(1, suspensions());
+    }
+
+    [Fact]
+    public void ResumesOnAnotherThread()
+    {
+        var (instance, _) = Instantiate(Nested);
+        var call = new SuspendableCall(instance.GetFunc("run")!);
+        Assert.False(call.Start(Value.I32(1)));
+        bool done = false;
+        var thread = new Thread(() => done = call.Resume());
+        thread.Start();
+        thread.Join();
+        Assert.True(done);
+        // 3 + (100 + 2 + 1000000007 % 1000 = 7 + 5 + 3) = 120
+        Assert.Equal(120, call.Results[0].AsI32());
+    }
+
+    [Fact]
+    public void SuspendsInsideALoopEveryIteration()
+    {
+        var (instance, suspensions) = Instantiate("""
+            (module
+              (import "env" "wait" (func $wait (param i32) (result i32)))
+              (func (export "run") (result i64) (local $i i32) (local $sum i64)
+                (loop $next
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (local.set $sum (i64.add (local.get $sum) (i64.extend_i32_u (call $wait (local.get $i)))))
+                  (br_if $next (i32.lt_u (local.get $i) (i32.const 10))))
+                (local.get $sum)))
+            """);
+        var call = new SuspendableCall(instance.GetFunc("run")!);
+        int resumes = 0;
+        bool done = call.Start();
+        while (!done)
+        {
+            resumes++;
+            done = call.Resume();
+        }
+        // one suspension per iteration; sum of 2i for i = 1..10 = 110
+        Assert.Equal(10, resumes);
+        Assert.Equal(10, suspensions());
+        Assert.Equal(110L, call.Results[0].AsI64());
+        Assert.Equal(0, call.SavedBytes);
+    }
+
+    [Fact]
+    public void IndirectCallResumesTheCalleeItSuspendedIn()
+    {
+        // The table entry is replaced while the call is suspended: the frame resumes the old callee.
+        var (instance, _) = Instantiate("""
+            (module
+              (import "env" "wait" (func $wait (param i32) (result i32)))
+              (type $t (func (param i32) (result i32)))
+              (table (export "t") 2 funcref) (elem (i32.const 0) $waits $plain)
+              (func $waits (type $t) (i32.add (call $wait (local.get 0)) (i32.const 1000)))
+              (func $plain (type $t) (local.get 0))
+              (func (export "swap") (table.set (i32.const 0) (ref.func $plain)))
+              (func (export "run") (param i32) (result i32) (call_indirect (type $t) (local.get 0) (i32.const 0))))
+            """);
+        var call = new SuspendableCall(instance.GetFunc("run")!);
+        Assert.False(call.Start(Value.I32(21)));
+        instance.GetFunc("swap")!.Invoke();
+        Assert.True(call.Resume());
+        Assert.Equal(21 * 2 + 1000, call.Results[0].AsI32());
+    }
+
+    [Fact]
+    public void MultiValueCallAcrossASuspension()
+    {
+        var (instance, _) = Instantiate("""
+            (module
+              (import "env" "wait" (func $wait (param i32) (result i32)))
+              (func $two (param i32) (result i32 i64) (call $wait (local.get 0)) (i64.const 5))
+              (func (export "run") (result i64) (local $b i64)
+                (call $two (i32.const 4))
+                (local.set $b)
+                (i64.extend_i32_s)
+                (i64.add (local.get $b))))
+            """);
+        var call = new SuspendableCall(instance.GetFunc("run")!);
+        Assert.False(call.Start());
+        Assert.True(call.Resume());
+        Assert.Equal(8L + 5L, call.Results[0].AsI64());
+    }
+
+    [Fact]
+    public void OnlyFunctionsThatReachASuspendingImportGetAResumeCopy()
+    {
+        var (instance, _) = Instantiate(Nested);
+        var names = ResumeCopies(instance);
+        Assert.Equal(["inner$resume", "run$resume"], names);
+    }
+
+    [Fact]
+    public void ModuleWithoutSuspendingImportsHasNoResumableCode()
+    {
+        // The same import, but an engine that does not declare it suspending.
+        var (instance, _) = Instantiate("""(module (import "env" "wait" (func (param i32) (result i32))) (func (export "run") (drop (call 0 (i32.const 1)))))""", new Engine());
+        Assert.Empty(ResumeCopies(instance));
+    }
+
+    [Fact]
+    public void SuspendOutsideASuspendableCallTraps()
+    {
+        var (instance, _) = Instantiate(Nested);
+        var trap = Assert.Throws<WasmTrap>(() => instance.GetFunc("run")!.Invoke(Value.I32(1)));
+        Assert.Equal(TrapKind.HostError, trap.Kind);
+    }
+
+    [Fact]
+    public void TrapAfterResumeFailsTheCallAndClearsItsFrames()
+    {
+        var (instance, _) = Instantiate("""
+            (module
+              (import "env" "wait" (func $wait (param i32) (result i32)))
+              (func (export "run") (param i32) (result i32) (i32.div_s (i32.const 1) (i32.sub (call $wait (local.get 0)) (i32.const 2)))))
+            """);
+        var call = new SuspendableCall(instance.GetFunc("run")!);
+        Assert.False(call.Start(Value.I32(1)));
+        var trap = Assert.Throws<WasmTrap>(() => call.Resume());
+        Assert.Equal(TrapKind.IntegerDivideByZero, trap.Kind);
+        Assert.Equal(SuspendableCallState.Failed, call.State);
+        Assert.Equal(0, call.SavedBytes);
+    }
+
+    [Fact]
+    public void InterruptStopsASpinningLoopFromAnotherThread()
+    {
+        var engine = new Engine(options: new EngineOptions { Interruptible = true });
+        var instance = new Linker().Instantiate(new Store(engine), Module.FromText(engine, """(module (func (export "spin") (loop $l (br $l))))"""));
+        WasmTrap? trap = null;
+        var thread = new Thread(() => trap = Assert.Throws<WasmTrap>(() => instance.GetFunc("spin")!.Invoke()));
+        thread.Start();
+        Thread.Sleep(50);
+        Assert.True(thread.IsAlive);
+        instance.Interrupt();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal(TrapKind.Interrupted, trap!.Kind);
+    }
+
+    private static string[] ResumeCopies(Instance instance)
+    {
+        var type = instance.Module.Compiled.Methods[0].DeclaringType!;
+        return type.GetMethods(BindingFlags.Public | BindingFlags.Static).Select(m => m.Name).Where(n => n.EndsWith("$resume", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+    }
+}
