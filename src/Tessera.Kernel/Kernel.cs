@@ -1,0 +1,354 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using Tessera.Kernel.Mailboxes;
+using Tessera.Kernel.Scheduling;
+using Tessera.Kernel.Tasks;
+using Tessera.Kernel.Time;
+using Tessera.Wasm;
+using Tessera.Wasm.Runtime;
+
+namespace Tessera.Kernel;
+
+/// <summary>
+/// Tessera's task kernel: tasks (an export of a module called in a fresh instance) on a multi-core
+/// scheduler, mailboxes, timers, links, monitors and names. Modules that run as tasks are compiled
+/// with <see cref="Engine"/>, which knows the task imports that suspend (docs/tasks.md).
+/// </summary>
+public sealed class Kernel : IDisposable
+{
+    private readonly ConcurrentDictionary<long, KernelTask> _tasks = new();
+    private readonly ConcurrentDictionary<string, TaskId> _names = new(StringComparer.Ordinal);
+    private readonly Scheduler _scheduler;
+    private readonly Thread? _timerThread;
+    private volatile bool _disposed;
+    private long _nextId;
+
+    public Kernel(KernelOptions? options = null)
+    {
+        Options = options ?? new KernelOptions();
+        Engine = new Engine(WasmFeatures.Wasm2, new EngineOptions { SuspendingImports = TaskImports.Suspending, Interruptible = true });
+        Timers = new TimerService(Options.Clock ?? new SystemClock());
+        Linker = new Linker();
+        TaskImports.Define(Linker, this);
+        _scheduler = new Scheduler(Options.Workers, RunSlice);
+        if (Options.TimerThread)
+        {
+            _timerThread = new Thread(TimerLoop) { IsBackground = true, Name = "tessera timers" };
+            _timerThread.Start();
+        }
+    }
+
+    public KernelOptions Options { get; }
+
+    /// <summary>The engine task modules must be compiled with.</summary>
+    public Engine Engine { get; }
+
+    /// <summary>What task instances import: the task API (<c>tessera_task</c>) and anything the
+    /// embedder defines before spawning.</summary>
+    public Linker Linker { get; }
+
+    public TimerService Timers { get; }
+
+    /// <summary>Tasks not yet ended.</summary>
+    public int LiveTasks => _tasks.Count;
+
+    /// <summary>Tasks parked (suspended, waiting for a message, a timer or a wake-up).</summary>
+    public int ParkedTasks => _tasks.Values.Count(t => Volatile.Read(ref t.State) == KernelTask.Parked);
+
+    /// <summary>The scheduler's worker threads.</summary>
+    public IEnumerable<Thread> WorkerThreads => _scheduler.Threads;
+
+    /// <summary>Compiles a module for tasks (binary or text).</summary>
+    public Module Load(ReadOnlyMemory<byte> wasm) => Module.FromBytes(Engine, wasm);
+
+    /// <inheritdoc cref="Load(ReadOnlyMemory{byte})"/>
+    public Module Load(string wat) => Module.FromText(Engine, wat);
+
+    /// <summary>Starts a task calling <paramref name="export"/> of a fresh instance of
+    /// <paramref name="module"/> with <paramref name="arguments"/>. Its instance is made on its
+    /// first slice; a missing export or a link error ends it with <see cref="ExitKind.BadEntry"/>.</summary>
+    public TaskHandle Spawn(Module module, string export, params Value[] arguments)
+    {
+        var completion = new TaskCompletionSource<ExitReason>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return new TaskHandle(SpawnTask(module, export, arguments, completion).Id, completion.Task);
+    }
+
+    /// <summary>Spawns; <paramref name="completion"/> is set when the task ends (guests' spawns pass
+    /// none: nobody on the host waits for them).</summary>
+    internal KernelTask SpawnTask(Module module, string export, Value[] arguments, TaskCompletionSource<ExitReason>? completion = null)
+    {
+        if (module.Engine != Engine) throw new ArgumentException("the module was not compiled with this kernel's engine", nameof(module));
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var task = new KernelTask(new TaskId(Interlocked.Increment(ref _nextId)), module, export, arguments, Options.MailboxCapacity) { Completion = completion };
+        _tasks[task.Id.Value] = task;
+        _scheduler.Schedule(task);
+        return task;
+    }
+
+    /// <summary>Completes when the task ends, with why; at once, with <see cref="ExitKind.Unknown"/>,
+    /// for a task that is not live (the host waits on a task it spawned with <see cref="TaskHandle.Exited"/>).</summary>
+    public Task<ExitReason> Join(TaskId id)
+    {
+        if (!_tasks.TryGetValue(id.Value, out var task)) return Task.FromResult(new ExitReason(ExitKind.Unknown, null, id + " is not live"));
+        lock (task)
+        {
+            if (task.Exit is { } exit) return Task.FromResult(exit);
+            task.Completion ??= new TaskCompletionSource<ExitReason>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return task.Completion.Task;
+        }
+    }
+
+    /// <summary>Kills a task: running, it stops at its next function entry or loop head; parked or
+    /// queued, it never runs again. False when it is not live.</summary>
+    public bool Kill(TaskId id, string? detail = null)
+    {
+        if (!_tasks.TryGetValue(id.Value, out var task)) return false;
+        task.KillDetail ??= detail;
+        task.KillRequested = true;
+        task.Instance?.Interrupt();
+        Wake(task);
+        return true;
+    }
+
+    /// <summary>Sends a copy of <paramref name="payload"/>; from the host the sender is task 0.</summary>
+    public DeliveryResult Send(TaskId to, int tag, ReadOnlySpan<byte> payload) => Send(new TaskId(0), to, tag, payload.ToArray());
+
+    internal DeliveryResult Send(TaskId from, TaskId to, int tag, byte[] payload)
+    {
+        if (!_tasks.TryGetValue(to.Value, out var task)) return DeliveryResult.Closed;
+        var result = task.Mailbox.Post(new Message(from, tag, payload));
+        if (result == DeliveryResult.Delivered) Wake(task);
+        return result;
+    }
+
+    /// <summary><paramref name="watcher"/> gets a <see cref="Message.Down"/> message when
+    /// <paramref name="target"/> ends (at once if it is not live).</summary>
+    public bool Monitor(TaskId watcher, TaskId target)
+    {
+        if (!_tasks.ContainsKey(watcher.Value)) return false;
+        if (_tasks.TryGetValue(target.Value, out var task))
+        {
+            lock (task)
+            {
+                if (task.Exit is null)
+                {
+                    (task.Monitors ??= new()).Add(watcher);
+                    return true;
+                }
+            }
+        }
+        SendDown(watcher, target, new ExitReason(ExitKind.Unknown));
+        return true;
+    }
+
+    /// <summary>Links two tasks: when either ends abnormally the other is killed.</summary>
+    public bool Link(TaskId a, TaskId b)
+    {
+        if (!_tasks.TryGetValue(a.Value, out var first)) return false;
+        if (!_tasks.TryGetValue(b.Value, out var second))
+        {
+            Kill(a, $"linked {b} is not live");
+            return false;
+        }
+        if (!AddLink(first, b)) return false;
+        if (!AddLink(second, a)) Kill(a, $"linked {b} ended");
+        return true;
+    }
+
+    private static bool AddLink(KernelTask task, TaskId partner)
+    {
+        lock (task)
+        {
+            if (task.Exit is not null) return false;
+            (task.Links ??= new()).Add(partner);
+            return true;
+        }
+    }
+
+    /// <summary>Names a live task; false when the name is taken.</summary>
+    public bool Register(string name, TaskId id)
+    {
+        if (!_tasks.TryGetValue(id.Value, out var task) || !_names.TryAdd(name, id)) return false;
+        task.Name = name;
+        if (!_tasks.ContainsKey(id.Value)) _names.TryRemove(new KeyValuePair<string, TaskId>(name, id));
+        return true;
+    }
+
+    public TaskId? WhereIs(string name) => _names.TryGetValue(name, out var id) ? id : null;
+
+    internal bool TryGet(TaskId id, out KernelTask task) => _tasks.TryGetValue(id.Value, out task!);
+
+    /// <summary>Makes a parked task runnable; a running one runs again once it parks.</summary>
+    internal void Wake(KernelTask task)
+    {
+        while (true)
+        {
+            int state = Volatile.Read(ref task.State);
+            if (state == KernelTask.Parked)
+            {
+                if (Interlocked.CompareExchange(ref task.State, KernelTask.Runnable, KernelTask.Parked) != KernelTask.Parked) continue;
+                _scheduler.Schedule(task);
+                return;
+            }
+            if (state == KernelTask.Running)
+            {
+                if (Interlocked.CompareExchange(ref task.State, KernelTask.RunningNotified, KernelTask.Running) != KernelTask.Running) continue;
+            }
+            return;
+        }
+    }
+
+    /// <summary>Arms the task's timer; when it fires the task is woken with its timer flag set.</summary>
+    internal void StartTimer(KernelTask task, long milliseconds)
+    {
+        task.Timer ??= new TimerEntry(_ => { task.TimerFired = true; Wake(task); });
+        task.TimerFired = false;
+        task.TimerArmed = true;
+        Timers.Start(task.Timer, milliseconds);
+    }
+
+    internal void CancelTimer(KernelTask task)
+    {
+        if (!task.TimerArmed) return;
+        task.TimerArmed = false;
+        if (task.Timer is { } timer) Timers.Cancel(timer);
+    }
+
+    /// <summary>One slice of a task on a worker: start or resume its call, then finish, requeue
+    /// or park it.</summary>
+    private void RunSlice(KernelTask task)
+    {
+        if (Interlocked.CompareExchange(ref task.State, KernelTask.Running, KernelTask.Runnable) != KernelTask.Runnable) return;
+        if (task.KillRequested)
+        {
+            Finish(task, new ExitReason(ExitKind.Killed, null, task.KillDetail));
+            return;
+        }
+        bool done;
+        try
+        {
+            if (task.Call is null)
+            {
+                if (Prepare(task) is { } failure)
+                {
+                    Finish(task, failure);
+                    return;
+                }
+                done = task.Call!.Start(task.Arguments);
+            }
+            else
+            {
+                done = task.Call.Resume();
+            }
+        }
+        catch (WasmTrap trap)
+        {
+            Finish(task, trap.Kind == TrapKind.Interrupted && task.KillRequested
+                ? new ExitReason(ExitKind.Killed, null, task.KillDetail)
+                : new ExitReason(ExitKind.Trapped, trap.Kind, trap.Message));
+            return;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Finish(task, new ExitReason(ExitKind.HostError, null, e.GetType().Name + ": " + e.Message));
+            return;
+        }
+        if (done)
+        {
+            Finish(task, ExitReason.Normal);
+            return;
+        }
+        if (task.KillRequested)
+        {
+            Finish(task, new ExitReason(ExitKind.Killed, null, task.KillDetail));
+            return;
+        }
+        if (task.Yielding)
+        {
+            task.Yielding = false;
+            Volatile.Write(ref task.State, KernelTask.Runnable);
+            _scheduler.Schedule(task, yielded: true);
+            return;
+        }
+        if (Interlocked.CompareExchange(ref task.State, KernelTask.Parked, KernelTask.Running) != KernelTask.Running)
+        {
+            // Woken while running (RunningNotified): run again rather than park.
+            Volatile.Write(ref task.State, KernelTask.Runnable);
+            _scheduler.Schedule(task);
+        }
+    }
+
+    /// <summary>Instantiates the task's module in a store of its own (tasks run on different
+    /// threads at once; a store is used by one thread at a time) and finds its export.</summary>
+    private ExitReason? Prepare(KernelTask task)
+    {
+        Instance instance;
+        try
+        {
+            instance = Linker.Instantiate(new Store(Engine, task), task.Module);
+        }
+        catch (WasmLinkException e)
+        {
+            return new ExitReason(ExitKind.BadEntry, null, e.Message);
+        }
+        if (instance.GetFunc(task.Export) is not { } entry) return new ExitReason(ExitKind.BadEntry, null, $"no exported function \"{task.Export}\"");
+        if (entry.Type.Parameters.Length != task.Arguments.Length || entry.Type.Parameters.Where((p, i) => p != task.Arguments[i].Type).Any())
+            return new ExitReason(ExitKind.BadEntry, null, $"\"{task.Export}\" is {entry.Type}, called with {task.Arguments.Length} arguments");
+        task.Instance = instance;
+        if (task.KillRequested) instance.Interrupt();
+        task.Call = new SuspendableCall(entry);
+        return null;
+    }
+
+    /// <summary>Ends a task once: records why, tells its monitors and links, frees what it held.</summary>
+    private void Finish(KernelTask task, ExitReason reason)
+    {
+        List<TaskId>? links, monitors;
+        TaskCompletionSource<ExitReason>? completion;
+        lock (task)
+        {
+            if (task.Exit is not null) return;
+            task.Exit = reason;
+            Volatile.Write(ref task.State, KernelTask.Exited);
+            (links, monitors, completion) = (task.Links, task.Monitors, task.Completion);
+        }
+        _tasks.TryRemove(task.Id.Value, out _);
+        if (task.Name is { } name) _names.TryRemove(new KeyValuePair<string, TaskId>(name, task.Id));
+        task.Mailbox.Close();
+        CancelTimer(task);
+        task.Release();
+        if (monitors is not null) foreach (var watcher in monitors) SendDown(watcher, task.Id, reason);
+        if (links is not null && reason.IsAbnormal)
+        {
+            foreach (var partner in links) Kill(partner, $"linked {task.Id} ended: {reason.Kind}");
+        }
+        completion?.TrySetResult(reason);
+    }
+
+    private void SendDown(TaskId watcher, TaskId target, ExitReason reason)
+    {
+        var payload = new byte[16];
+        BinaryPrimitives.WriteInt64LittleEndian(payload, target.Value);
+        BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(8), (int)reason.Kind);
+        BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(12), reason.Trap is { } trap ? (int)trap : -1);
+        Send(target, watcher, Message.Down, payload);
+    }
+
+    private void TimerLoop()
+    {
+        while (!_disposed)
+        {
+            Thread.Sleep(1);
+            Timers.Poll();
+        }
+    }
+
+    /// <summary>Stops the workers and the timer thread; tasks still live are abandoned.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _scheduler.Dispose();
+        _timerThread?.Join();
+    }
+}

@@ -1,0 +1,21 @@
+using Tessera.Kernel.Time;
+
+namespace Tessera.Kernel;
+
+/// <summary>How a <see cref="Kernel"/> runs.</summary>
+public sealed record KernelOptions
+{
+    /// <summary>Worker threads; one per core by default.</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Messages a mailbox holds before refusing more (the sender is told: <c>send</c>
+    /// returns -2).</summary>
+    public int MailboxCapacity { get; init; } = 65_536;
+
+    /// <summary>The clock timers run on; the system's monotonic clock by default.</summary>
+    public IClock? Clock { get; init; }
+
+    /// <summary>Run a thread that fires timers every millisecond. Off only for tests that poll
+    /// <see cref="Kernel.Timers"/> themselves with a <see cref="ManualClock"/>.</summary>
+    public bool TimerThread { get; init; } = true;
+}

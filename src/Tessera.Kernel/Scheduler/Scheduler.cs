@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using Tessera.Kernel.Tasks;
+
+namespace Tessera.Kernel.Scheduling;
+
+/// <summary>
+/// Runs tasks on one worker thread per core: each worker has its own run queue; tasks woken on a
+/// worker go to that worker's queue, tasks woken elsewhere (the timer thread, the host) to a global
+/// queue; a worker with nothing to do takes from the global queue, then steals from the others, then
+/// parks until <see cref="Schedule"/> wakes it.
+/// </summary>
+/// <remarks>
+/// Parking cannot lose a wake-up: a worker registers as idle, looks at every queue once more, and
+/// only then waits on its semaphore; a scheduler that queues a task afterwards finds it registered
+/// and releases it. A release that finds the worker busy leaves a count on its semaphore, which costs
+/// one extra loop, never a lost task.
+/// </remarks>
+internal sealed class Scheduler : IDisposable
+{
+    private readonly Worker[] _workers;
+    private readonly ConcurrentQueue<KernelTask> _global = new();
+    private readonly ConcurrentStack<Worker> _idle = new();
+    private readonly Action<KernelTask> _run;
+    private volatile bool _stopping;
+
+    [ThreadStatic] private static Worker? t_current;
+
+    private const int GlobalInterval = 61;
+
+    public Scheduler(int workers, Action<KernelTask> run)
+    {
+        _run = run;
+        _workers = new Worker[Math.Max(1, workers)];
+        for (int i = 0; i < _workers.Length; i++) _workers[i] = new Worker(this, i);
+        foreach (var worker in _workers) worker.Thread.Start();
+    }
+
+    public int WorkerCount => _workers.Length;
+
+    /// <summary>The worker threads, so a test can tell them from other threads.</summary>
+    public IEnumerable<Thread> Threads => _workers.Select(w => w.Thread);
+
+    /// <summary>Queues a runnable task and wakes an idle worker if there is one. A task woken on a
+    /// worker stays on that worker (its data is in that core's cache); <paramref name="yielded"/>
+    /// sends a task that gave up its slice to the back of the global queue, behind everyone else.</summary>
+    public void Schedule(KernelTask task, bool yielded = false)
+    {
+        if (!yielded && t_current is { } worker && worker.Owner == this) worker.Queue.Enqueue(task);
+        else _global.Enqueue(task);
+        if (_idle.TryPop(out var idle))
+        {
+            Interlocked.Exchange(ref idle.IsIdle, 0);
+            idle.Wake.Release();
+        }
+    }
+
+    /// <summary>Own queue first, except every <see cref="GlobalInterval"/>th take, which looks at
+    /// the global queue first so a busy worker cannot starve it (Tokio's rule, same interval).</summary>
+    private bool TryTake(Worker worker, out KernelTask task)
+    {
+        if (++worker.Takes % GlobalInterval == 0 && _global.TryDequeue(out task!)) return true;
+        if (worker.Queue.TryDequeue(out task!)) return true;
+        if (_global.TryDequeue(out task!)) return true;
+        for (int i = 1; i < _workers.Length; i++)
+        {
+            var victim = _workers[(worker.Index + i) % _workers.Length];
+            if (victim.Queue.TryDequeue(out task!)) return true;
+        }
+        return false;
+    }
+
+    private void Loop(Worker worker)
+    {
+        t_current = worker;
+        while (!_stopping)
+        {
+            if (TryTake(worker, out var task))
+            {
+                _run(task);
+                continue;
+            }
+            if (Interlocked.Exchange(ref worker.IsIdle, 1) == 0) _idle.Push(worker);
+            if (TryTake(worker, out task))
+            {
+                _run(task);
+                continue;
+            }
+            worker.Wake.Wait(100);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        foreach (var worker in _workers) worker.Wake.Release();
+        foreach (var worker in _workers) worker.Thread.Join();
+    }
+
+    private sealed class Worker
+    {
+        public Worker(Scheduler owner, int index)
+        {
+            Owner = owner;
+            Index = index;
+            Thread = new Thread(() => owner.Loop(this), 2 * 1024 * 1024) { IsBackground = true, Name = "tessera worker " + index };
+        }
+
+        public Scheduler Owner { get; }
+        public int Index { get; }
+        public Thread Thread { get; }
+        public ConcurrentQueue<KernelTask> Queue { get; } = new();
+        public SemaphoreSlim Wake { get; } = new(0);
+        public int IsIdle;
+        public uint Takes;
+    }
+}

@@ -1,0 +1,75 @@
+using Tessera.Kernel.Mailboxes;
+using Tessera.Kernel.Time;
+using Tessera.Wasm.Runtime;
+
+namespace Tessera.Kernel.Tasks;
+
+/// <summary>
+/// A task: a call of one export in a fresh instance of a module, run by the scheduler a slice at a
+/// time, parked as data (its suspended frames and its memory) while it waits.
+/// </summary>
+/// <remarks>
+/// <para><see cref="State"/> moves only by compare-and-swap, so a wake racing with the task parking
+/// is never lost:</para>
+/// <list type="bullet">
+/// <item>Runnable → Running: the worker that dequeued it (a second copy in a queue finds it not
+/// Runnable and drops it).</item>
+/// <item>Running → Parked: the worker, after the call suspended. A wake while Running sets
+/// RunningNotified instead, that swap fails, and the worker queues the task again.</item>
+/// <item>Parked → Runnable: whoever wakes it (a message, a timer, a kill), who then queues it.</item>
+/// <item>any → Exited: <see cref="Kernel"/>'s exit path, once, under the task's lock.</item>
+/// </list>
+/// <para>Fields other than <see cref="State"/>, the kill request and the timer flag are touched only
+/// by the worker running the task; links, monitors and the exit reason under the task's lock.</para>
+/// </remarks>
+internal sealed class KernelTask
+{
+    public const int Runnable = 0, Running = 1, RunningNotified = 2, Parked = 3, Exited = 4;
+
+    public KernelTask(TaskId id, Module module, string export, Value[] arguments, int mailboxCapacity)
+    {
+        Id = id;
+        Module = module;
+        Export = export;
+        Arguments = arguments;
+        Mailbox = new Mailbox(mailboxCapacity);
+    }
+
+    public int State;
+    public TaskId Id { get; }
+    public Module Module { get; }
+    public string Export { get; }
+    public Value[] Arguments { get; private set; }
+    public Mailbox Mailbox { get; }
+
+    /// <summary>The task's instance, made on its first slice.</summary>
+    public Instance? Instance;
+    public SuspendableCall? Call;
+
+    public volatile bool KillRequested;
+    public string? KillDetail;
+
+    /// <summary>Set by the yield import: requeue after this slice instead of parking.</summary>
+    public bool Yielding;
+
+    /// <summary>The task's one timer (sleep, a receive's timeout), made on first use.</summary>
+    public TimerEntry? Timer;
+    public bool TimerArmed;
+    public volatile bool TimerFired;
+
+    public string? Name;
+
+    // Under lock (this).
+    public List<TaskId>? Links;
+    public List<TaskId>? Monitors;
+    public TaskCompletionSource<ExitReason>? Completion;
+    public ExitReason? Exit;
+
+    /// <summary>Drops what a dead task held, so it is garbage at once.</summary>
+    public void Release()
+    {
+        Instance = null;
+        Call = null;
+        Arguments = [];
+    }
+}

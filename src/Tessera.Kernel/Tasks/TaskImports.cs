@@ -1,0 +1,143 @@
+using System.Buffers.Binary;
+using System.Text;
+using Tessera.Kernel.Mailboxes;
+using Tessera.Wasm.Runtime;
+
+namespace Tessera.Kernel.Tasks;
+
+/// <summary>
+/// The task API as guests see it: host functions of the import module <c>tessera_task</c>
+/// (docs/abi.md; guest/include/tessera/task.h). Task ids are i64, pointers and lengths i32 into the
+/// caller's memory 0; a pointer out of bounds traps like a load would. <c>receive</c>, <c>sleep</c> and
+/// <c>yield</c> suspend: they are called again when the task resumes (a restart, as for a Unix
+/// system call), so each first ends the rewind, then does its work again from the task's state.
+/// </summary>
+internal static class TaskImports
+{
+    public const string ModuleName = "tessera_task";
+
+    public static IReadOnlySet<(string Module, string Name)> Suspending { get; } =
+        new HashSet<(string, string)> { (ModuleName, "receive"), (ModuleName, "sleep"), (ModuleName, "yield") };
+
+    /// <summary>Error results, negative like errno.</summary>
+    public const int NoSuchTask = -1, MailboxFull = -2, BadName = -3, Timeout = -1;
+
+    public static void Define(Linker linker, Kernel kernel)
+    {
+        linker.Define(ModuleName, "self", Func.Wrap((Caller caller) => Task(caller).Id.Value));
+        linker.Define(ModuleName, "spawn", Func.Wrap((Caller caller, int name, int length, long argument) => Spawn(kernel, caller, name, length, argument)));
+        linker.Define(ModuleName, "send", Func.Wrap((Caller caller, long to, int tag, int pointer, int length) => Send(kernel, caller, to, tag, pointer, length)));
+        linker.Define(ModuleName, "receive", Func.Wrap((Caller caller, int tag, int buffer, int capacity, long timeout, int info) => Receive(kernel, caller, tag, buffer, capacity, timeout, info)));
+        linker.Define(ModuleName, "sleep", Func.Wrap((Caller caller, long milliseconds) => Sleep(kernel, caller, milliseconds)));
+        linker.Define(ModuleName, "yield", Func.Wrap((Caller caller) => Yield(caller)));
+        linker.Define(ModuleName, "kill", Func.Wrap((Caller caller, long id) => kernel.Kill(new TaskId(id), $"killed by {Task(caller).Id}") ? 0 : NoSuchTask));
+        linker.Define(ModuleName, "monitor", Func.Wrap((Caller caller, long id) => kernel.Monitor(Task(caller).Id, new TaskId(id)) ? 0 : NoSuchTask));
+        linker.Define(ModuleName, "link", Func.Wrap((Caller caller, long id) => kernel.Link(Task(caller).Id, new TaskId(id)) ? 0 : NoSuchTask));
+        linker.Define(ModuleName, "register", Func.Wrap((Caller caller, int name, int length) =>
+            kernel.Register(ReadName(caller, name, length), Task(caller).Id) ? 0 : BadName));
+        linker.Define(ModuleName, "whereis", Func.Wrap((Caller caller, int name, int length) =>
+            kernel.WhereIs(ReadName(caller, name, length)) is { } id ? id.Value : 0L));
+    }
+
+    private static KernelTask Task(Caller caller) =>
+        caller.Data as KernelTask ?? throw new WasmTrap(TrapKind.HostError, "the task API called outside a task");
+
+    /// <summary>spawn(name, length, argument): a new task calling the named export of the caller's
+    /// module, taking the i64 argument if the export has a parameter.</summary>
+    private static long Spawn(Kernel kernel, Caller caller, int name, int length, long argument)
+    {
+        var module = caller.Instance!.Module;
+        string export = ReadName(caller, name, length);
+        if (module.Definition.Exports.All(e => e.Name != export)) return BadName;
+        bool takesArgument = caller.Instance.GetFunc(export)?.Type.Parameters.Length == 1;
+        return kernel.SpawnTask(module, export, takesArgument ? [Value.I64(argument)] : []).Id.Value;
+    }
+
+    private static int Send(Kernel kernel, Caller caller, long to, int tag, int pointer, int length)
+    {
+        if (tag < 0) return BadName;
+        var payload = Bytes(caller, pointer, length).ToArray();
+        return kernel.Send(Task(caller).Id, new TaskId(to), tag, payload) switch
+        {
+            DeliveryResult.Delivered => 0,
+            DeliveryResult.Full => MailboxFull,
+            _ => NoSuchTask,
+        };
+    }
+
+    /// <summary>receive(tag, buffer, capacity, timeout, info): the oldest message with the tag (-1:
+    /// any), copied into the buffer up to its capacity; returns the message's length, or -1 when the
+    /// timeout (ms; -1 none, 0 poll) passed first. When info is not 0 it receives the sender (i64)
+    /// and the tag (i32).</summary>
+    private static int Receive(Kernel kernel, Caller caller, int tag, int buffer, int capacity, long timeout, int info)
+    {
+        var task = Task(caller);
+        bool resumed = caller.CompleteResume();
+        if (!resumed) task.TimerFired = false;
+        if (task.Mailbox.TryTake(tag) is { } message)
+        {
+            kernel.CancelTimer(task);
+            int copied = Math.Min(Math.Max(capacity, 0), message.Payload.Length);
+            message.Payload.AsSpan(0, copied).CopyTo(Bytes(caller, buffer, copied));
+            if (info != 0)
+            {
+                var header = Bytes(caller, info, 16);
+                BinaryPrimitives.WriteInt64LittleEndian(header, message.From.Value);
+                BinaryPrimitives.WriteInt32LittleEndian(header[8..], message.Tag);
+                BinaryPrimitives.WriteInt32LittleEndian(header[12..], 0);
+            }
+            return message.Payload.Length;
+        }
+        if (task.TimerFired || timeout == 0)
+        {
+            task.TimerFired = false;
+            task.TimerArmed = false;
+            return Timeout;
+        }
+        if (timeout > 0 && !task.TimerArmed) kernel.StartTimer(task, timeout);
+        caller.Suspend();
+        return 0;
+    }
+
+    private static void Sleep(Kernel kernel, Caller caller, long milliseconds)
+    {
+        var task = Task(caller);
+        if (caller.CompleteResume())
+        {
+            if (task.TimerFired)
+            {
+                task.TimerFired = false;
+                task.TimerArmed = false;
+                return;
+            }
+        }
+        else
+        {
+            if (milliseconds <= 0) return;
+            kernel.StartTimer(task, milliseconds);
+        }
+        caller.Suspend();
+    }
+
+    private static void Yield(Caller caller)
+    {
+        if (caller.CompleteResume()) return;
+        Task(caller).Yielding = true;
+        caller.Suspend();
+    }
+
+    private static string ReadName(Caller caller, int pointer, int length)
+    {
+        if (length is < 0 or > 256) throw new WasmTrap(TrapKind.HostError, $"a task name of {length} bytes");
+        return Encoding.UTF8.GetString(Bytes(caller, pointer, length));
+    }
+
+    /// <summary>The bytes [pointer, pointer + length) of the caller's memory 0; out of bounds traps.</summary>
+    private static Span<byte> Bytes(Caller caller, int pointer, int length)
+    {
+        var memory = caller.Memory is { } m ? m.Span : Span<byte>.Empty;
+        if ((uint)length > (uint)memory.Length || (uint)pointer > (uint)(memory.Length - length))
+            throw new WasmTrap(TrapKind.MemoryOutOfBounds, $"[{(uint)pointer}, +{length}) is outside the task's memory");
+        return memory.Slice(pointer, length);
+    }
+}

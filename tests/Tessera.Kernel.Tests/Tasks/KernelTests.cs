@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Tessera.Kernel.Tasks;
+using Tessera.Wasm.Runtime;
+using static Tessera.Kernel.Tests.Tasks.GuestModules;
+
+namespace Tessera.Kernel.Tests.Tasks;
+
+/// <summary>
+/// Tasks end to end: guests in the text format using the tessera_task imports, run by a kernel with
+/// two workers. Guests report values through env.report; expected values are arithmetic by hand.
+/// </summary>
+public sealed class KernelTests : IDisposable
+{
+    private readonly Kernel _kernel = new(new KernelOptions { Workers = 2, MailboxCapacity = 4 });
+    private readonly ConcurrentQueue<long> _reports = new();
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(30);
+
+    public KernelTests()
+    {
+        _kernel.Linker.Define("env", "report", Func.Wrap((long value) => _reports.Enqueue(value)));
+    }
+
+    public void Dispose() => _kernel.Dispose();
+
+    private static ExitReason Join(TaskHandle task)
+    {
+        Assert.True(task.Exited.Wait(s_patience), $"{task.Id} did not end");
+        return task.Exited.Result;
+    }
+
+    [Fact]
+    public void PingPongExchangesMessagesBetweenTwoTasks()
+    {
+        // ping spawns pong, sends it 0..n-1; pong answers each with value + 1; ping reports the sum.
+        var module = _kernel.Load(Module("""
+            (data (i32.const 0) "pong")
+            (func (export "ping") (param $n i64) (local $pong i64) (local $i i64) (local $sum i64)
+              (local.set $pong (call $spawn (i32.const 0) (i32.const 4) (call $self)))
+              (loop $next
+                (i64.store (i32.const 16) (local.get $i))
+                (drop (call $send (local.get $pong) (i32.const 1) (i32.const 16) (i32.const 8)))
+                (drop (call $receive (i32.const 2) (i32.const 32) (i32.const 8) (i64.const -1) (i32.const 0)))
+                (local.set $sum (i64.add (local.get $sum) (i64.load (i32.const 32))))
+                (local.set $i (i64.add (local.get $i) (i64.const 1)))
+                (br_if $next (i64.lt_u (local.get $i) (local.get $n))))
+              (i64.store (i32.const 16) (i64.const -1))
+              (drop (call $send (local.get $pong) (i32.const 1) (i32.const 16) (i32.const 8)))
+              (call $report (local.get $sum)))
+            (func (export "pong") (param $ping i64)
+              (loop $next
+                (drop (call $receive (i32.const 1) (i32.const 0) (i32.const 8) (i64.const -1) (i32.const 0)))
+                (if (i64.ne (i64.load (i32.const 0)) (i64.const -1))
+                  (then
+                    (i64.store (i32.const 0) (i64.add (i64.load (i32.const 0)) (i64.const 1)))
+                    (drop (call $send (local.get $ping) (i32.const 2) (i32.const 0) (i32.const 8)))
+                    (br $next)))))
+            """));
+        var ping = _kernel.Spawn(module, "ping", Value.I64(1000));
+        Assert.Equal(ExitKind.Normal, Join(ping).Kind);
+        // sum of 1..1000 = 1000 * 1001 / 2
+        Assert.Equal([500_500L], _reports);
+    }
+
+    [Fact]
+    public async Task ParkedTasksHoldNoThreadAndResumeWithTheirLocals()
+    {
+        var module = _kernel.Load(Module("""
+            (func (export "waiter") (param $k i64) (local $x i64) (local $f f64)
+              (local.set $x (i64.mul (local.get $k) (i64.const 7)))
+              (local.set $f (f64.convert_i64_s (local.get $k)))
+              (drop (call $receive (i32.const -1) (i32.const 0) (i32.const 8) (i64.const -1) (i32.const 0)))
+              (call $report (i64.add (i64.add (local.get $x) (i64.load (i32.const 0))) (i64.trunc_f64_s (f64.mul (local.get $f) (f64.const 0.5))))))
+            """));
+        const int count = 2000;
+        int threadsBefore = Process.GetCurrentProcess().Threads.Count;
+        var ids = Enumerable.Range(0, count).Select(k => _kernel.Spawn(module, "waiter", Value.I64(2 * k))).ToList();
+        var deadline = Stopwatch.StartNew();
+        while (_kernel.ParkedTasks < count && deadline.Elapsed < s_patience) Thread.Sleep(5);
+        Assert.Equal(count, _kernel.ParkedTasks);
+        int threadsParked = Process.GetCurrentProcess().Threads.Count;
+        Assert.True(threadsParked - threadsBefore < 10, $"{threadsParked - threadsBefore} more threads with {count} tasks parked");
+        for (int k = 0; k < count; k++) _kernel.Send(ids[k].Id, 0, BitConverter.GetBytes(1000L));
+        var reasons = await Task.WhenAll(ids.Select(t => t.Exited)).WaitAsync(s_patience);
+        Assert.All(reasons, reason => Assert.Equal(ExitKind.Normal, reason.Kind));
+        // task k (argument 2k): 7 * 2k + 1000 + 2k / 2 = 15k + 1000; summed over k < 2000
+        Assert.Equal(15L * (count - 1) * count / 2 + 1000L * count, _reports.Sum());
+    }
+
+    [Fact]
+    public void TrappingTaskLeavesOthersRunningAndInformsItsMonitor()
+    {
+        var module = _kernel.Load(Module("""
+            (data (i32.const 0) "crash")
+            ;; waits for a go-ahead, so that the watcher's monitor is in place before it traps
+            (func (export "crash")
+              (drop (call $receive (i32.const 3) (i32.const 0) (i32.const 0) (i64.const -1) (i32.const 0)))
+              (drop (i32.div_s (i32.const 1) (i32.const 0))))
+            (func (export "watcher") (local $child i64)
+              (local.set $child (call $spawn (i32.const 0) (i32.const 5) (i64.const 0)))
+              (drop (call $monitor (local.get $child)))
+              (drop (call $send (local.get $child) (i32.const 3) (i32.const 0) (i32.const 0)))
+              ;; the DOWN notice: task id, exit kind, trap kind
+              (drop (call $receive (i32.const -2) (i32.const 16) (i32.const 16) (i64.const -1) (i32.const 0)))
+              (call $report (i64.sub (i64.load (i32.const 16)) (local.get $child)))
+              (call $report (i64.load32_s (i32.const 24)))
+              (call $report (i64.load32_s (i32.const 28))))
+            (func (export "worker") (param $n i64) (call $sleep (i64.const 20)) (call $report (local.get $n)))
+            """));
+        var worker = _kernel.Spawn(module, "worker", Value.I64(77));
+        var watcher = _kernel.Spawn(module, "watcher");
+        Assert.Equal(ExitKind.Normal, Join(watcher).Kind);
+        Assert.Equal(ExitKind.Normal, Join(worker).Kind);
+        var reports = _reports.ToList();
+        // watcher: same id (difference 0), ExitKind.Trapped, TrapKind.IntegerDivideByZero; worker: 77
+        Assert.Equal(new long[] { 0, (long)ExitKind.Trapped, (long)TrapKind.IntegerDivideByZero }, reports.Where(r => r != 77));
+        Assert.Contains(77L, reports);
+    }
+
+    [Fact]
+    public void KilledSpinningTaskDiesWhileAnotherTaskKeepsTime()
+    {
+        var module = _kernel.Load(Module("""
+            (func (export "spin") (loop $forever (br $forever)))
+            (func (export "sleeper") (call $sleep (i64.const 10)) (call $report (i64.const 1)))
+            """));
+        var spinner = _kernel.Spawn(module, "spin");
+        Thread.Sleep(20);
+        var clock = Stopwatch.StartNew();
+        var sleeper = _kernel.Spawn(module, "sleeper");
+        Assert.Equal(ExitKind.Normal, Join(sleeper).Kind);
+        Assert.InRange(clock.ElapsedMilliseconds, 10, 5_000);
+        Assert.True(_kernel.Kill(spinner.Id, "test"));
+        var reason = Join(spinner);
+        Assert.Equal(ExitKind.Killed, reason.Kind);
+        Assert.Equal("test", reason.Detail);
+    }
+
+    [Fact]
+    public void ReceiveTimesOutWhenNoMessageComes()
+    {
+        var module = _kernel.Load(Module("""
+            (func (export "wait") (call $report (i64.extend_i32_s (call $receive (i32.const -1) (i32.const 0) (i32.const 8) (i64.const 20) (i32.const 0)))))
+            """));
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(ExitKind.Normal, Join(_kernel.Spawn(module, "wait")).Kind);
+        Assert.True(clock.ElapsedMilliseconds >= 20);
+        Assert.Equal([-1L], _reports);
+    }
+
+    [Fact]
+    public void LinkedTaskIsKilledWhenItsPartnerTraps()
+    {
+        var module = _kernel.Load(Module("""
+            (data (i32.const 0) "crash")
+            (func (export "crash") (call $sleep (i64.const 10)) unreachable)
+            (func (export "partner") (drop (call $link (call $spawn (i32.const 0) (i32.const 5) (i64.const 0))))
+              (drop (call $receive (i32.const 5) (i32.const 0) (i32.const 8) (i64.const -1) (i32.const 0))))
+            """));
+        var partner = _kernel.Spawn(module, "partner");
+        var reason = Join(partner);
+        Assert.Equal(ExitKind.Killed, reason.Kind);
+        Assert.Contains("Trapped", reason.Detail);
+    }
+
+    [Fact]
+    public void SendToAFullMailboxIsRefused()
+    {
+        // The kernel's mailboxes hold 4 messages; the fifth send to a task that never receives fails.
+        var module = _kernel.Load(Module("""
+            (data (i32.const 0) "idle")
+            (func (export "idle") (call $sleep (i64.const 100000)))
+            (func (export "flood") (local $idle i64) (local $i i32)
+              (local.set $idle (call $spawn (i32.const 0) (i32.const 4) (i64.const 0)))
+              (loop $next
+                (call $report (i64.extend_i32_s (call $send (local.get $idle) (i32.const 0) (i32.const 0) (i32.const 4))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $next (i32.lt_u (local.get $i) (i32.const 6))))
+              (drop (call $kill (local.get $idle))))
+            """));
+        Assert.Equal(ExitKind.Normal, Join(_kernel.Spawn(module, "flood")).Kind);
+        Assert.Equal([0L, 0, 0, 0, -2, -2], _reports);
+    }
+
+    [Fact]
+    public void RegisteredNameFindsTheTask()
+    {
+        var module = _kernel.Load(Module("""
+            (data (i32.const 0) "server")
+            (func (export "run")
+              (drop (call $register (i32.const 0) (i32.const 6)))
+              (call $report (i64.sub (call $whereis (i32.const 0) (i32.const 6)) (call $self))))
+            """));
+        Assert.Equal(ExitKind.Normal, Join(_kernel.Spawn(module, "run")).Kind);
+        Assert.Equal([0L], _reports);
+    }
+
+    [Fact]
+    public void MissingExportEndsTheTaskWithBadEntry()
+    {
+        var module = _kernel.Load(Module("""(func (export "run"))"""));
+        Assert.Equal(ExitKind.BadEntry, Join(_kernel.Spawn(module, "nothing")).Kind);
+    }
+
+    [Fact]
+    public async Task YieldLetsTwoTasksOnOneWorkerInterleave()
+    {
+        using var single = new Kernel(new KernelOptions { Workers = 1 });
+        var log = new ConcurrentQueue<long>();
+        single.Linker.Define("env", "report", Func.Wrap((long value) => log.Enqueue(value)));
+        var module = single.Load(Module("""
+            (func (export "run") (param $id i64) (local $i i64)
+              (loop $next
+                (call $report (i64.add (i64.mul (local.get $id) (i64.const 10)) (local.get $i)))
+                (call $yield)
+                (local.set $i (i64.add (local.get $i) (i64.const 1)))
+                (br_if $next (i64.lt_u (local.get $i) (i64.const 3)))))
+            """));
+        var a = single.Spawn(module, "run", Value.I64(1));
+        var b = single.Spawn(module, "run", Value.I64(2));
+        await a.Exited.WaitAsync(s_patience);
+        await b.Exited.WaitAsync(s_patience);
+        // one worker, FIFO queue, each yields after every report: strict alternation
+        Assert.Equal([10L, 20, 11, 21, 12, 22], log);
+    }
+}

@@ -1,0 +1,112 @@
+using Tessera.Kernel.Time;
+
+namespace Tessera.Kernel.Tests.Time;
+
+/// <summary>
+/// The timer wheel under virtual time: every timer fires at the first advance that reaches its
+/// deadline and never earlier, across level boundaries (64, 4096, 2^18 ... ms), with cancels, and
+/// at a million pending timers. The expected tick of each timer is its deadline, by definition.
+/// </summary>
+public class TimerWheelTests
+{
+    private static TimerEntry Entry(List<(TimerEntry, long)> log, TimerWheel wheel) => new(e => log.Add((e, wheel.Now)));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(4095)]
+    [InlineData(4096)]
+    [InlineData(4097)]
+    [InlineData(262_144)]
+    [InlineData(262_145 + 64 * 5)]
+    public void FiresExactlyAtItsDeadlineTickByTick(long deadline)
+    {
+        var wheel = new TimerWheel(now: 0);
+        var fired = new List<TimerEntry>();
+        var entry = new TimerEntry(_ => { });
+        wheel.Insert(entry, deadline);
+        for (long tick = 1; tick <= deadline + 1; tick++)
+        {
+            wheel.AdvanceTo(tick, fired);
+            if (tick < deadline) Assert.Empty(fired);
+            if (tick == deadline) Assert.Equal([entry], fired);
+        }
+        Assert.Equal(0, wheel.Count);
+        Assert.False(entry.IsPending);
+    }
+
+    [Fact]
+    public void RandomDeadlinesFireInTheAdvanceThatReachesThem()
+    {
+        var random = new Random(5);
+        long start = 123_456_789;
+        var wheel = new TimerWheel(start);
+        var entries = new List<TimerEntry>();
+        for (int i = 0; i < 20_000; i++)
+        {
+            var entry = new TimerEntry(_ => { });
+            wheel.Insert(entry, start + 1 + random.NextInt64(1 << random.Next(1, 26)));
+            entries.Add(entry);
+        }
+        var cancelled = entries.Where((_, i) => i % 7 == 0).ToList();
+        foreach (var entry in cancelled) Assert.True(wheel.Cancel(entry));
+        var fired = new List<TimerEntry>();
+        var seen = new HashSet<TimerEntry>();
+        long now = start;
+        while (wheel.Count > 0)
+        {
+            long target = now + 1 + random.Next(100_000);
+            wheel.AdvanceTo(target, fired);
+            foreach (var entry in fired)
+            {
+                Assert.InRange(entry.Deadline, now + 1, target);
+                Assert.True(seen.Add(entry));
+            }
+            fired.Clear();
+            now = target;
+        }
+        Assert.Equal(entries.Count - cancelled.Count, seen.Count);
+        Assert.DoesNotContain(cancelled, seen.Contains);
+    }
+
+    [Fact]
+    public void DeadlineInThePastFiresAtTheNextTick()
+    {
+        var wheel = new TimerWheel(now: 1000);
+        var entry = new TimerEntry(_ => { });
+        wheel.Insert(entry, 10);
+        var fired = new List<TimerEntry>();
+        wheel.AdvanceTo(1001, fired);
+        Assert.Equal([entry], fired);
+    }
+
+    [Fact]
+    public void AMillionPendingTimersAllFire()
+    {
+        var wheel = new TimerWheel();
+        const int count = 1_000_000;
+        for (int i = 0; i < count; i++) wheel.Insert(new TimerEntry(_ => { }), 1 + (i * 7919L % 600_000));
+        Assert.Equal(count, wheel.Count);
+        var fired = new List<TimerEntry>(count);
+        wheel.AdvanceTo(600_000, fired);
+        Assert.Equal(count, fired.Count);
+        Assert.Equal(0, wheel.Count);
+        for (int i = 1; i < fired.Count; i++) Assert.True(fired[i - 1].Deadline <= fired[i].Deadline);
+    }
+
+    [Fact]
+    public void TimerServiceFiresOnPollWithManualClock()
+    {
+        var clock = new ManualClock();
+        var timers = new TimerService(clock);
+        int fired = 0;
+        timers.Start(new TimerEntry(_ => fired++), 10);
+        clock.Advance(9);
+        Assert.Equal(0, timers.Poll());
+        clock.Advance(1);
+        Assert.Equal(1, timers.Poll());
+        Assert.Equal(1, fired);
+    }
+}
