@@ -31,8 +31,9 @@ internal sealed class CallGraph
 
     /// <summary>The call graph of <paramref name="module"/> (valid) given which imports suspend, or
     /// null when it imports none of them: such a module is compiled with no resumable code at all.</summary>
-    public static CallGraph? Build(ModuleDefinition module, IReadOnlySet<(string Module, string Name)>? suspendingImports)
+    public static CallGraph? Build(ModuleDefinition module, IReadOnlySet<(string Module, string Name)>? suspendingImports, bool everywhere = false)
     {
+        if (everywhere) return new CallGraph(module, Enumerable.Repeat(true, module.TotalFunctionCount).ToArray(), Enumerable.Repeat(true, module.Types.Count).ToArray());
         if (suspendingImports is null || suspendingImports.Count == 0) return null;
         int imported = module.ImportedFunctionCount;
         var suspends = new bool[module.TotalFunctionCount];

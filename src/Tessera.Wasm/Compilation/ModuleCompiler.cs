@@ -51,6 +51,10 @@ public sealed class ModuleCompiler
         int id = Interlocked.Increment(ref s_counter);
         var dynamicModule = GeneratedAssembly.Define($"Tessera.Module{id}", AssemblyBuilderAccess.RunAndCollect);
         var (created, constants) = Emit(module, dynamicModule, options);
+        if (options?.ResumableEverywhere == true)
+        {
+            foreach (var method in created.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)) System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+        }
         var names = MethodNames(module);
         var infos = new MethodInfo[names.Length];
         for (int i = 0; i < infos.Length; i++)
@@ -80,7 +84,7 @@ public sealed class ModuleCompiler
         }
         // Resume copies come after every function's method, so methods keep their function-order
         // tokens (CompiledModule maps a token back to its function).
-        var graph = CallGraph.Build(module, options?.SuspendingImports);
+        var graph = CallGraph.Build(module, options?.SuspendingImports, options?.ResumableEverywhere == true);
         bool interruptible = options?.Interruptible == true;
         var resumeMethods = new MethodBuilder?[methods.Length];
         for (int i = 0; i < methods.Length; i++)
@@ -114,7 +118,7 @@ public sealed class ModuleCompiler
     /// <summary>Does <paramref name="module"/> compiled under <paramref name="options"/> differ from
     /// its plain compilation (the code the module cache holds)?</summary>
     internal static bool NeedsOptions(ModuleDefinition module, EngineOptions options) =>
-        options.Interruptible
+        options.Interruptible || options.ResumableEverywhere
         || options.SuspendingImports is { Count: > 0 } suspending && module.Imports.Any(i => i.Kind == ExternKind.Func && suspending.Contains((i.Module, i.Name)));
 
     /// <summary>The method name of each defined function: its name-section name, else

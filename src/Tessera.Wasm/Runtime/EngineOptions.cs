@@ -25,4 +25,9 @@ public sealed record EngineOptions
     /// <summary>Compile interrupt checks at function entries and loop heads, so a running call can
     /// be stopped from another thread (a killed task). Off by default: the checks cost time.</summary>
     public bool Interruptible { get; init; }
+
+    /// <summary>For tests of the resumable transform: every function is compiled resumable and
+    /// every call may suspend, and every generated method is JIT-compiled at once, so the spec
+    /// suite runs through the transform and any invalid IL in a resume copy shows.</summary>
+    internal bool ResumableEverywhere { get; init; }
 }
