@@ -70,16 +70,16 @@ public sealed class Kernel : IDisposable
     public TaskHandle Spawn(Module module, string export, params Value[] arguments)
     {
         var completion = new TaskCompletionSource<ExitReason>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return new TaskHandle(SpawnTask(module, export, arguments, completion).Id, completion.Task);
+        return new TaskHandle(SpawnTask(module, new TaskEntry(export, -1), arguments, completion).Id, completion.Task);
     }
 
     /// <summary>Spawns; <paramref name="completion"/> is set when the task ends (guests' spawns pass
     /// none: nobody on the host waits for them).</summary>
-    internal KernelTask SpawnTask(Module module, string export, Value[] arguments, TaskCompletionSource<ExitReason>? completion = null)
+    internal KernelTask SpawnTask(Module module, TaskEntry entry, Value[] arguments, TaskCompletionSource<ExitReason>? completion = null)
     {
         if (module.Engine != Engine) throw new ArgumentException("the module was not compiled with this kernel's engine", nameof(module));
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var task = new KernelTask(new TaskId(Interlocked.Increment(ref _nextId)), module, export, arguments, Options.MailboxCapacity) { Completion = completion };
+        var task = new KernelTask(new TaskId(Interlocked.Increment(ref _nextId)), module, entry, arguments, Options.MailboxCapacity) { Completion = completion };
         _tasks[task.Id.Value] = task;
         _scheduler.Schedule(task);
         return task;
@@ -291,13 +291,20 @@ public sealed class Kernel : IDisposable
         {
             return new ExitReason(ExitKind.BadEntry, null, e.Message);
         }
-        if (instance.GetFunc(task.Export) is not { } entry) return new ExitReason(ExitKind.BadEntry, null, $"no exported function \"{task.Export}\"");
+        if (EntryFunction(instance, task.Entry) is not { } entry) return new ExitReason(ExitKind.BadEntry, null, $"no function {task.Entry}");
         if (entry.Type.Parameters.Length != task.Arguments.Length || entry.Type.Parameters.Where((p, i) => p != task.Arguments[i].Type).Any())
-            return new ExitReason(ExitKind.BadEntry, null, $"\"{task.Export}\" is {entry.Type}, called with {task.Arguments.Length} arguments");
+            return new ExitReason(ExitKind.BadEntry, null, $"{task.Entry} is {entry.Type}, called with {task.Arguments.Length} arguments");
         task.Instance = instance;
         if (task.KillRequested) instance.Interrupt();
         task.Call = new SuspendableCall(entry);
         return null;
+    }
+
+    private static Func? EntryFunction(Instance instance, TaskEntry entry)
+    {
+        if (entry.Export is { } name) return instance.GetFunc(name);
+        if (instance.GetTable(TaskEntry.TableExport) is not { } table || (uint)entry.TableSlot >= (uint)table.Size) return null;
+        return table.Elements[entry.TableSlot] as Func;
     }
 
     /// <summary>Ends a task once: records why, tells its monitors and links, frees what it held.</summary>

@@ -26,11 +26,11 @@ internal sealed class KernelTask
 {
     public const int Runnable = 0, Running = 1, RunningNotified = 2, Parked = 3, Exited = 4;
 
-    public KernelTask(TaskId id, Module module, string export, Value[] arguments, int mailboxCapacity)
+    public KernelTask(TaskId id, Module module, TaskEntry entry, Value[] arguments, int mailboxCapacity)
     {
         Id = id;
         Module = module;
-        Export = export;
+        Entry = entry;
         Arguments = arguments;
         Mailbox = new Mailbox(mailboxCapacity);
     }
@@ -38,7 +38,7 @@ internal sealed class KernelTask
     public int State;
     public TaskId Id { get; }
     public Module Module { get; }
-    public string Export { get; }
+    public TaskEntry Entry { get; }
     public Value[] Arguments { get; private set; }
     public Mailbox Mailbox { get; }
 
@@ -72,4 +72,14 @@ internal sealed class KernelTask
         Call = null;
         Arguments = [];
     }
+}
+
+/// <summary>The function a task calls: an export by name (the host's spawn), or a slot of the
+/// exported function table (a guest's spawn: in C a function pointer is such a slot).</summary>
+internal readonly record struct TaskEntry(string? Export, int TableSlot)
+{
+    /// <summary>The export under which C toolchains (wasm-ld --export-table) export table 0.</summary>
+    public const string TableExport = "__indirect_function_table";
+
+    public override string ToString() => Export is { } name ? $"\"{name}\"" : $"{TableExport}[{TableSlot}]";
 }

@@ -17,7 +17,10 @@ internal static class TaskImports
     public const string ModuleName = "tessera_task";
 
     public static IReadOnlySet<(string Module, string Name)> Suspending { get; } =
-        new HashSet<(string, string)> { (ModuleName, "receive"), (ModuleName, "sleep"), (ModuleName, "yield") };
+        new HashSet<(string, string)> { (ModuleName, "receive"), (ModuleName, "receive_value"), (ModuleName, "sleep"), (ModuleName, "yield") };
+
+    /// <summary>What <c>receive_value</c> returns when its timeout passes.</summary>
+    public const long ValueTimeout = long.MinValue;
 
     /// <summary>Error results, negative like errno.</summary>
     public const int NoSuchTask = -1, MailboxFull = -2, BadName = -3, Timeout = -1;
@@ -25,9 +28,12 @@ internal static class TaskImports
     public static void Define(Linker linker, Kernel kernel)
     {
         linker.Define(ModuleName, "self", Func.Wrap((Caller caller) => Task(caller).Id.Value));
-        linker.Define(ModuleName, "spawn", Func.Wrap((Caller caller, int name, int length, long argument) => Spawn(kernel, caller, name, length, argument)));
+        linker.Define(ModuleName, "spawn", Func.Wrap((Caller caller, int slot, long argument) =>
+            kernel.SpawnTask(caller.Instance!.Module, new TaskEntry(null, slot), [Value.I64(argument)]).Id.Value));
         linker.Define(ModuleName, "send", Func.Wrap((Caller caller, long to, int tag, int pointer, int length) => Send(kernel, caller, to, tag, pointer, length)));
         linker.Define(ModuleName, "receive", Func.Wrap((Caller caller, int tag, int buffer, int capacity, long timeout, int info) => Receive(kernel, caller, tag, buffer, capacity, timeout, info)));
+        linker.Define(ModuleName, "send_value", Func.Wrap((Caller caller, long to, int tag, long value) => SendValue(kernel, caller, to, tag, value)));
+        linker.Define(ModuleName, "receive_value", Func.Wrap((Caller caller, int tag, long timeout) => ReceiveValue(kernel, caller, tag, timeout)));
         linker.Define(ModuleName, "sleep", Func.Wrap((Caller caller, long milliseconds) => Sleep(kernel, caller, milliseconds)));
         linker.Define(ModuleName, "yield", Func.Wrap((Caller caller) => Yield(caller)));
         linker.Define(ModuleName, "kill", Func.Wrap((Caller caller, long id) => kernel.Kill(new TaskId(id), $"killed by {Task(caller).Id}") ? 0 : NoSuchTask));
@@ -42,27 +48,64 @@ internal static class TaskImports
     private static KernelTask Task(Caller caller) =>
         caller.Data as KernelTask ?? throw new WasmTrap(TrapKind.HostError, "the task API called outside a task");
 
-    /// <summary>spawn(name, length, argument): a new task calling the named export of the caller's
-    /// module, taking the i64 argument if the export has a parameter.</summary>
-    private static long Spawn(Kernel kernel, Caller caller, int name, int length, long argument)
-    {
-        var module = caller.Instance!.Module;
-        string export = ReadName(caller, name, length);
-        if (module.Definition.Exports.All(e => e.Name != export)) return BadName;
-        bool takesArgument = caller.Instance.GetFunc(export)?.Type.Parameters.Length == 1;
-        return kernel.SpawnTask(module, export, takesArgument ? [Value.I64(argument)] : []).Id.Value;
-    }
-
+    /// <summary>send(to, tag, pointer, length): a copy of the bytes to the task's mailbox; 0, or
+    /// -1 (no such task), -2 (its mailbox is full), -3 (a negative tag: those are the kernel's).</summary>
     private static int Send(Kernel kernel, Caller caller, long to, int tag, int pointer, int length)
     {
         if (tag < 0) return BadName;
         var payload = Bytes(caller, pointer, length).ToArray();
-        return kernel.Send(Task(caller).Id, new TaskId(to), tag, payload) switch
+        return Deliver(kernel, caller, to, tag, payload);
+    }
+
+    private static int Deliver(Kernel kernel, Caller caller, long to, int tag, byte[] payload) =>
+        kernel.Send(Task(caller).Id, new TaskId(to), tag, payload) switch
         {
             DeliveryResult.Delivered => 0,
             DeliveryResult.Full => MailboxFull,
             _ => NoSuchTask,
         };
+
+    /// <summary>send_value(to, tag, value): a message of 8 bytes, the i64 little-endian, without
+    /// touching memory (a task needs none to send or receive numbers).</summary>
+    private static int SendValue(Kernel kernel, Caller caller, long to, int tag, long value)
+    {
+        if (tag < 0) return BadName;
+        var payload = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(payload, value);
+        return Deliver(kernel, caller, to, tag, payload);
+    }
+
+    /// <summary>receive_value(tag, timeout): as receive, returning the message's first 8 bytes as
+    /// an i64 (zero-padded), or <see cref="ValueTimeout"/> when the timeout passed first.</summary>
+    private static long ReceiveValue(Kernel kernel, Caller caller, int tag, long timeout)
+    {
+        var task = Task(caller);
+        if (TakeOrWait(kernel, caller, task, tag, timeout) is not { } message) return ValueTimeout;
+        Span<byte> value = stackalloc byte[8];
+        message.Payload.AsSpan(0, Math.Min(8, message.Payload.Length)).CopyTo(value);
+        return BinaryPrimitives.ReadInt64LittleEndian(value);
+    }
+
+    /// <summary>The receive protocol shared by both receives: the oldest matching message, or null
+    /// when the timeout passed (or the call suspended: then the value returned is ignored).</summary>
+    private static Message? TakeOrWait(Kernel kernel, Caller caller, KernelTask task, int tag, long timeout)
+    {
+        bool resumed = caller.CompleteResume();
+        if (!resumed) task.TimerFired = false;
+        if (task.Mailbox.TryTake(tag) is { } message)
+        {
+            kernel.CancelTimer(task);
+            return message;
+        }
+        if (task.TimerFired || timeout == 0)
+        {
+            task.TimerFired = false;
+            task.TimerArmed = false;
+            return null;
+        }
+        if (timeout > 0 && !task.TimerArmed) kernel.StartTimer(task, timeout);
+        caller.Suspend();
+        return null;
     }
 
     /// <summary>receive(tag, buffer, capacity, timeout, info): the oldest message with the tag (-1:
@@ -72,11 +115,8 @@ internal static class TaskImports
     private static int Receive(Kernel kernel, Caller caller, int tag, int buffer, int capacity, long timeout, int info)
     {
         var task = Task(caller);
-        bool resumed = caller.CompleteResume();
-        if (!resumed) task.TimerFired = false;
-        if (task.Mailbox.TryTake(tag) is { } message)
+        if (TakeOrWait(kernel, caller, task, tag, timeout) is { } message)
         {
-            kernel.CancelTimer(task);
             int copied = Math.Min(Math.Max(capacity, 0), message.Payload.Length);
             message.Payload.AsSpan(0, copied).CopyTo(Bytes(caller, buffer, copied));
             if (info != 0)
@@ -88,15 +128,7 @@ internal static class TaskImports
             }
             return message.Payload.Length;
         }
-        if (task.TimerFired || timeout == 0)
-        {
-            task.TimerFired = false;
-            task.TimerArmed = false;
-            return Timeout;
-        }
-        if (timeout > 0 && !task.TimerArmed) kernel.StartTimer(task, timeout);
-        caller.Suspend();
-        return 0;
+        return Timeout;
     }
 
     private static void Sleep(Kernel kernel, Caller caller, long milliseconds)

@@ -5,9 +5,11 @@ internal static class GuestModules
 {
     public const string Imports = """
         (import "tessera_task" "self" (func $self (result i64)))
-        (import "tessera_task" "spawn" (func $spawn (param i32 i32 i64) (result i64)))
+        (import "tessera_task" "spawn" (func $spawn (param i32 i64) (result i64)))
         (import "tessera_task" "send" (func $send (param i64 i32 i32 i32) (result i32)))
         (import "tessera_task" "receive" (func $receive (param i32 i32 i32 i64 i32) (result i32)))
+        (import "tessera_task" "send_value" (func $send_value (param i64 i32 i64) (result i32)))
+        (import "tessera_task" "receive_value" (func $receive_value (param i32 i64) (result i64)))
         (import "tessera_task" "sleep" (func $sleep (param i64)))
         (import "tessera_task" "yield" (func $yield))
         (import "tessera_task" "kill" (func $kill (param i64) (result i32)))
@@ -18,6 +20,9 @@ internal static class GuestModules
         (import "env" "report" (func $report (param i64)))
         """;
 
-    /// <summary>A module with the imports, one page of memory and <paramref name="body"/>.</summary>
-    public static string Module(string body) => $"(module {Imports} (memory 1) {body})";
+    /// <summary>A module with the imports, one page of memory, <paramref name="body"/>, and the
+    /// functions <paramref name="spawnable"/> in the exported table, slots 0, 1, ... (spawn's argument).</summary>
+    public static string Module(string body, params string[] spawnable) =>
+        $"(module {Imports} (memory 1) (table (export \"__indirect_function_table\") {spawnable.Length} funcref) " +
+        $"(elem (i32.const 0) func {string.Join(' ', spawnable)}) {body})";
 }

@@ -34,9 +34,8 @@ public sealed class KernelTests : IDisposable
     {
         // ping spawns pong, sends it 0..n-1; pong answers each with value + 1; ping reports the sum.
         var module = _kernel.Load(Module("""
-            (data (i32.const 0) "pong")
             (func (export "ping") (param $n i64) (local $pong i64) (local $i i64) (local $sum i64)
-              (local.set $pong (call $spawn (i32.const 0) (i32.const 4) (call $self)))
+              (local.set $pong (call $spawn (i32.const 0) (call $self)))
               (loop $next
                 (i64.store (i32.const 16) (local.get $i))
                 (drop (call $send (local.get $pong) (i32.const 1) (i32.const 16) (i32.const 8)))
@@ -47,7 +46,7 @@ public sealed class KernelTests : IDisposable
               (i64.store (i32.const 16) (i64.const -1))
               (drop (call $send (local.get $pong) (i32.const 1) (i32.const 16) (i32.const 8)))
               (call $report (local.get $sum)))
-            (func (export "pong") (param $ping i64)
+            (func $pong (param $ping i64)
               (loop $next
                 (drop (call $receive (i32.const 1) (i32.const 0) (i32.const 8) (i64.const -1) (i32.const 0)))
                 (if (i64.ne (i64.load (i32.const 0)) (i64.const -1))
@@ -55,7 +54,7 @@ public sealed class KernelTests : IDisposable
                     (i64.store (i32.const 0) (i64.add (i64.load (i32.const 0)) (i64.const 1)))
                     (drop (call $send (local.get $ping) (i32.const 2) (i32.const 0) (i32.const 8)))
                     (br $next)))))
-            """));
+            """, "$pong"));
         var ping = _kernel.Spawn(module, "ping", Value.I64(1000));
         Assert.Equal(ExitKind.Normal, Join(ping).Kind);
         // sum of 1..1000 = 1000 * 1001 / 2
@@ -91,13 +90,12 @@ public sealed class KernelTests : IDisposable
     public void TrappingTaskLeavesOthersRunningAndInformsItsMonitor()
     {
         var module = _kernel.Load(Module("""
-            (data (i32.const 0) "crash")
             ;; waits for a go-ahead, so that the watcher's monitor is in place before it traps
-            (func (export "crash")
+            (func $crash (param i64)
               (drop (call $receive (i32.const 3) (i32.const 0) (i32.const 0) (i64.const -1) (i32.const 0)))
               (drop (i32.div_s (i32.const 1) (i32.const 0))))
             (func (export "watcher") (local $child i64)
-              (local.set $child (call $spawn (i32.const 0) (i32.const 5) (i64.const 0)))
+              (local.set $child (call $spawn (i32.const 0) (i64.const 0)))
               (drop (call $monitor (local.get $child)))
               (drop (call $send (local.get $child) (i32.const 3) (i32.const 0) (i32.const 0)))
               ;; the DOWN notice: task id, exit kind, trap kind
@@ -106,7 +104,7 @@ public sealed class KernelTests : IDisposable
               (call $report (i64.load32_s (i32.const 24)))
               (call $report (i64.load32_s (i32.const 28))))
             (func (export "worker") (param $n i64) (call $sleep (i64.const 20)) (call $report (local.get $n)))
-            """));
+            """, "$crash"));
         var worker = _kernel.Spawn(module, "worker", Value.I64(77));
         var watcher = _kernel.Spawn(module, "watcher");
         Assert.Equal(ExitKind.Normal, Join(watcher).Kind);
@@ -152,11 +150,10 @@ public sealed class KernelTests : IDisposable
     public void LinkedTaskIsKilledWhenItsPartnerTraps()
     {
         var module = _kernel.Load(Module("""
-            (data (i32.const 0) "crash")
-            (func (export "crash") (call $sleep (i64.const 10)) unreachable)
-            (func (export "partner") (drop (call $link (call $spawn (i32.const 0) (i32.const 5) (i64.const 0))))
+            (func $crash (param i64) (call $sleep (i64.const 10)) unreachable)
+            (func (export "partner") (drop (call $link (call $spawn (i32.const 0) (i64.const 0))))
               (drop (call $receive (i32.const 5) (i32.const 0) (i32.const 8) (i64.const -1) (i32.const 0))))
-            """));
+            """, "$crash"));
         var partner = _kernel.Spawn(module, "partner");
         var reason = Join(partner);
         Assert.Equal(ExitKind.Killed, reason.Kind);
@@ -168,16 +165,15 @@ public sealed class KernelTests : IDisposable
     {
         // The kernel's mailboxes hold 4 messages; the fifth send to a task that never receives fails.
         var module = _kernel.Load(Module("""
-            (data (i32.const 0) "idle")
-            (func (export "idle") (call $sleep (i64.const 100000)))
+            (func $idle (param i64) (call $sleep (i64.const 100000)))
             (func (export "flood") (local $idle i64) (local $i i32)
-              (local.set $idle (call $spawn (i32.const 0) (i32.const 4) (i64.const 0)))
+              (local.set $idle (call $spawn (i32.const 0) (i64.const 0)))
               (loop $next
                 (call $report (i64.extend_i32_s (call $send (local.get $idle) (i32.const 0) (i32.const 0) (i32.const 4))))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br_if $next (i32.lt_u (local.get $i) (i32.const 6))))
               (drop (call $kill (local.get $idle))))
-            """));
+            """, "$idle"));
         Assert.Equal(ExitKind.Normal, Join(_kernel.Spawn(module, "flood")).Kind);
         Assert.Equal([0L, 0, 0, 0, -2, -2], _reports);
     }
