@@ -7,7 +7,8 @@ namespace Tessera.Bench;
 
 /// <summary>
 /// <c>./bench/run SUITE [--json FILE]</c>. Suites: <c>decode</c> (front-end throughput, BenchmarkDotNet)
-/// and <c>engine</c> (the guest/bench kernels under Tessera, Wasmtime and node; see <see cref="Engine.EngineSuite"/>).
+/// <c>engine</c> (the guest/bench kernels under Tessera, Wasmtime and node; see <see cref="Engine.EngineSuite"/>)
+/// and <c>tasks</c> (the task kernel against Erlang; <see cref="Tasks.TasksSuite"/>).
 /// </summary>
 public static class Program
 {
@@ -17,15 +18,17 @@ public static class Program
         {
             Console.WriteLine("usage: ./bench/run decode [--json FILE]");
             Console.WriteLine("       ./bench/run engine [--json FILE] [--runs N] [--warmup N] [--only NAME,NAME]");
+            Console.WriteLine("       ./bench/run tasks [--json FILE] [--runs N] [--only tasks,parked,erlang,preemption]");
             return args.Length == 0 ? 2 : 0;
         }
         string? json = null;
         int runs = 7, warmup = 1;
+        bool runsGiven = false;
         HashSet<string>? only = null;
         for (int i = 1; i < args.Length; i++)
         {
             if (args[i] == "--json" && i + 1 < args.Length) json = args[++i];
-            else if (args[i] == "--runs" && i + 1 < args.Length && int.TryParse(args[i + 1], out runs) && runs > 0) i++;
+            else if (args[i] == "--runs" && i + 1 < args.Length && int.TryParse(args[i + 1], out runs) && runs > 0) (i, runsGiven) = (i + 1, true);
             else if (args[i] == "--warmup" && i + 1 < args.Length && int.TryParse(args[i + 1], out warmup) && warmup >= 0) i++;
             else if (args[i] == "--only" && i + 1 < args.Length) only = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries)];
             else
@@ -38,6 +41,7 @@ public static class Program
         {
             "decode" => RunDecode(json),
             "engine" => Engine.EngineSuite.Run(json, runs, warmup, only),
+            "tasks" => Tasks.TasksSuite.Run(json, runsGiven ? runs : 3, only),
             _ => Unknown(args[0]),
         };
     }

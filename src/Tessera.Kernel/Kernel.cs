@@ -255,7 +255,7 @@ public sealed class Kernel : IDisposable
         }
         if (done)
         {
-            Finish(task, ExitReason.Normal);
+            Finish(task, task.Call!.Results.Length == 0 ? ExitReason.Normal : ExitReason.Normal with { Results = task.Call.Results });
             return;
         }
         if (task.KillRequested)

@@ -345,7 +345,7 @@ internal static class EngineSuite
         if (File.Exists("/proc/loadavg")) Console.WriteLine("load average at start: " + File.ReadAllText("/proc/loadavg").Trim());
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

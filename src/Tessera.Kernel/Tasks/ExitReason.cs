@@ -25,6 +25,9 @@ public sealed record ExitReason(ExitKind Kind, TrapKind? Trap = null, string? De
 {
     public static ExitReason Normal { get; } = new(ExitKind.Normal);
 
+    /// <summary>What the task's function returned, when it returned.</summary>
+    public IReadOnlyList<Value> Results { get; init; } = [];
+
     /// <summary>Anything but a normal return: what a link propagates.</summary>
     public bool IsAbnormal => Kind != ExitKind.Normal;
 

@@ -75,23 +75,23 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>A volatile load of the interrupt flag (DESIGN: without <c>volatile.</c> the JIT
-    /// hoists it out of loops) and, out of line, the call that acts on it.</summary>
+    /// hoists it out of loops) and, out of line, the trap. The out-of-line block throws and never
+    /// comes back: a path that returned into the loop would put a call inside it, and a loop with a
+    /// call was measured up to 3.4x slower (matmul), against a few percent for this shape.</summary>
     private void EmitInterruptCheck()
     {
         if (!Interruptible) return;
         var interrupted = _il.DefineLabel();
-        var back = _il.DefineLabel();
         _il.Emit(OpCodes.Ldarg_0);
         _il.Emit(OpCodes.Volatile);
         _il.Emit(OpCodes.Ldfld, Members.Interrupt);
         _il.Emit(OpCodes.Brtrue, interrupted);
-        _il.MarkLabel(back);
         _coldBlocks.Add(() =>
         {
             _il.MarkLabel(interrupted);
-            _il.Emit(OpCodes.Ldarg_0);
-            _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.Interrupted)));
-            _il.Emit(OpCodes.Br, back);
+            _il.Emit(OpCodes.Ldc_I4, (int)TrapKind.Interrupted);
+            _il.Emit(OpCodes.Call, Members.TrapCreate);
+            _il.Emit(OpCodes.Throw);
         });
     }
 

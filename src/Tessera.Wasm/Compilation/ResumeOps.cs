@@ -6,8 +6,8 @@ namespace Tessera.Wasm.Compilation;
 
 /// <summary>
 /// Helpers resumable code calls to save and restore frames in the context's slot stacks
-/// (<see cref="InstanceContext.Slots"/>, <see cref="InstanceContext.RefSlots"/>), and the target of
-/// interrupt checks. Only the cold paths (unwinding, rewinding, an interrupt) call them.
+/// (<see cref="InstanceContext.Slots"/>, <see cref="InstanceContext.RefSlots"/>). Only the cold
+/// paths (unwinding, rewinding) call them.
 /// </summary>
 internal static class ResumeOps
 {
@@ -64,12 +64,6 @@ internal static class ResumeOps
     internal static long High(Vector128<byte> value) => value.AsInt64().GetElement(1);
 
     internal static Vector128<byte> Vector(long low, long high) => Vector128.Create(low, high).AsByte();
-
-    /// <summary>An interrupt check found <see cref="InstanceContext.Interrupt"/> set.</summary>
-    internal static void Interrupted(InstanceContext context)
-    {
-        if (context.Interrupt != 0) throw new WasmTrap(TrapKind.Interrupted);
-    }
 
     /// <summary>A rewind found no frame where one was saved: the slot stack does not belong to this
     /// call. Never happens unless an embedder resumed the wrong call.</summary>

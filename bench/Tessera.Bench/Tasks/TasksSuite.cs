@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tessera.Bench.Engine;
+using Tessera.Kernel;
+using Tessera.Wasm.Bench;
+using TesseraRuntime = Tessera.Wasm.Runtime;
+
+namespace Tessera.Bench.Tasks;
+
+/// <summary>
+/// <c>./bench/run tasks [--json FILE] [--runs N]</c>: the task kernel against Erlang/OTP in one run,
+/// the same algorithms (bench/tasks/tasks.wat and tasks.erl): spawn and exit, message round trip,
+/// skynet, memory per parked task, and the cost of preemption checks on the engine's compute
+/// kernels (guest/bench, compiled with and without interrupt checks, timed round-robin). Times are
+/// medians of the runs; each run's result is checked.
+/// </summary>
+internal static class TasksSuite
+{
+    private const int SpawnN = 100_000;
+    private const int RoundN = 100_000;
+    private const int SkynetLevels = 6;
+    private const int ParkN = 1_000_000;
+
+    /// <param name="only">Just these parts: <c>tasks</c> (Tessera's task figures), <c>parked</c>,
+    /// <c>erlang</c>, <c>preemption</c>; all when null.</param>
+    public static int Run(string? jsonPath, int runs, IReadOnlySet<string>? only)
+    {
+        string root = EngineSuite.RepoRoot();
+        var result = new JsonObject { ["cores"] = Environment.ProcessorCount, ["runs"] = runs };
+        bool Part(string name) => only is null || only.Contains(name);
+        string wat = File.ReadAllText(Path.Combine(root, "bench", "tasks", "tasks.wat"));
+
+        // spawn_exit's parent hears from all its children only after spawning them all: room for them.
+        if (Part("tasks"))
+        {
+            using (var kernel = new Kernel.Kernel(new KernelOptions { MailboxCapacity = 2 * SpawnN }))
+            {
+                var reports = new ConcurrentQueue<long>();
+                kernel.Linker.Define("env", "report", TesseraRuntime.Func.Wrap((long value) => reports.Enqueue(value)));
+                var module = kernel.Load(wat);
+                double Time(string export, long argument, long expected)
+                {
+                    reports.Clear();
+                    GC.Collect();
+                    long start = Stopwatch.GetTimestamp();
+                    var task = kernel.Spawn(module, export, TesseraRuntime.Value.I64(argument));
+                    var reason = task.Exited.GetAwaiter().GetResult();
+                    double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    if (reason.IsAbnormal || !reports.TryDequeue(out long got) || got != expected)
+                        throw new InvalidOperationException($"{export}({argument}) ended {reason}, reported {string.Join(",", reports)}, expected {expected}");
+                    return ms;
+                }
+                long leaves = (long)Math.Pow(10, SkynetLevels);
+                result["spawn_exit_us"] = Median(runs, () => Time("spawn_exit", SpawnN, SpawnN)) * 1000 / SpawnN;
+                result["roundtrip_us"] = Median(runs, () => Time("roundtrip", RoundN, RoundN)) * 1000 / RoundN;
+                result["skynet_ms"] = Median(runs, () => Time("skynet", SkynetLevels, leaves * (leaves - 1) / 2));
+                Console.Error.WriteLine($"tessera: spawn+exit {result["spawn_exit_us"]} us, round trip {result["roundtrip_us"]} us, skynet {result["skynet_ms"]} ms");
+            }
+        }
+        if (Part("parked"))
+        {
+            result["bytes_per_parked_task"] = BytesPerParkedTask(wat);
+            result["parked_tasks"] = ParkN;
+            Console.Error.WriteLine($"tessera: {result["bytes_per_parked_task"]} bytes per parked task ({ParkN} parked)");
+        }
+
+        if (Part("erlang"))
+        {
+            foreach (var (key, value) in Erlang(root, runs)) result[key] = value;
+        }
+        result["spawn_exit_over_erlang"] = Ratio(result["spawn_exit_us"], result["erlang_spawn_exit_us"]);
+        result["roundtrip_over_erlang"] = Ratio(result["roundtrip_us"], result["erlang_roundtrip_us"]);
+        result["skynet_over_erlang"] = Ratio(result["skynet_ms"], result["erlang_skynet_ms"]);
+
+        if (Part("preemption"))
+        {
+            var (overhead, perKernel) = PreemptionOverhead(root, runs);
+            result["preemption_overhead_pct"] = overhead;
+            result["preemption_kernels"] = perKernel;
+        }
+
+        foreach (var (key, value) in result) if (value is JsonValue) Console.WriteLine($"{key,-32} {value}");
+        if (jsonPath is not null)
+        {
+            File.WriteAllText(jsonPath, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            Console.WriteLine($"wrote {jsonPath}");
+        }
+        return 0;
+    }
+
+    /// <summary>Growth of the managed heap (everything a task is: instance, store, saved frames,
+    /// mailbox, task record) per task, with <see cref="ParkN"/> tasks parked in a receive.</summary>
+    private static double BytesPerParkedTask(string wat)
+    {
+        using var kernel = new Kernel.Kernel();
+        kernel.Linker.Define("env", "report", TesseraRuntime.Func.Wrap((long _) => { }));
+        var module = kernel.Load(wat);
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        var spawner = kernel.Spawn(module, "park", TesseraRuntime.Value.I64(ParkN));
+        spawner.Exited.GetAwaiter().GetResult();
+        var clock = Stopwatch.StartNew();
+        while (kernel.ParkedTasks < ParkN && clock.Elapsed < TimeSpan.FromMinutes(5)) Thread.Sleep(500);
+        if (kernel.ParkedTasks < ParkN) throw new InvalidOperationException($"only {kernel.ParkedTasks} of {ParkN} tasks parked");
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        GC.KeepAlive(kernel);
+        return Math.Round((after - before) / (double)ParkN, 1);
+    }
+
+    /// <summary>Compiles and runs bench/tasks/tasks.erl with Debian's erlang-nox (scripts/install-deps.sh).</summary>
+    private static IEnumerable<(string, JsonNode?)> Erlang(string root, int runs)
+    {
+        string dir = Path.Combine(root, ".build", "bench-erlang");
+        Directory.CreateDirectory(dir);
+        Process("erlc", ["-o", dir, Path.Combine(root, "bench", "tasks", "tasks.erl")]);
+        string output = Process("erl", ["+P", "4000000", "-noshell", "-pa", dir, "-eval",
+            $"tasks:main([{SpawnN},{RoundN},{SkynetLevels},{ParkN},{runs}]), halt()."]);
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ', 2);
+            if (parts.Length != 2) continue;
+            yield return (parts[0], double.TryParse(parts[1], CultureInfo.InvariantCulture, out double v) ? JsonValue.Create(v) : JsonValue.Create(parts[1].Trim()));
+            Console.Error.WriteLine("erlang: " + line);
+        }
+    }
+
+    private static string Process(string file, string[] arguments)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("cannot start " + file);
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} exited {process.ExitCode}: {stderr.Result}");
+        return stdout;
+    }
+
+    /// <summary>The guest/bench kernels compiled plain and with interrupt checks, timed
+    /// round-robin; the overhead is the geometric mean of the ratios of their medians, minus 1.</summary>
+    private static (double? Overhead, JsonArray PerKernel) PreemptionOverhead(string root, int runs)
+    {
+        string buildDir = Path.Combine(root, ".build", "guest-bench");
+        var perKernel = new JsonArray();
+        if (!File.Exists(Path.Combine(buildDir, "expected.tsv"))) return (null, perKernel);
+        var set = BenchKernels.Load(root, buildDir);
+        var plain = new TesseraRuntime.Engine();
+        var checks = new TesseraRuntime.Engine(options: new TesseraRuntime.EngineOptions { Interruptible = true });
+        double logSum = 0;
+        int count = 0;
+        foreach (var kernel in set.Kernels)
+        {
+            Func<int, long> Entry(TesseraRuntime.Engine engine)
+            {
+                var module = TesseraRuntime.Module.FromBytes(engine, File.ReadAllBytes(set.WasmPath(kernel.Name)));
+                var instance = TesseraEngine.HostCallLinker().Instantiate(new TesseraRuntime.Store(engine), module);
+                return instance.GetFunc("run")!.AsDelegate<Func<int, long>>();
+            }
+            Func<int, long>?[] entries;
+            try
+            {
+                entries = [Entry(plain), Entry(checks)];
+            }
+            catch (Tessera.Wasm.WasmUnsupportedFeatureException)
+            {
+                continue;
+            }
+            var timings = Timing.RoundRobin(entries, kernel.BenchN, warmup: 1, runs);
+            if (timings[0].Timing is not { } a || timings[1].Timing is not { } b) continue;
+            double ratio = Timing.Median(b.TimesMs) / Timing.Median(a.TimesMs);
+            logSum += Math.Log(ratio);
+            count++;
+            perKernel.Add(new JsonObject { ["name"] = kernel.Name, ["plain_ms"] = Math.Round(Timing.Median(a.TimesMs), 2), ["checks_ms"] = Math.Round(Timing.Median(b.TimesMs), 2), ["ratio"] = Math.Round(ratio, 3) });
+            Console.Error.WriteLine($"preemption checks: {kernel.Name} x{ratio:F3}");
+        }
+        return (count == 0 ? null : Math.Round((Math.Exp(logSum / count) - 1) * 100, 1), perKernel);
+    }
+
+    private static double Median(int runs, Func<double> measure)
+    {
+        measure();
+        return Math.Round(Timing.Median(Enumerable.Range(0, runs).Select(_ => measure()).ToArray()), 4);
+    }
+
+    private static JsonNode? Ratio(JsonNode? a, JsonNode? b) =>
+        a is null || b is null ? null : JsonValue.Create(Math.Round(a.GetValue<double>() / b.GetValue<double>(), 3));
+}
