@@ -192,6 +192,22 @@ public sealed class KernelTests : IDisposable
     }
 
     [Fact]
+    public void TaskThatExhaustsItsStackDiesAloneWithThatReason()
+    {
+        var module = _kernel.Load(Module("""
+            (func $down (export "down") (param i64) (call $down (i64.add (local.get 0) (i64.const 1))))
+            (func (export "fine") (call $sleep (i64.const 5)) (call $report (i64.const 9)))
+            """));
+        var fine = _kernel.Spawn(module, "fine");
+        var deep = _kernel.Spawn(module, "down", Value.I64(0));
+        var reason = Join(deep);
+        Assert.Equal(ExitKind.Trapped, reason.Kind);
+        Assert.Equal(TrapKind.StackExhausted, reason.Trap);
+        Assert.Equal(ExitKind.Normal, Join(fine).Kind);
+        Assert.Equal([9L], _reports);
+    }
+
+    [Fact]
     public void MissingExportEndsTheTaskWithBadEntry()
     {
         var module = _kernel.Load(Module("""(func (export "run"))"""));

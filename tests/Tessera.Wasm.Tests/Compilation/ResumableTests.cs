@@ -172,6 +172,35 @@ public class ResumableTests
     }
 
     [Fact]
+    public void SuspendUnderAHostFrameTraps()
+    {
+        // run -> env.host (not suspending) -> back into WebAssembly -> env.wait: unwinding would
+        // return through the host function's frame, so the suspension is refused.
+        int suspensions = 0;
+        Instance? instance = null;
+        var linker = new Linker()
+            .Define("env", "wait", Func.Wrap((Caller caller, int x) =>
+            {
+                caller.Suspend();
+                suspensions++;
+                return 0;
+            }))
+            .Define("env", "host", Func.Wrap((int x) => instance!.GetFunc("inner")!.Invoke(Value.I32(x))[0].AsI32()));
+        instance = linker.Instantiate(new Store(s_engine), Module.FromText(s_engine, """
+            (module
+              (import "env" "wait" (func $wait (param i32) (result i32)))
+              (import "env" "host" (func $host (param i32) (result i32)))
+              (func (export "inner") (param i32) (result i32) (call $wait (local.get 0)))
+              (func (export "run") (param i32) (result i32) (call $host (local.get 0))))
+            """));
+        var call = new SuspendableCall(instance.GetFunc("run")!);
+        var trap = Assert.Throws<WasmTrap>(() => call.Start(Value.I32(3)));
+        Assert.Equal(TrapKind.HostError, trap.Kind);
+        Assert.Equal(0, suspensions);
+        Assert.Equal(SuspendableCallState.Failed, call.State);
+    }
+
+    [Fact]
     public void TrapAfterResumeFailsTheCallAndClearsItsFrames()
     {
         var (instance, _) = Instantiate("""
