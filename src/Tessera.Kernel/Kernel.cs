@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Tessera.Kernel.Mailboxes;
 using Tessera.Kernel.Scheduling;
 using Tessera.Kernel.Tasks;
@@ -26,7 +27,7 @@ public sealed class Kernel : IDisposable
     public Kernel(KernelOptions? options = null)
     {
         Options = options ?? new KernelOptions();
-        Engine = new Engine(WasmFeatures.Wasm2, new EngineOptions { SuspendingImports = TaskImports.Suspending, Interruptible = true });
+        Engine = new Engine(WasmFeatures.Wasm2, new EngineOptions { SuspendingImports = TaskImports.Suspending, Interruptible = true, Preemptible = true });
         Timers = new TimerService(Options.Clock ?? new SystemClock());
         Linker = new Linker();
         TaskImports.Define(Linker, this);
@@ -227,6 +228,7 @@ public sealed class Kernel : IDisposable
         bool done;
         try
         {
+            task.Instance?.TakeYieldRequest();
             if (task.Call is null)
             {
                 if (Prepare(task) is { } failure)
@@ -263,7 +265,10 @@ public sealed class Kernel : IDisposable
             Finish(task, new ExitReason(ExitKind.Killed, null, task.KillDetail));
             return;
         }
-        if (task.Yielding)
+        // Asked to yield (its slice is over) or yielding itself: to the back of the global queue. A
+        // task that parked in an import at the same moment is requeued too; its import, called
+        // again, finds nothing and parks it again.
+        if (task.Instance?.TakeYieldRequest() == true || task.Yielding)
         {
             task.Yielding = false;
             Volatile.Write(ref task.State, KernelTask.Runnable);
@@ -343,10 +348,12 @@ public sealed class Kernel : IDisposable
 
     private void TimerLoop()
     {
+        long slice = (long)(Options.TimeSlice.TotalSeconds * Stopwatch.Frequency);
         while (!_disposed)
         {
             Thread.Sleep(1);
             Timers.Poll();
+            _scheduler.PreemptOverdue(slice);
         }
     }
 

@@ -12,6 +12,9 @@ public sealed record KernelOptions
     /// returns -2).</summary>
     public int MailboxCapacity { get; init; } = 65_536;
 
+    /// <summary>How long a task runs before it is asked to yield at its next loop head.</summary>
+    public TimeSpan TimeSlice { get; init; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>The clock timers run on; the system's monotonic clock by default.</summary>
     public IClock? Clock { get; init; }
 

@@ -77,8 +77,9 @@ internal static class TasksSuite
 
         if (Part("preemption"))
         {
-            var (overhead, perKernel) = PreemptionOverhead(root, runs);
+            var (overhead, killOnly, perKernel) = PreemptionOverhead(root, runs);
             result["preemption_overhead_pct"] = overhead;
+            result["kill_checks_overhead_pct"] = killOnly;
             result["preemption_kernels"] = perKernel;
         }
 
@@ -138,17 +139,19 @@ internal static class TasksSuite
         return stdout;
     }
 
-    /// <summary>The guest/bench kernels compiled plain and with interrupt checks, timed
-    /// round-robin; the overhead is the geometric mean of the ratios of their medians, minus 1.</summary>
-    private static (double? Overhead, JsonArray PerKernel) PreemptionOverhead(string root, int runs)
+    /// <summary>The guest/bench kernels compiled plain, preemptible (what task modules are: interrupt
+    /// checks, loops that can yield and so resumable functions) and with kill checks only, timed
+    /// round-robin; each overhead is the geometric mean of the ratios of the medians, minus 1.</summary>
+    private static (double? Overhead, double? KillOnly, JsonArray PerKernel) PreemptionOverhead(string root, int runs)
     {
         string buildDir = Path.Combine(root, ".build", "guest-bench");
         var perKernel = new JsonArray();
-        if (!File.Exists(Path.Combine(buildDir, "expected.tsv"))) return (null, perKernel);
+        if (!File.Exists(Path.Combine(buildDir, "expected.tsv"))) return (null, null, perKernel);
         var set = BenchKernels.Load(root, buildDir);
         var plain = new TesseraRuntime.Engine();
-        var checks = new TesseraRuntime.Engine(options: new TesseraRuntime.EngineOptions { Interruptible = true });
-        double logSum = 0;
+        var checks = new TesseraRuntime.Engine(options: new TesseraRuntime.EngineOptions { Preemptible = true });
+        var killOnly = new TesseraRuntime.Engine(options: new TesseraRuntime.EngineOptions { Interruptible = true });
+        double logSum = 0, killLogSum = 0;
         int count = 0;
         foreach (var kernel in set.Kernels)
         {
@@ -161,21 +164,32 @@ internal static class TasksSuite
             Func<int, long>?[] entries;
             try
             {
-                entries = [Entry(plain), Entry(checks)];
+                entries = [Entry(plain), Entry(checks), Entry(killOnly)];
             }
             catch (Tessera.Wasm.WasmUnsupportedFeatureException)
             {
                 continue;
             }
             var timings = Timing.RoundRobin(entries, kernel.BenchN, warmup: 1, runs);
-            if (timings[0].Timing is not { } a || timings[1].Timing is not { } b) continue;
+            if (timings[0].Timing is not { } a || timings[1].Timing is not { } b || timings[2].Timing is not { } c) continue;
             double ratio = Timing.Median(b.TimesMs) / Timing.Median(a.TimesMs);
+            double killRatio = Timing.Median(c.TimesMs) / Timing.Median(a.TimesMs);
             logSum += Math.Log(ratio);
+            killLogSum += Math.Log(killRatio);
             count++;
-            perKernel.Add(new JsonObject { ["name"] = kernel.Name, ["plain_ms"] = Math.Round(Timing.Median(a.TimesMs), 2), ["checks_ms"] = Math.Round(Timing.Median(b.TimesMs), 2), ["ratio"] = Math.Round(ratio, 3) });
-            Console.Error.WriteLine($"preemption checks: {kernel.Name} x{ratio:F3}");
+            perKernel.Add(new JsonObject
+            {
+                ["name"] = kernel.Name,
+                ["plain_ms"] = Math.Round(Timing.Median(a.TimesMs), 2),
+                ["preemptible_ms"] = Math.Round(Timing.Median(b.TimesMs), 2),
+                ["kill_checks_ms"] = Math.Round(Timing.Median(c.TimesMs), 2),
+                ["ratio"] = Math.Round(ratio, 3),
+                ["kill_ratio"] = Math.Round(killRatio, 3),
+            });
+            Console.Error.WriteLine($"preemption checks: {kernel.Name} x{ratio:F3} (kill checks only x{killRatio:F3})");
         }
-        return (count == 0 ? null : Math.Round((Math.Exp(logSum / count) - 1) * 100, 1), perKernel);
+        static double? Percent(double sum, int n) => n == 0 ? null : Math.Round((Math.Exp(sum / n) - 1) * 100, 1);
+        return (Percent(logSum, count), Percent(killLogSum, count), perKernel);
     }
 
     private static double Median(int runs, Func<double> measure)

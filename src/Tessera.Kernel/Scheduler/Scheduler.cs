@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Tessera.Kernel.Tasks;
 
 namespace Tessera.Kernel.Scheduling;
@@ -74,18 +75,37 @@ internal sealed class Scheduler : IDisposable
         t_current = worker;
         while (!_stopping)
         {
-            if (TryTake(worker, out var task))
+            if (TryTake(worker, out var task) || Register(worker) && TryTake(worker, out task))
             {
-                _run(task);
-                continue;
-            }
-            if (Interlocked.Exchange(ref worker.IsIdle, 1) == 0) _idle.Push(worker);
-            if (TryTake(worker, out task))
-            {
-                _run(task);
+                Run(worker, task);
                 continue;
             }
             worker.Wake.Wait(100);
+        }
+    }
+
+    private bool Register(Worker worker)
+    {
+        if (Interlocked.Exchange(ref worker.IsIdle, 1) == 0) _idle.Push(worker);
+        return true;
+    }
+
+    private void Run(Worker worker, KernelTask task)
+    {
+        Volatile.Write(ref worker.SliceStart, Stopwatch.GetTimestamp());
+        Volatile.Write(ref worker.Current, task);
+        _run(task);
+        Volatile.Write(ref worker.Current, null);
+    }
+
+    /// <summary>Asks each task that has run longer than <paramref name="slice"/> (Stopwatch ticks) to
+    /// yield at its next loop head (the timer thread calls this every millisecond).</summary>
+    public void PreemptOverdue(long slice)
+    {
+        long now = Stopwatch.GetTimestamp();
+        foreach (var worker in _workers)
+        {
+            if (Volatile.Read(ref worker.Current) is { } task && now - Volatile.Read(ref worker.SliceStart) >= slice) task.Instance?.RequestYield();
         }
     }
 
@@ -112,5 +132,8 @@ internal sealed class Scheduler : IDisposable
         public SemaphoreSlim Wake { get; } = new(0);
         public int IsIdle;
         public uint Takes;
+        /// <summary>The task running, and since when: read by the timer thread.</summary>
+        public KernelTask? Current;
+        public long SliceStart;
     }
 }

@@ -31,10 +31,13 @@ internal sealed class CallGraph
 
     /// <summary>The call graph of <paramref name="module"/> (valid) given which imports suspend, or
     /// null when it imports none of them: such a module is compiled with no resumable code at all.</summary>
-    public static CallGraph? Build(ModuleDefinition module, IReadOnlySet<(string Module, string Name)>? suspendingImports, bool everywhere = false)
+    /// <remarks>With <paramref name="preemptible"/> (loop heads may yield, <c>EngineOptions.Preemptible</c>)
+    /// every function with a loop may suspend too; <paramref name="everywhere"/> marks everything
+    /// (<c>EngineOptions.ResumableEverywhere</c>).</remarks>
+    public static CallGraph? Build(ModuleDefinition module, IReadOnlySet<(string Module, string Name)>? suspendingImports, bool everywhere = false, bool preemptible = false)
     {
         if (everywhere) return new CallGraph(module, Enumerable.Repeat(true, module.TotalFunctionCount).ToArray(), Enumerable.Repeat(true, module.Types.Count).ToArray());
-        if (suspendingImports is null || suspendingImports.Count == 0) return null;
+        suspendingImports ??= new HashSet<(string, string)>();
         int imported = module.ImportedFunctionCount;
         var suspends = new bool[module.TotalFunctionCount];
         int f = 0;
@@ -45,11 +48,15 @@ internal sealed class CallGraph
             if (suspendingImports.Contains((import.Module, import.Name))) suspends[f] = any = true;
             f++;
         }
-        if (!any) return null;
+        if (!any && !preemptible) return null;
 
         var direct = new List<uint>[module.Functions.Count];
         var indirect = new List<uint>[module.Functions.Count];
-        for (int i = 0; i < module.Functions.Count; i++) (direct[i], indirect[i]) = CallSites(module.Bodies[i]);
+        for (int i = 0; i < module.Functions.Count; i++)
+        {
+            (direct[i], indirect[i], bool loops) = CallSites(module.Bodies[i]);
+            if (preemptible && loops) suspends[imported + i] = true;
+        }
 
         var indirectSuspends = new bool[module.Types.Count];
         bool changed = true;
@@ -82,11 +89,13 @@ internal sealed class CallGraph
     /// <summary>Is defined function <paramref name="definedIndex"/> compiled resumable?</summary>
     public bool IsResumable(int definedIndex) => _suspends[_module.ImportedFunctionCount + definedIndex];
 
-    /// <summary>The callees of direct calls and the types of indirect calls in one body.</summary>
-    private static (List<uint> Direct, List<uint> Indirect) CallSites(FunctionBody body)
+    /// <summary>The callees of direct calls and the types of indirect calls in one body, and
+    /// whether it has a loop.</summary>
+    private static (List<uint> Direct, List<uint> Indirect, bool Loops) CallSites(FunctionBody body)
     {
         var direct = new List<uint>();
         var indirect = new List<uint>();
+        bool loops = false;
         var reader = new WasmReader(body.Code.Span, body.CodeOffset);
         while (!reader.AtEnd)
         {
@@ -101,6 +110,7 @@ internal sealed class CallGraph
                     reader.ReadU32();
                     break;
                 case Opcode.Block or Opcode.Loop or Opcode.If:
+                    loops |= op == Opcode.Loop;
                     reader.ReadBlockType();
                     break;
                 default:
@@ -109,6 +119,6 @@ internal sealed class CallGraph
                     break;
             }
         }
-        return (direct, indirect);
+        return (direct, indirect, loops);
     }
 }

@@ -30,9 +30,13 @@ internal sealed partial class FunctionCompiler
     /// <summary>Emit interrupt checks at the entry and at every loop head.</summary>
     internal bool Interruptible { get; init; }
 
-    /// <summary>A call site that may suspend: where the resume copy re-enters (before the call, the
-    /// IL stack empty), and the shape of what is live there.</summary>
-    private sealed record ResumePoint(Label Resume, Label Restore, ValTypeKind[] Stack, LocalBuilder? Callee);
+    /// <summary>Loop heads of resumable versions may yield (<c>EngineOptions.Preemptible</c>).</summary>
+    internal bool Preemptible { get; init; }
+
+    /// <summary>A call site that may suspend, or a loop head that may yield: where the resume copy
+    /// re-enters (before the call, or after the loop head's check; the IL stack empty), and the
+    /// shape of what is live there. A yield point ends the rewind itself: no import is called.</summary>
+    private sealed record ResumePoint(Label Resume, Label Restore, ValTypeKind[] Stack, LocalBuilder? Callee, bool Yield = false);
 
     private readonly List<ResumePoint> _resumePoints = new();
     /// <summary>Code laid out after the function's last instruction, off the hot path.</summary>
@@ -75,23 +79,88 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>A volatile load of the interrupt flag (DESIGN: without <c>volatile.</c> the JIT
-    /// hoists it out of loops) and, out of line, the trap. The out-of-line block throws and never
-    /// comes back: a path that returned into the loop would put a call inside it, and a loop with a
-    /// call was measured up to 3.4x slower (matmul), against a few percent for this shape.</summary>
+    /// hoists it out of loops) and, out of line, the trap for a kill. The out-of-line block throws
+    /// or branches back, never calls and returns: a path that came back into the loop from a call
+    /// would put a call inside it, and a loop with a call was measured up to 3.4x slower (matmul),
+    /// against a few percent for this shape.</summary>
     private void EmitInterruptCheck()
     {
         if (!Interruptible) return;
         var interrupted = _il.DefineLabel();
+        var back = _il.DefineLabel();
         _il.Emit(OpCodes.Ldarg_0);
         _il.Emit(OpCodes.Volatile);
         _il.Emit(OpCodes.Ldfld, Members.Interrupt);
         _il.Emit(OpCodes.Brtrue, interrupted);
+        _il.MarkLabel(back);
         _coldBlocks.Add(() =>
         {
+            // Only a kill stops here; a yield request waits for a loop head that can yield.
             _il.MarkLabel(interrupted);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Volatile);
+            _il.Emit(OpCodes.Ldfld, Members.Interrupt);
+            _il.Emit(OpCodes.Ldc_I4, InstanceContext.InterruptKill);
+            _il.Emit(OpCodes.Bne_Un, back);
             _il.Emit(OpCodes.Ldc_I4, (int)TrapKind.Interrupted);
             _il.Emit(OpCodes.Call, Members.TrapCreate);
             _il.Emit(OpCodes.Throw);
+        });
+    }
+
+    /// <summary>At a loop head: a yield point in a preemptible resumable version, else the
+    /// interrupt check.</summary>
+    private void EmitLoopCheck()
+    {
+        if (Preemptible && Mode != ResumeMode.None) EmitYieldCheck();
+        else EmitInterruptCheck();
+    }
+
+    /// <summary>
+    /// The interrupt check of a loop head that may yield. Out of line: a kill traps; a yield request
+    /// suspends the call (save this frame, return) when this is the suspendable call's own entry
+    /// depth, and is ignored for now otherwise (a host frame in between; the check sees it again at
+    /// the next iteration). Neither path comes back into the loop through a call.
+    /// </summary>
+    private void EmitYieldCheck()
+    {
+        var interrupted = _il.DefineLabel();
+        var back = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Volatile);
+        _il.Emit(OpCodes.Ldfld, Members.Interrupt);
+        _il.Emit(OpCodes.Brtrue, interrupted);
+        _il.MarkLabel(back);
+        var point = new ResumePoint(back, _il.DefineLabel(), _stack.ToArray(), null, Yield: true);
+        int index = _resumePoints.Count;
+        _resumePoints.Add(point);
+        _coldBlocks.Add(() =>
+        {
+            var yield = _il.DefineLabel();
+            _il.MarkLabel(interrupted);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Volatile);
+            _il.Emit(OpCodes.Ldfld, Members.Interrupt);
+            _il.Emit(OpCodes.Ldc_I4, InstanceContext.InterruptKill);
+            _il.Emit(OpCodes.Bne_Un, yield);
+            _il.Emit(OpCodes.Ldc_I4, (int)TrapKind.Interrupted);
+            _il.Emit(OpCodes.Call, Members.TrapCreate);
+            _il.Emit(OpCodes.Throw);
+            _il.MarkLabel(yield);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldfld, Members.SuspendableDepth);
+            _il.Emit(OpCodes.Brfalse, back);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldfld, Members.SuspendableDepth);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldfld, Members.ContextStore);
+            _il.Emit(OpCodes.Ldfld, Members.EntryDepth);
+            _il.Emit(OpCodes.Bne_Un, back);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldc_I4, InstanceContext.SuspendUnwinding);
+            _il.Emit(OpCodes.Stfld, Members.SuspendState);
+            EmitSaveFrame(point, index);
+            EmitDefaultReturn();
         });
     }
 
@@ -333,6 +402,12 @@ internal sealed partial class FunctionCompiler
                 _il.Emit(OpCodes.Ldelem_I8);
                 _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.Vector)));
             });
+        }
+        if (point.Yield)
+        {
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldc_I4, InstanceContext.SuspendNormal);
+            _il.Emit(OpCodes.Stfld, Members.SuspendState);
         }
         _il.Emit(OpCodes.Br, point.Resume);
     }

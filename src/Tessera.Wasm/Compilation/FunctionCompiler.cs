@@ -285,7 +285,7 @@ internal sealed partial class FunctionCompiler
         if (kind == FrameKind.Loop)
         {
             _il.MarkLabel(frame.Label);
-            EmitInterruptCheck();
+            EmitLoopCheck();
         }
     }
 

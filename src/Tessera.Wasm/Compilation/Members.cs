@@ -28,6 +28,8 @@ internal static class Members
     public static readonly FieldInfo GlobalBits = typeof(Global).GetField(nameof(Global.Bits))!;
     public static readonly FieldInfo GlobalVector = typeof(Global).GetField(nameof(Global.Vector))!;
     public static readonly FieldInfo SuspendState = typeof(InstanceContext).GetField(nameof(InstanceContext.SuspendState))!;
+    public static readonly FieldInfo SuspendableDepth = typeof(InstanceContext).GetField(nameof(InstanceContext.SuspendableDepth))!;
+    public static readonly FieldInfo EntryDepth = typeof(Store).GetField(nameof(Store.EntryDepth), Internal)!;
     public static readonly FieldInfo Interrupt = typeof(InstanceContext).GetField(nameof(InstanceContext.Interrupt))!;
     public static readonly FieldInfo Slots = typeof(InstanceContext).GetField(nameof(InstanceContext.Slots))!;
     public static readonly FieldInfo RefSlots = typeof(InstanceContext).GetField(nameof(InstanceContext.RefSlots))!;

@@ -84,8 +84,9 @@ public sealed class ModuleCompiler
         }
         // Resume copies come after every function's method, so methods keep their function-order
         // tokens (CompiledModule maps a token back to its function).
-        var graph = CallGraph.Build(module, options?.SuspendingImports, options?.ResumableEverywhere == true);
-        bool interruptible = options?.Interruptible == true;
+        bool preemptible = options?.Preemptible == true;
+        var graph = CallGraph.Build(module, options?.SuspendingImports, options?.ResumableEverywhere == true, preemptible);
+        bool interruptible = options?.Interruptible == true || preemptible;
         var resumeMethods = new MethodBuilder?[methods.Length];
         for (int i = 0; i < methods.Length; i++)
         {
@@ -103,6 +104,7 @@ public sealed class ModuleCompiler
                 Graph = graph,
                 Mode = resumable ? ResumeMode.Fast : ResumeMode.None,
                 Interruptible = interruptible,
+                Preemptible = preemptible,
             }.Compile(body);
             if (!resumable) continue;
             new FunctionCompiler(compiler, module, i + module.ImportedFunctionCount, ft, body, resumeMethods[i]!.GetILGenerator())
@@ -110,6 +112,7 @@ public sealed class ModuleCompiler
                 Graph = graph,
                 Mode = ResumeMode.Resume,
                 Interruptible = interruptible,
+                Preemptible = preemptible,
             }.Compile(body);
         }
         return (type.CreateType(), compiler._constants.ToArray());
@@ -118,7 +121,7 @@ public sealed class ModuleCompiler
     /// <summary>Does <paramref name="module"/> compiled under <paramref name="options"/> differ from
     /// its plain compilation (the code the module cache holds)?</summary>
     internal static bool NeedsOptions(ModuleDefinition module, EngineOptions options) =>
-        options.Interruptible || options.ResumableEverywhere
+        options.Interruptible || options.Preemptible || options.ResumableEverywhere
         || options.SuspendingImports is { Count: > 0 } suspending && module.Imports.Any(i => i.Kind == ExternKind.Func && suspending.Contains((i.Module, i.Name)));
 
     /// <summary>The method name of each defined function: its name-section name, else

@@ -26,6 +26,12 @@ public sealed record EngineOptions
     /// be stopped from another thread (a killed task). Off by default: the checks cost time.</summary>
     public bool Interruptible { get; init; }
 
+    /// <summary>Interrupt checks (as <see cref="Interruptible"/>), and the check at each loop head
+    /// may also yield a <see cref="SuspendableCall"/> asked to (<see cref="Instance.RequestYield"/>):
+    /// functions with loops, and their callers, are compiled resumable. A call in a loop-free
+    /// function cannot yield until it returns to a loop.</summary>
+    public bool Preemptible { get; init; }
+
     /// <summary>For tests of the resumable transform: every function is compiled resumable and
     /// every call may suspend, and every generated method is JIT-compiled at once, so the spec
     /// suite runs through the transform and any invalid IL in a resume copy shows.</summary>

@@ -124,7 +124,15 @@ public sealed class Instance
     /// <summary>From any thread: code of this instance compiled with interrupt checks
     /// (<see cref="EngineOptions.Interruptible"/>) traps with <see cref="TrapKind.Interrupted"/> at its
     /// next function entry or loop head, and every later one (a killed task).</summary>
-    public void Interrupt() => _context.Interrupt = 1;
+    public void Interrupt() => Volatile.Write(ref _context.Interrupt, InstanceContext.InterruptKill);
+
+    /// <summary>From any thread: a <see cref="SuspendableCall"/> running this instance's code
+    /// compiled with <see cref="EngineOptions.Preemptible"/> suspends at its next loop head, as if
+    /// a suspending import had asked (a time slice is over). No effect once killed.</summary>
+    public void RequestYield() => Interlocked.CompareExchange(ref _context.Interrupt, InstanceContext.InterruptYield, 0);
+
+    /// <summary>Clears a yield request; true when there was one (the call may have yielded to it).</summary>
+    public bool TakeYieldRequest() => Interlocked.CompareExchange(ref _context.Interrupt, 0, InstanceContext.InterruptYield) == InstanceContext.InterruptYield;
 
     /// <summary>Exports by name: <see cref="Func"/>, <see cref="Memory"/>, <see cref="Global"/> or <see cref="Table"/>.</summary>
     public IReadOnlyDictionary<string, object> Exports => _exports;

@@ -62,9 +62,12 @@ internal sealed class InstanceContext
     /// 0 when none does. A suspension request is honoured only at that depth, so no host frame
     /// is ever unwound through.</summary>
     public int SuspendableDepth;
-    /// <summary>Set (from any thread) to make the code stop at its next function entry or loop
-    /// head, when the module was compiled with interrupt checks (<see cref="EngineOptions.Interruptible"/>).</summary>
-    public volatile int Interrupt;
+    /// <summary>Written from any thread, read by interrupt checks with <c>volatile.</c>
+    /// (<see cref="EngineOptions.Interruptible"/>): <see cref="InterruptKill"/> makes the code trap
+    /// at its next function entry or loop head; <see cref="InterruptYield"/> makes a preemptible
+    /// suspendable call suspend at its next loop head.</summary>
+    public int Interrupt;
+    public const int InterruptKill = 1, InterruptYield = 2;
 
     /// <summary>For a host function: the embedder's callback (a <see cref="HostCallback"/> or a typed delegate).</summary>
     public object? HostCallback;

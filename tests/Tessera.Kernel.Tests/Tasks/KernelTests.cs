@@ -135,6 +135,27 @@ public sealed class KernelTests : IDisposable
     }
 
     [Fact]
+    public void SpinningTaskIsPreemptedSoATimerOnTheSameWorkerFires()
+    {
+        // One worker: without preemption the sleeper could never run again after the spinner started.
+        using var single = new Kernel(new KernelOptions { Workers = 1 });
+        var log = new ConcurrentQueue<long>();
+        single.Linker.Define("env", "report", Func.Wrap((long value) => log.Enqueue(value)));
+        var module = single.Load(Module("""
+            (func (export "spin") (loop $forever (br $forever)))
+            (func (export "sleeper") (call $sleep (i64.const 10)) (call $report (i64.const 1)))
+            """));
+        var sleeper = single.Spawn(module, "sleeper");
+        var spinner = single.Spawn(module, "spin");
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(ExitKind.Normal, Join(sleeper).Kind);
+        Assert.InRange(clock.ElapsedMilliseconds, 0, 5_000);
+        Assert.Equal([1L], log);
+        Assert.True(single.Kill(spinner.Id));
+        Assert.Equal(ExitKind.Killed, Join(spinner).Kind);
+    }
+
+    [Fact]
     public void ReceiveTimesOutWhenNoMessageComes()
     {
         var module = _kernel.Load(Module("""

@@ -14,7 +14,7 @@ public class ResumableSpecSuiteTests(ITestOutputHelper output)
     [Fact]
     public void SpecSuitePassesWithEveryFunctionResumableAndInterruptible()
     {
-        var options = new EngineOptions { ResumableEverywhere = true, Interruptible = true };
+        var options = new EngineOptions { ResumableEverywhere = true, Interruptible = true, Preemptible = true };
         var files = TestPaths.WastFiles(TestPaths.TestSuite("wasm-2.0"), recursive: false);
         var results = files.AsParallel().Select(f => new WastRunner(WasmFeatures.Wasm2, options).RunFile(f)).ToList();
         foreach (var result in results)

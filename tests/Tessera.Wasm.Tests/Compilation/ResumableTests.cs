@@ -217,6 +217,47 @@ public class ResumableTests
     }
 
     [Fact]
+    public void PreemptibleLoopYieldsWhenAskedAndResumesWhereItWas()
+    {
+        var engine = new Engine(options: new EngineOptions { Preemptible = true });
+        var instance = new Linker().Instantiate(new Store(engine), Module.FromText(engine, """
+            (module
+              (func $sum (param $n i64) (result i64) (local $i i64) (local $s i64)
+                (loop $next
+                  (local.set $s (i64.add (local.get $s) (local.get $i)))
+                  (local.set $i (i64.add (local.get $i) (i64.const 1)))
+                  (br_if $next (i64.lt_u (local.get $i) (local.get $n))))
+                (local.get $s))
+              (func (export "run") (param i64) (result i64) (i64.add (call $sum (local.get 0)) (i64.const 1))))
+            """));
+        var call = new SuspendableCall(instance.GetFunc("run")!);
+        using var stop = new CancellationTokenSource();
+        var asker = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                instance.RequestYield();
+                Thread.Sleep(1);
+            }
+        });
+        asker.Start();
+        const long n = 300_000_000;
+        int yields = 0;
+        bool done = call.Start(Value.I64(n));
+        while (!done)
+        {
+            yields++;
+            instance.TakeYieldRequest();
+            done = call.Resume();
+        }
+        stop.Cancel();
+        asker.Join();
+        // 0 + 1 + ... + (n - 1) = n (n - 1) / 2, plus 1
+        Assert.Equal(n * (n - 1) / 2 + 1, call.Results[0].AsI64());
+        Assert.True(yields > 0, "the loop never yielded");
+    }
+
+    [Fact]
     public void InterruptStopsASpinningLoopFromAnotherThread()
     {
         var engine = new Engine(options: new EngineOptions { Interruptible = true });
