@@ -32,7 +32,7 @@ internal static class RunCommand
     {
         var options = RunOptions.Parse(args);
         var loaded = ModuleFile.Load(options.Path);
-        var engine = new Engine(ModuleFile.Features, new EngineOptions { UseCache = Environment.GetEnvironmentVariable("TESSERA_NO_CACHE") is null });
+        var engine = new Engine(ModuleFile.Features, new EngineOptions { UseCache = options.UseCache, CacheDirectory = options.CacheDirectory });
         Module module;
         try
         {
