@@ -33,13 +33,13 @@ public sealed class ModuleCompiler
         return index;
     }
 
-    /// <summary>Compiles <paramref name="module"/>, which must be valid, into a collectible
-    /// in-memory assembly. Throws <see cref="WasmUnsupportedFeatureException"/> for what the
+    /// <summary>Compiles <paramref name="module"/>, which must be valid, into an in-memory assembly,
+    /// collectible unless <paramref name="collectible"/> is false (<see cref="EngineOptions.CollectibleCode"/>). Throws <see cref="WasmUnsupportedFeatureException"/> for what the
     /// compiler does not implement.</summary>
-    public static CompiledModule Compile(ModuleDefinition module)
+    public static CompiledModule Compile(ModuleDefinition module, bool collectible = true)
     {
         int id = Interlocked.Increment(ref s_counter);
-        var dynamicModule = GeneratedAssembly.Define($"Tessera.Module{id}", AssemblyBuilderAccess.RunAndCollect);
+        var dynamicModule = GeneratedAssembly.Define($"Tessera.Module{id}", collectible ? AssemblyBuilderAccess.RunAndCollect : AssemblyBuilderAccess.Run);
         var (created, constants) = Emit(module, dynamicModule);
         var names = MethodNames(module);
         var infos = new MethodInfo[names.Length];

@@ -16,4 +16,14 @@ public sealed record EngineOptions
     /// <summary>Where the cache lives; null for <see cref="ModuleCache.DefaultDirectory"/>.
     /// Ignored unless <see cref="UseCache"/> is set.</summary>
     public string? CacheDirectory { get; init; }
+
+    /// <summary>
+    /// Whether a module's code is unloaded once nothing references the module (the default).
+    /// Code kept for the life of the process is tiered by the .NET runtime instead: compiled quickly
+    /// when first called, then compiled again with profile data where it is hot, so programs start
+    /// faster and hot code ends faster than the one full-optimization compile collectible code gets
+    /// (docs/benchmarks.md, Startup). Meant for processes that load a fixed set of modules, such
+    /// as the <c>tessera</c> command; a host that keeps loading new modules leaks them with it off.
+    /// </summary>
+    public bool CollectibleCode { get; init; } = true;
 }

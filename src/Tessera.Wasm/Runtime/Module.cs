@@ -25,7 +25,7 @@ public sealed class Module
     {
         var definition = ModuleDecoder.Decode(bytes, engine.Features);
         ModuleValidator.Validate(definition, engine.Features);
-        var compiled = engine.Cache is { } cache ? cache.GetOrCompile(definition, bytes.Span, engine.Features) : ModuleCompiler.Compile(definition);
+        var compiled = engine.Cache is { } cache ? cache.GetOrCompile(definition, bytes.Span, engine.Features, engine.Options.CollectibleCode) : ModuleCompiler.Compile(definition, engine.Options.CollectibleCode);
         return new Module(engine, compiled);
     }
 
