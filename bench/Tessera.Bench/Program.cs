@@ -16,17 +16,19 @@ public static class Program
         if (args.Length == 0 || args[0] is "help" or "--help")
         {
             Console.WriteLine("usage: ./bench/run decode [--json FILE]");
-            Console.WriteLine("       ./bench/run engine [--json FILE] [--runs N] [--warmup N] [--only NAME,NAME]");
+            Console.WriteLine("       ./bench/run engine [--json FILE] [--runs N] [--warmup N] [--only NAME,NAME] [--collectible]");
             return args.Length == 0 ? 2 : 0;
         }
         string? json = null;
         int runs = 7, warmup = 1;
         HashSet<string>? only = null;
+        bool collectible = false;
         for (int i = 1; i < args.Length; i++)
         {
             if (args[i] == "--json" && i + 1 < args.Length) json = args[++i];
             else if (args[i] == "--runs" && i + 1 < args.Length && int.TryParse(args[i + 1], out runs) && runs > 0) i++;
             else if (args[i] == "--warmup" && i + 1 < args.Length && int.TryParse(args[i + 1], out warmup) && warmup >= 0) i++;
+            else if (args[i] == "--collectible") collectible = true;
             else if (args[i] == "--only" && i + 1 < args.Length) only = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries)];
             else
             {
@@ -37,7 +39,7 @@ public static class Program
         return args[0] switch
         {
             "decode" => RunDecode(json),
-            "engine" => Engine.EngineSuite.Run(json, runs, warmup, only),
+            "engine" => Engine.EngineSuite.Run(json, runs, warmup, only, collectible),
             _ => Unknown(args[0]),
         };
     }
