@@ -16,4 +16,9 @@ public sealed record EngineOptions
     /// <summary>Where the cache lives; null for <see cref="ModuleCache.DefaultDirectory"/>.
     /// Ignored unless <see cref="UseCache"/> is set.</summary>
     public string? CacheDirectory { get; init; }
+
+    /// <summary>Map a module's data segments into new instances copy-on-write from an image laid
+    /// out once, instead of copying them (docs/memory.md). On by default; off only to measure the
+    /// copying path against it.</summary>
+    public bool CopyOnWriteImages { get; init; } = true;
 }
