@@ -25,6 +25,7 @@ public static class MemorySuite
         result["instantiate_cow_us"] = Round(InstantiateMicroseconds(data, copyOnWrite: true, batch: 200, runs));
         result["instantiate_copy_us"] = Round(InstantiateMicroseconds(data, copyOnWrite: false, batch: 10, runs));
         result["instantiate_wasmtime_us"] = Round(WasmtimeInstantiateMicroseconds(data, batch: 200, runs));
+        result["memcpy_16mib_resident_us"] = Round(ResidentCopyMicroseconds(runs));
         Report(result);
 
         var touch = Tessera.Wasm.Text.WatAssembler.AssembleText("""
@@ -37,10 +38,11 @@ public static class MemorySuite
         result["rss_churn_growth_percent"] = Round(100.0 * (end - start) / start);
         Report(result);
 
-        var (before, live) = LiveInstances(touch, 100_000);
+        var (before, live, mappings) = LiveInstances(touch, 100_000);
         result["rss_before_100k_mib"] = Round(before / (double)MiB);
         result["rss_100k_instances_mib"] = Round(live / (double)MiB);
         result["bytes_per_live_instance"] = Math.Round((live - before) / 100_000.0);
+        result["mappings_100k_instances"] = mappings;
         Report(result);
         if (json is not null) File.WriteAllText(json, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return 0;
@@ -121,6 +123,24 @@ public static class MemorySuite
         return Timing.Median(perItem[1..]);
     }
 
+    /// <summary>The floor under any copying path: 16 MiB copied between two arrays whose pages are
+    /// already resident (the copying instantiation also takes a page fault per fresh page).</summary>
+    private static double ResidentCopyMicroseconds(int runs)
+    {
+        var from = new byte[16 * MiB];
+        var to = new byte[16 * MiB];
+        new Random(6).NextBytes(from);
+        from.CopyTo(to, 0);
+        var times = new double[runs];
+        for (int r = 0; r < runs; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            from.CopyTo(to, 0);
+            times[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        return Timing.Median(times);
+    }
+
     /// <summary>Resident memory after a warm-up, then after <paramref name="count"/> instances
     /// came and went (each in its own store, its memory written, the store disposed).</summary>
     private static (long Start, long End) ComeAndGo(byte[] wasm, int count)
@@ -140,8 +160,8 @@ public static class MemorySuite
     }
 
     /// <summary>Resident memory before, and with <paramref name="count"/> instances alive, each in
-    /// its own store with its one-page memory written.</summary>
-    private static (long Before, long Live) LiveInstances(byte[] wasm, int count)
+    /// its own store with its one-page memory written, and the process's kernel mappings then.</summary>
+    private static (long Before, long Live, int Mappings) LiveInstances(byte[] wasm, int count)
     {
         var engine = new Tessera.Wasm.Runtime.Engine();
         var module = Module.FromBytes(engine, wasm);
@@ -154,9 +174,11 @@ public static class MemorySuite
             linker.Instantiate(stores[i], module).GetFunc("touch")!.Invoke();
         }
         long live = SettledResidentBytes();
+        // Kernel mappings (VMAs) of the whole process: vm.max_map_count bounds them (65,530 by default).
+        int mappings = File.ReadLines("/proc/self/maps").Count();
         GC.KeepAlive(stores);
         foreach (var store in stores) store.Dispose();
-        return (before, live);
+        return (before, live, mappings);
     }
 
     /// <summary>VmRSS after a full collection (so garbage waiting for the GC is not counted).</summary>

@@ -5,8 +5,8 @@ namespace Tessera.Wasm.Runtime;
 
 /// <summary>
 /// Reserved slots for linear memories, pooled and reused. Slots come in power-of-two size classes
-/// from 64 KiB to <see cref="LargestPooled"/>; each class carves its slots out of slabs of at least
-/// <see cref="SlabBytes"/>, so many small memories share one kernel mapping (a process may hold
+/// from 64 KiB to <see cref="LargestPooled"/>; each class carves its slots out of slabs of
+/// <see cref="SlotsPerSlab"/> slots and at least <see cref="SlabBytes"/>, so many memories share one kernel mapping (a process may hold
 /// only <c>vm.max_map_count</c>, 65,530 by default, and 100,000 memories must fit). A returned
 /// slot is decommitted (its written pages go back to the host) and kept reserved for the next
 /// memory of its class. Larger slots are reserved alone and released when freed.
@@ -22,6 +22,7 @@ internal static class SlotPool
     /// <summary>Slab size where reservations are lazy; on the portable fallback each slot is its
     /// own allocation, since a slab there would be allocated in full.</summary>
     private const nuint SlabBytes = 256 << 20;
+    private const nuint SlotsPerSlab = 64;
 
     private static readonly object s_lock = new();
     private static readonly Stack<nint>[] s_free = CreateLists();
@@ -52,7 +53,7 @@ internal static class SlotPool
             ref var slab = ref s_slabs[index];
             if (slab.Next == slab.End)
             {
-                nuint size = Math.Max(SlabBytes, length);
+                nuint size = Math.Max(SlabBytes, length * SlotsPerSlab);
                 nint start = VirtualMemory.Reserve(size, PageAccess.ReadWrite);
                 slab = (start, start + (nint)size);
             }

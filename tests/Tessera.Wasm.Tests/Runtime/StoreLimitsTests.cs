@@ -88,4 +88,15 @@ public class StoreLimitsTests
         Assert.Equal(10, store.TableElements);
         Assert.Throws<WasmResourceLimitException>(() => new Linker().Instantiate(store, module));
     }
+
+    [Fact]
+    public void A_memory_over_the_engine_cap_fails_instantiation_with_a_reason()
+    {
+        // 40,000 pages is a valid minimum (at most 65,536) but above the 32,767 pages a memory may have.
+        var module = Module.FromText(s_engine, "(module (memory 40000))");
+        using var store = new Store(s_engine);
+        var error = Assert.Throws<WasmResourceLimitException>(() => new Linker().Instantiate(store, module));
+        Assert.Equal("memory too large", error.Rule);
+        Assert.Equal(0, store.CommittedMemoryBytes);
+    }
 }
