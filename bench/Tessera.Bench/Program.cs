@@ -7,7 +7,8 @@ namespace Tessera.Bench;
 
 /// <summary>
 /// <c>./bench/run SUITE [--json FILE]</c>. Suites: <c>decode</c> (front-end throughput, BenchmarkDotNet)
-/// and <c>engine</c> (the guest/bench kernels under Tessera, Wasmtime and node; see <see cref="Engine.EngineSuite"/>).
+/// <c>engine</c> (the guest/bench kernels under Tessera, Wasmtime and node; see <see cref="Engine.EngineSuite"/>)
+/// and <c>memory</c> (copy-on-write instantiation, resident memory of many instances; <see cref="Memory.MemorySuite"/>).
 /// </summary>
 public static class Program
 {
@@ -17,6 +18,7 @@ public static class Program
         {
             Console.WriteLine("usage: ./bench/run decode [--json FILE]");
             Console.WriteLine("       ./bench/run engine [--json FILE] [--runs N] [--warmup N] [--only NAME,NAME] [--collectible]");
+            Console.WriteLine("       ./bench/run memory [--json FILE] [--runs N]");
             return args.Length == 0 ? 2 : 0;
         }
         string? json = null;
@@ -40,6 +42,7 @@ public static class Program
         {
             "decode" => RunDecode(json),
             "engine" => Engine.EngineSuite.Run(json, runs, warmup, only, collectible),
+            "memory" => Memory.MemorySuite.Run(json, runs),
             _ => Unknown(args[0]),
         };
     }

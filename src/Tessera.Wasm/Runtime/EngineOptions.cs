@@ -26,4 +26,9 @@ public sealed record EngineOptions
     /// as the <c>tessera</c> command; a host that keeps loading new modules leaks them with it off.
     /// </summary>
     public bool CollectibleCode { get; init; } = true;
+
+    /// <summary>Map a module's data segments into new instances copy-on-write from an image laid
+    /// out once, instead of copying them (docs/memory.md). On by default; off only to measure the
+    /// copying path against it.</summary>
+    public bool CopyOnWriteImages { get; init; } = true;
 }

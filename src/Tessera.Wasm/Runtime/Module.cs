@@ -1,3 +1,4 @@
+using Tessera.Platform.Memory;
 using Tessera.Wasm.Binary;
 using Tessera.Wasm.Compilation;
 using Tessera.Wasm.Model;
@@ -9,15 +10,22 @@ namespace Tessera.Wasm.Runtime;
 /// <summary>A decoded, validated and compiled module: code that any number of instances share.</summary>
 public sealed class Module
 {
+    private readonly Lazy<MemoryImage?> _dataImage;
+
     private Module(Engine engine, CompiledModule compiled)
     {
         Engine = engine;
         Compiled = compiled;
+        _dataImage = new(() => engine.Options.CopyOnWriteImages ? Runtime.DataImage.TryCreate(compiled.Definition) : null);
     }
 
     public Engine Engine { get; }
     public ModuleDefinition Definition => Compiled.Definition;
     internal CompiledModule Compiled { get; }
+
+    /// <summary>The copy-on-write image of memory 0's data, built at the first instantiation; null
+    /// when the data is copied instead (<see cref="Runtime.DataImage"/> says when).</summary>
+    internal MemoryImage? DataImage => _dataImage.Value;
 
     /// <summary>Decodes, validates and compiles a binary module; with a cache (<see cref="Engine.Cache"/>),
     /// loads its code from there if it was compiled before.</summary>
