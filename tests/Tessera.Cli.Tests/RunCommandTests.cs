@@ -310,7 +310,10 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public void CompiledModulesAreCachedInCacheDirUnlessNoCache()
     {
-        var program = CalculatorWasm();
+        // run caches modules of 64 KiB and more; the calculator grows past that by a custom section
+        // (id 0, size 65,540 as LEB128 84 80 04, the name "pad", 65,536 zeros), which changes no code.
+        var program = Path.Combine(_dir.FullName, "padded.wasm");
+        File.WriteAllBytes(program, [.. File.ReadAllBytes(CalculatorWasm()), 0, 0x84, 0x80, 0x04, 3, (byte)'p', (byte)'a', (byte)'d', .. new byte[65536]]);
         var cache = Path.Combine(_dir.FullName, "cache");
         string[] Entries() => Directory.Exists(cache) ? Directory.GetFiles(cache, "*.dll", SearchOption.AllDirectories) : [];
 
@@ -329,5 +332,10 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal((0, "-1\n", ""), Run("run", "--cache-dir", cache, "--invoke", "div", program, "7", "-7"));
         Assert.True(new FileInfo(entry).Length > 3);
         Assert.Equal(2, Run("run", "--cache-dir", program).Exit);
+
+        // The calculator itself is below the minimum: never cached.
+        Directory.Delete(cache, recursive: true);
+        Assert.Equal((0, "-1\n", ""), Run("run", "--cache-dir", cache, "--invoke", "div", CalculatorWasm(), "7", "-7"));
+        Assert.Empty(Entries());
     }
 }

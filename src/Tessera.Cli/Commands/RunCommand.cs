@@ -34,7 +34,7 @@ internal static class RunCommand
         var loaded = ModuleFile.Load(options.Path);
         // One module for the life of the process: its code need not be collectible, so the runtime
         // tiers it (a quick first compile, hot code recompiled with profile data).
-        var engine = new Engine(ModuleFile.Features, new EngineOptions { UseCache = options.UseCache, CacheDirectory = options.CacheDirectory, CollectibleCode = false });
+        var engine = new Engine(ModuleFile.Features, new EngineOptions { UseCache = options.UseCache, CacheDirectory = options.CacheDirectory, CollectibleCode = false, CacheMinimumBytes = 64 * 1024 });
         Module module;
         try
         {

@@ -17,6 +17,11 @@ public sealed record EngineOptions
     /// Ignored unless <see cref="UseCache"/> is set.</summary>
     public string? CacheDirectory { get; init; }
 
+    /// <summary>Modules smaller than this many bytes are compiled without the cache: loading a cached
+    /// image has a fixed cost (the crypto library for its digest, the image loader) that compiling a
+    /// small module beats (docs/benchmarks.md, Startup). 0, the default, caches every module.</summary>
+    public int CacheMinimumBytes { get; init; }
+
     /// <summary>
     /// Whether a module's code is unloaded once nothing references the module (the default).
     /// Code kept for the life of the process is tiered by the .NET runtime instead: compiled quickly

@@ -33,7 +33,7 @@ public sealed class Module
     {
         var definition = ModuleDecoder.Decode(bytes, engine.Features);
         ModuleValidator.Validate(definition, engine.Features);
-        var compiled = engine.Cache is { } cache ? cache.GetOrCompile(definition, bytes.Span, engine.Features, engine.Options.CollectibleCode) : ModuleCompiler.Compile(definition, engine.Options.CollectibleCode);
+        var compiled = engine.Cache is { } cache && bytes.Length >= engine.Options.CacheMinimumBytes ? cache.GetOrCompile(definition, bytes.Span, engine.Features, engine.Options.CollectibleCode) : ModuleCompiler.Compile(definition, engine.Options.CollectibleCode);
         return new Module(engine, compiled);
     }
 

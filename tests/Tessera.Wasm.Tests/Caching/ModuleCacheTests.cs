@@ -63,6 +63,20 @@ public class ModuleCacheTests
     }
 
     [Fact]
+    public void ModulesBelowTheMinimumSizeAreNotCached()
+    {
+        using var dir = new CacheDirectory();
+        var engine = new Engine(WasmFeatures.Wasm2, new EngineOptions { UseCache = true, CacheDirectory = dir.Path, CacheMinimumBytes = s_bytes.Length + 1 });
+        Assert.Equal(6765, Fib(Module.FromBytes(engine, s_bytes), 20));
+        Assert.Empty(dir.Files());
+        Assert.Equal(new ModuleCacheStatistics(Hits: 0, Misses: 0, Writes: 0, Rejected: 0, WriteFailures: 0), engine.Cache!.Statistics);
+
+        var atTheMinimum = new Engine(WasmFeatures.Wasm2, new EngineOptions { UseCache = true, CacheDirectory = dir.Path, CacheMinimumBytes = s_bytes.Length });
+        Assert.Equal(6765, Fib(Module.FromBytes(atTheMinimum, s_bytes), 20));
+        Assert.Single(dir.Files(), f => f.EndsWith(".dll", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void CachingIsOffUnlessAskedFor()
     {
         Assert.Null(new Engine().Cache);
