@@ -16,4 +16,8 @@ public sealed record EngineOptions
     /// <summary>Where the cache lives; null for <see cref="ModuleCache.DefaultDirectory"/>.
     /// Ignored unless <see cref="UseCache"/> is set.</summary>
     public string? CacheDirectory { get; init; }
+
+    /// <summary>How large a module, and how many functions, locals and nested blocks, the engine
+    /// accepts; past them a module is a <see cref="WasmLimitException"/> (docs/security.md).</summary>
+    public EngineLimits Limits { get; init; } = new();
 }

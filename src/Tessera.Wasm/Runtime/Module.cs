@@ -19,12 +19,16 @@ public sealed class Module
     public ModuleDefinition Definition => Compiled.Definition;
     internal CompiledModule Compiled { get; }
 
-    /// <summary>Decodes, validates and compiles a binary module; with a cache (<see cref="Engine.Cache"/>),
+    /// <summary>Decodes, validates and compiles a binary module, within the engine's
+    /// <see cref="EngineOptions.Limits"/>; with a cache (<see cref="Engine.Cache"/>),
     /// loads its code from there if it was compiled before.</summary>
     public static Module FromBytes(Engine engine, ReadOnlyMemory<byte> bytes)
     {
+        var limits = engine.Options.Limits;
+        limits.CheckSize(bytes.Length);
         var definition = ModuleDecoder.Decode(bytes, engine.Features);
-        ModuleValidator.Validate(definition, engine.Features);
+        limits.CheckDeclarations(definition);
+        ModuleValidator.Validate(definition, engine.Features, limits.MaxNestingDepth);
         var compiled = engine.Cache is { } cache ? cache.GetOrCompile(definition, bytes.Span, engine.Features) : ModuleCompiler.Compile(definition);
         return new Module(engine, compiled);
     }
