@@ -61,6 +61,9 @@ internal sealed partial class FunctionCompiler
             LoadContextElement(Members.Memories, index);
         }
         _il.Emit(OpCodes.Call, Members.Memory(nameof(MemoryOps.Grow)));
+        // The result takes the delta's slot: that slot no longer holds the delta's constant (a
+        // splat of it would otherwise rematerialize the delta; found by the differential fuzzer).
+        _constants[^1] = null;
         // Reloaded whichever memory grew: a module may import one memory twice, so growing
         // memory N can replace memory 0's buffer too.
         ReloadMemory();

@@ -169,6 +169,24 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Call, Members.Numeric(helper));
     }
 
+    /// <summary>
+    /// Makes the rotate count on top of the IL stack (stack slot <paramref name="i"/>) one the JIT
+    /// cannot fold: a known constant is loaded from the table, anything else is xor-ed with a zero
+    /// loaded from the table (a load and an xor, only for counts that are not plain constants).
+    /// </summary>
+    private void HideRotateCount(int i)
+    {
+        if (_constants[i] is not null)
+        {
+            HideConstant(i);
+            return;
+        }
+        bool is64 = _stack[i] == ValTypeKind.I64;
+        LoadConstantTable(_owner.AddConstant(0));
+        _il.Emit(OpCodes.Call, Members.Numeric(is64 ? nameof(NumericOps.I64Constant) : nameof(NumericOps.I32Constant)));
+        _il.Emit(OpCodes.Xor);
+    }
+
     /// <summary>Pushes the constant table and <paramref name="index"/>, the arguments of the
     /// table's load helpers.</summary>
     private void LoadConstantTable(int index)

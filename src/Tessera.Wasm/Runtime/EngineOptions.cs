@@ -36,4 +36,8 @@ public sealed record EngineOptions
     /// out once, instead of copying them (docs/memory.md). On by default; off only to measure the
     /// copying path against it.</summary>
     public bool CopyOnWriteImages { get; init; } = true;
+
+    /// <summary>How large a module, and how many functions, locals and nested blocks, the engine
+    /// accepts; past them a module is a <see cref="WasmLimitException"/> (docs/security.md).</summary>
+    public EngineLimits Limits { get; init; } = new();
 }

@@ -27,12 +27,16 @@ public sealed class Module
     /// when the data is copied instead (<see cref="Runtime.DataImage"/> says when).</summary>
     internal MemoryImage? DataImage => _dataImage.Value;
 
-    /// <summary>Decodes, validates and compiles a binary module; with a cache (<see cref="Engine.Cache"/>),
+    /// <summary>Decodes, validates and compiles a binary module, within the engine's
+    /// <see cref="EngineOptions.Limits"/>; with a cache (<see cref="Engine.Cache"/>),
     /// loads its code from there if it was compiled before.</summary>
     public static Module FromBytes(Engine engine, ReadOnlyMemory<byte> bytes)
     {
+        var limits = engine.Options.Limits;
+        limits.CheckSize(bytes.Length);
         var definition = ModuleDecoder.Decode(bytes, engine.Features);
-        ModuleValidator.Validate(definition, engine.Features);
+        limits.CheckDeclarations(definition);
+        ModuleValidator.Validate(definition, engine.Features, limits.MaxNestingDepth);
         var compiled = engine.Cache is { } cache && bytes.Length >= engine.Options.CacheMinimumBytes ? cache.GetOrCompile(definition, bytes.Span, engine.Features, engine.Options.CollectibleCode) : ModuleCompiler.Compile(definition, engine.Options.CollectibleCode);
         return new Module(engine, compiled);
     }
