@@ -9,6 +9,7 @@ namespace Tessera.Bench;
 /// <c>./bench/run SUITE [--json FILE]</c>. Suites: <c>decode</c> (front-end throughput, BenchmarkDotNet)
 /// <c>engine</c> (the guest/bench kernels under Tessera, Wasmtime and node; see <see cref="Engine.EngineSuite"/>)
 /// and <c>tasks</c> (the task kernel against Erlang; <see cref="Tasks.TasksSuite"/>).
+/// and <c>memory</c> (copy-on-write instantiation, resident memory of many instances; <see cref="Memory.MemorySuite"/>).
 /// </summary>
 public static class Program
 {
@@ -17,7 +18,8 @@ public static class Program
         if (args.Length == 0 || args[0] is "help" or "--help")
         {
             Console.WriteLine("usage: ./bench/run decode [--json FILE]");
-            Console.WriteLine("       ./bench/run engine [--json FILE] [--runs N] [--warmup N] [--only NAME,NAME]");
+            Console.WriteLine("       ./bench/run engine [--json FILE] [--runs N] [--warmup N] [--only NAME,NAME] [--collectible]");
+            Console.WriteLine("       ./bench/run memory [--json FILE] [--runs N]");
             Console.WriteLine("       ./bench/run tasks [--json FILE] [--runs N] [--only tasks,parked,erlang,preemption]");
             return args.Length == 0 ? 2 : 0;
         }
@@ -25,11 +27,13 @@ public static class Program
         int runs = 7, warmup = 1;
         bool runsGiven = false;
         HashSet<string>? only = null;
+        bool collectible = false;
         for (int i = 1; i < args.Length; i++)
         {
             if (args[i] == "--json" && i + 1 < args.Length) json = args[++i];
             else if (args[i] == "--runs" && i + 1 < args.Length && int.TryParse(args[i + 1], out runs) && runs > 0) (i, runsGiven) = (i + 1, true);
             else if (args[i] == "--warmup" && i + 1 < args.Length && int.TryParse(args[i + 1], out warmup) && warmup >= 0) i++;
+            else if (args[i] == "--collectible") collectible = true;
             else if (args[i] == "--only" && i + 1 < args.Length) only = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries)];
             else
             {
@@ -40,7 +44,8 @@ public static class Program
         return args[0] switch
         {
             "decode" => RunDecode(json),
-            "engine" => Engine.EngineSuite.Run(json, runs, warmup, only),
+            "engine" => Engine.EngineSuite.Run(json, runs, warmup, only, collectible),
+            "memory" => Memory.MemorySuite.Run(json, runs),
             "tasks" => Tasks.TasksSuite.Run(json, runsGiven ? runs : 3, only),
             _ => Unknown(args[0]),
         };

@@ -29,7 +29,9 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("func[1] <fib> type=1 [i32] -> [i32]", output);
         Assert.Contains("func[0] type=0 [i32 i32 i32 i32] -> [i32] <- wasi_snapshot_preview1.fd_write", output);
-        Assert.Contains("valid.", output);
+        // The program's own output (hello.wat's data segment) and fib(27) = fib(26) + fib(25) = 121,393 + 75,025.
+        Assert.Contains("\nHello from Tessera!\n", output);
+        Assert.Contains("fib(27) = 196418 (", output);
     }
 
     [Fact]

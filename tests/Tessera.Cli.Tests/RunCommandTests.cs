@@ -306,4 +306,36 @@ public sealed class RunCommandTests : IDisposable
         Assert.StartsWith($"error: {path}:2:", error);
         Assert.Contains("type mismatch", error);
     }
+
+    [Fact]
+    public void CompiledModulesAreCachedInCacheDirUnlessNoCache()
+    {
+        // run caches modules of 64 KiB and more; the calculator grows past that by a custom section
+        // (id 0, size 65,540 as LEB128 84 80 04, the name "pad", 65,536 zeros), which changes no code.
+        var program = Path.Combine(_dir.FullName, "padded.wasm");
+        File.WriteAllBytes(program, [.. File.ReadAllBytes(CalculatorWasm()), 0, 0x84, 0x80, 0x04, 3, (byte)'p', (byte)'a', (byte)'d', .. new byte[65536]]);
+        var cache = Path.Combine(_dir.FullName, "cache");
+        string[] Entries() => Directory.Exists(cache) ? Directory.GetFiles(cache, "*.dll", SearchOption.AllDirectories) : [];
+
+        Assert.Equal((0, "-1\n", ""), Run("run", "--no-cache", "--cache-dir", cache, "--invoke", "div", program, "7", "-7"));
+        Assert.Empty(Entries());
+
+        // 7 / -7 and 2^40 * 3 by hand; the second run of each loads the entry the first wrote.
+        Assert.Equal((0, "-1\n", ""), Run("run", "--cache-dir", cache, "--invoke", "div", program, "7", "-7"));
+        Assert.Single(Entries());
+        Assert.Equal((0, "3298534883328\n", ""), Run("run", "--cache-dir", cache, "--invoke", "mul64", program, "1099511627776", "3"));
+        Assert.Single(Entries());
+
+        // A damaged entry is compiled again and replaced, never an error.
+        var entry = Entries()[0];
+        File.WriteAllBytes(entry, [1, 2, 3]);
+        Assert.Equal((0, "-1\n", ""), Run("run", "--cache-dir", cache, "--invoke", "div", program, "7", "-7"));
+        Assert.True(new FileInfo(entry).Length > 3);
+        Assert.Equal(2, Run("run", "--cache-dir", program).Exit);
+
+        // The calculator itself is below the minimum: never cached.
+        Directory.Delete(cache, recursive: true);
+        Assert.Equal((0, "-1\n", ""), Run("run", "--cache-dir", cache, "--invoke", "div", CalculatorWasm(), "7", "-7"));
+        Assert.Empty(Entries());
+    }
 }

@@ -448,13 +448,51 @@ public sealed class FunctionTests : IDisposable
     }
 
     [Fact]
-    public void ProcExitUnwindsWithTheCodeAndRaiseIsNotSupported()
+    public void ProcExitUnwindsWithTheCode()
     {
         using var g = NewGuest();
         var exit = Assert.Throws<WasiExit>(() => g.Call("proc_exit", 3));
         Assert.Equal(3, exit.Code);
-        Assert.Equal(Errno.NotSup, g.Call("proc_raise", 6));
+        Assert.Equal(0, exit.Signal);
         Assert.Equal(Errno.Success, g.Call("sched_yield"));
+    }
+
+    /// <summary>Witx signal numbers in, Linux signal numbers out (signal(7): SIGABRT 6, SIGTERM 15,
+    /// SIGXCPU 24, SIGSYS 31 on x86 and arm), exit status 128 + that number as a shell reports.</summary>
+    [Theory]
+    [InlineData(6, 6)]    // abrt
+    [InlineData(9, 9)]    // kill
+    [InlineData(15, 15)]  // term
+    [InlineData(23, 24)]  // xcpu
+    [InlineData(28, 29)]  // poll (SIGIO)
+    [InlineData(30, 31)]  // sys
+    public void ProcRaiseOfATerminatingSignalEndsTheProgramAsThatSignal(int witx, int posix)
+    {
+        using var g = NewGuest();
+        var exit = Assert.Throws<WasiExit>(() => g.Call("proc_raise", witx));
+        Assert.Equal((posix, 128 + posix), (exit.Signal, exit.Code));
+    }
+
+    [Theory]
+    [InlineData(0)]   // none
+    [InlineData(13)]  // pipe
+    [InlineData(16)]  // chld
+    [InlineData(17)]  // cont
+    [InlineData(18)]  // stop
+    [InlineData(22)]  // urg
+    [InlineData(27)]  // winch
+    public void ProcRaiseOfAnIgnoredOrStopSignalReturns(int witx)
+    {
+        using var g = NewGuest();
+        Assert.Equal(Errno.Success, g.Call("proc_raise", witx));
+    }
+
+    [Fact]
+    public void ProcRaiseOfAnUnknownSignalIsInval()
+    {
+        using var g = NewGuest();
+        Assert.Equal(Errno.Inval, g.Call("proc_raise", 31));
+        Assert.Equal(Errno.Inval, g.Call("proc_raise", -1));
     }
 
     [Fact]

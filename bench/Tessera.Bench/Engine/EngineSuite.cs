@@ -24,7 +24,7 @@ internal static class EngineSuite
 {
     private const int HostCalls = 1_000_000;
 
-    public static int Run(string? jsonPath, int runs, int warmup, IReadOnlySet<string>? only)
+    public static int Run(string? jsonPath, int runs, int warmup, IReadOnlySet<string>? only, bool collectible = false)
     {
         string root = RepoRoot();
         string buildDir = Path.Combine(root, ".build", "guest-bench");
@@ -36,7 +36,8 @@ internal static class EngineSuite
         var set = BenchKernels.Load(root, buildDir);
         PrintMachine();
 
-        var tessera = new TesseraEngine();
+        var tessera = new TesseraEngine(collectible);
+        Console.WriteLine($"tessera code: {(collectible ? "collectible (one full-optimization compile)" : "kept for the process (tiered, as tessera run)")}");
         using var wasmtime = new WasmtimeEngine();
         var node = new NodeEngine(Path.Combine(root, "bench", "engine-node.mjs"));
         IInProcessEngine[] inProcess = [tessera, wasmtime];

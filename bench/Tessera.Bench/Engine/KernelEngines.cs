@@ -66,10 +66,12 @@ internal static class Timing
     }
 }
 
-/// <summary>Tessera through its public embedding API, in this process.</summary>
-internal sealed class TesseraEngine : IInProcessEngine
+/// <summary>Tessera through its public embedding API, in this process. Unless
+/// <paramref name="collectible"/>, its code is kept for the life of the process, as
+/// <c>tessera run</c> keeps it, so the .NET runtime tiers it (EngineOptions.CollectibleCode).</summary>
+internal sealed class TesseraEngine(bool collectible = false) : IInProcessEngine
 {
-    private readonly TesseraRuntime.Engine _engine = new();
+    private readonly TesseraRuntime.Engine _engine = new(Tessera.Wasm.WasmFeatures.Wasm2, new TesseraRuntime.EngineOptions { CollectibleCode = collectible });
 
     public string Name => "tessera";
 

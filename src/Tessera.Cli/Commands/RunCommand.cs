@@ -32,7 +32,9 @@ internal static class RunCommand
     {
         var options = RunOptions.Parse(args);
         var loaded = ModuleFile.Load(options.Path);
-        var engine = new Engine(ModuleFile.Features, new EngineOptions { UseCache = Environment.GetEnvironmentVariable("TESSERA_NO_CACHE") is null });
+        // One module for the life of the process: its code need not be collectible, so the runtime
+        // tiers it (a quick first compile, hot code recompiled with profile data).
+        var engine = new Engine(ModuleFile.Features, new EngineOptions { UseCache = options.UseCache, CacheDirectory = options.CacheDirectory, CollectibleCode = false, CacheMinimumBytes = 64 * 1024 });
         Module module;
         try
         {

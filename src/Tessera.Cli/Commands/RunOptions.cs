@@ -22,6 +22,9 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
           --max-open-files N       descriptors the program may hold at once (default 1024)
           --max-stdout-bytes N     bytes it may write to stdout (default unlimited)
           --max-stderr-bytes N     bytes it may write to stderr (default unlimited)
+          --no-cache               compile the module without reading or writing the cache of
+                                   compiled modules (default: ~/.cache/tessera, docs/operations.md)
+          --cache-dir DIR          keep compiled modules in DIR instead
         """;
 
     /// <summary>Preopened directories, in command-line order: (host, guest, read-only).</summary>
@@ -32,6 +35,10 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
     public int MaxOpenFiles { get; private set; } = 1024;
     public long MaxStdoutBytes { get; private set; } = long.MaxValue;
     public long MaxStderrBytes { get; private set; } = long.MaxValue;
+    /// <summary>Whether compiled modules are read from and written to the on-disk cache.</summary>
+    public bool UseCache { get; private set; } = true;
+    /// <summary>The cache's directory; null for the default.</summary>
+    public string? CacheDirectory { get; private set; }
 
     public static RunOptions Parse(IReadOnlyList<string> args)
     {
@@ -42,6 +49,8 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
         bool inherit = false;
         int maxFiles = 1024;
         long maxOut = long.MaxValue, maxErr = long.MaxValue;
+        bool useCache = true;
+        string? cacheDirectory = null;
         int i = 0;
         for (; i < args.Count; i++)
         {
@@ -90,6 +99,13 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
                 case "--max-stderr-bytes":
                     maxErr = Count(option, Value(), long.MaxValue);
                     break;
+                case "--no-cache":
+                    useCache = false;
+                    break;
+                case "--cache-dir":
+                    cacheDirectory = Value();
+                    if (cacheDirectory is "") throw new UsageException($"--cache-dir needs a directory\nusage: {Usage}");
+                    break;
                 default:
                     throw new UsageException($"unknown option '{arg}'\nusage: {Usage}");
             }
@@ -101,6 +117,8 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
             MaxOpenFiles = maxFiles,
             MaxStdoutBytes = maxOut,
             MaxStderrBytes = maxErr,
+            UseCache = useCache,
+            CacheDirectory = cacheDirectory,
         };
         options.Directories.AddRange(directories);
         options.Environment.AddRange(environment);

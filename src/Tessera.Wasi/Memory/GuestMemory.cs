@@ -13,22 +13,23 @@ namespace Tessera.Wasi.Memory;
 /// </summary>
 /// <remarks>
 /// Memory cannot grow during a WASI call (no WASI function calls back into WebAssembly), so the
-/// buffer captured here stays the memory's buffer until the call returns.
+/// memory's span taken at each access stays valid until the call returns.
 /// </remarks>
 internal readonly struct GuestMemory
 {
-    private readonly byte[] _bytes;
+    private readonly Tessera.Wasm.Runtime.Memory? _memory;
 
-    public GuestMemory(Caller caller) => _bytes = caller.Memory?.Buffer ?? [];
+    public GuestMemory(Caller caller) => _memory = caller.Memory;
 
-    public GuestMemory(byte[] bytes) => _bytes = bytes;
+    private Span<byte> Bytes => _memory is null ? [] : _memory.Span;
 
     /// <summary>The <paramref name="length"/> bytes at <paramref name="pointer"/>.</summary>
     public Span<byte> Slice(int pointer, int length)
     {
         ulong start = (uint)pointer, end = start + (uint)length;
-        if (end > (ulong)_bytes.Length) throw new WasiException(Errno.Fault);
-        return _bytes.AsSpan((int)start, (int)(uint)length);
+        var bytes = Bytes;
+        if (end > (ulong)bytes.Length) throw new WasiException(Errno.Fault);
+        return bytes.Slice((int)start, (int)(uint)length);
     }
 
     /// <summary>The memory from <paramref name="pointer"/> for <paramref name="length"/> bytes, where

@@ -8,4 +8,8 @@ public sealed class WasiExit(int code) : Exception($"the guest exited with code 
 {
     /// <summary>The guest's exit code (<c>$exitcode</c>, a u32, as a signed int).</summary>
     public int Code { get; } = code;
+
+    /// <summary>The POSIX number of the signal the program raised to end itself (proc_raise), or
+    /// 0 when it exited with proc_exit. <see cref="Code"/> is then 128 + this number.</summary>
+    public int Signal { get; init; }
 }

@@ -25,7 +25,10 @@ public sealed class ModuleCache
     public ModuleCache(string directory)
     {
         Directory = Path.GetFullPath(directory);
-        EngineDirectory = Path.Combine(Directory, "modules", CacheKey.EngineId);
+        // The engine id is a SHA-256, and the first SHA-256 loads and initializes the host's crypto
+        // library (OpenSSL on Linux, about 30 ms): done on another core while the caller reads,
+        // decodes and validates its module, so the lookup does not wait for it.
+        ThreadPool.UnsafeQueueUserWorkItem(static _ => _ = CacheKey.EngineId, null);
     }
 
     /// <summary>
@@ -54,7 +57,7 @@ public sealed class ModuleCache
     public string Directory { get; }
 
     /// <summary>The directory of this engine build's entries; other builds' siblings can be deleted.</summary>
-    public string EngineDirectory { get; }
+    public string EngineDirectory => Path.Combine(Directory, "modules", CacheKey.EngineId);
 
     public ModuleCacheStatistics Statistics => new(
         Interlocked.Read(ref _hits), Interlocked.Read(ref _misses), Interlocked.Read(ref _writes),
@@ -62,7 +65,7 @@ public sealed class ModuleCache
 
     /// <summary>The code of <paramref name="module"/> (decoded from <paramref name="bytes"/> with
     /// <paramref name="features"/>, and valid): loaded from its entry, or compiled and stored.</summary>
-    internal CompiledModule GetOrCompile(ModuleDefinition module, ReadOnlySpan<byte> bytes, WasmFeatures features)
+    internal CompiledModule GetOrCompile(ModuleDefinition module, ReadOnlySpan<byte> bytes, WasmFeatures features, bool collectible = true)
     {
         Span<byte> digest = stackalloc byte[32];
         SHA256.HashData(bytes, digest);
@@ -70,7 +73,7 @@ public sealed class ModuleCache
         string path = Path.Combine(EngineDirectory, CacheKey.FileName(digest, features));
         string name = "Tessera.Module." + Convert.ToHexStringLower(digest[..8]);
 
-        if (TryLoad(path, key, module, name) is { } cached)
+        if (TryLoad(path, key, module, name, collectible) is { } cached)
         {
             Interlocked.Increment(ref _hits);
             return cached;
@@ -78,10 +81,10 @@ public sealed class ModuleCache
         Interlocked.Increment(ref _misses);
         var (image, constants) = CodeImage.Compile(module, name);
         TryWrite(path, image, constants, key);
-        return CodeImage.Load(module, new ArraySegment<byte>(image), constants, name);
+        return CodeImage.Load(module, new ArraySegment<byte>(image), constants, name, collectible);
     }
 
-    private CompiledModule? TryLoad(string path, byte[] key, ModuleDefinition module, string name)
+    private CompiledModule? TryLoad(string path, byte[] key, ModuleDefinition module, string name, bool collectible)
     {
         byte[] file;
         try
@@ -99,7 +102,7 @@ public sealed class ModuleCache
         }
         try
         {
-            if (CacheEntry.TryOpen(file, key, out var image, out var constants)) return CodeImage.Load(module, image, constants, name);
+            if (CacheEntry.TryOpen(file, key, out var image, out var constants)) return CodeImage.Load(module, image, constants, name, collectible);
         }
         catch (Exception e) when (e is BadImageFormatException or InvalidDataException or FileLoadException)
         {

@@ -6,7 +6,7 @@ namespace Tessera.Wasm.Compilation;
 
 /// <summary>
 /// A module's code as a PE image: compiled with a <see cref="System.Reflection.Emit.PersistedAssemblyBuilder"/>
-/// so it can be written to the module cache, and loaded back into its own collectible load context
+/// so it can be written to the module cache, and loaded back into its own load context
 /// (<see cref="CodeLoadContext"/>). The image holds exactly what <see cref="ModuleCompiler.Compile"/>
 /// would emit in memory; the decoded <see cref="ModuleDefinition"/> it belongs to is not in it.
 /// </summary>
@@ -26,12 +26,14 @@ internal static class CodeImage
     /// <summary>
     /// Loads an image of <paramref name="module"/>'s code, with the constant table it was compiled with. Throws <see cref="InvalidDataException"/>
     /// (or <see cref="BadImageFormatException"/>) when the image is not one: its methods must be
-    /// the module's, by name, in function order.
+    /// the module's, by name, in function order. Always loaded from the bytes, never from the cache
+    /// file by path: the runtime would map the file, and a file truncated in place by someone else
+    /// while mapped faults the process.
     /// </summary>
-    public static CompiledModule Load(ModuleDefinition module, ArraySegment<byte> image, ulong[] constants, string name)
+    public static CompiledModule Load(ModuleDefinition module, ArraySegment<byte> image, ulong[] constants, string name, bool collectible = true)
     {
-        var context = new CodeLoadContext(name);
-        var lifetime = new CodeLoadContext.UnloadWhenCollected(context);
+        var context = new CodeLoadContext(name, collectible);
+        var lifetime = collectible ? new CodeLoadContext.UnloadWhenCollected(context) : null;
         try
         {
             Assembly assembly;
@@ -54,8 +56,11 @@ internal static class CodeImage
         }
         catch
         {
-            GC.SuppressFinalize(lifetime);
-            context.Unload();
+            if (lifetime is not null)
+            {
+                GC.SuppressFinalize(lifetime);
+                context.Unload();
+            }
             throw;
         }
     }

@@ -4,12 +4,13 @@ using System.Runtime.Loader;
 namespace Tessera.Wasm.Compilation;
 
 /// <summary>
-/// The collectible load context of one loaded code image (<see cref="CodeImage"/>), so a module's
-/// code unloads with it as an in-memory <c>RunAndCollect</c> assembly does. Generated code
+/// The load context of one loaded code image (<see cref="CodeImage"/>): collectible, so a module's
+/// code unloads with it as an in-memory <c>RunAndCollect</c> assembly does, unless the engine keeps
+/// code for the life of the process (<see cref="Runtime.EngineOptions.CollectibleCode"/>). Generated code
 /// references Tessera.Wasm: that reference binds to the very assembly this engine runs from, even
 /// when the engine itself was loaded into a non-default context, never to a second copy.
 /// </summary>
-internal sealed class CodeLoadContext(string name) : AssemblyLoadContext(name, isCollectible: true)
+internal sealed class CodeLoadContext(string name, bool collectible) : AssemblyLoadContext(name, collectible)
 {
     private static readonly Assembly s_engine = typeof(CodeLoadContext).Assembly;
 

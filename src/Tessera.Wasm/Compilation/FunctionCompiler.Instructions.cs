@@ -178,6 +178,12 @@ internal sealed partial class FunctionCompiler
                     {
                         Need(pops.Length);
                         if (HasIdentityConstant(op, pops.Length)) op = OpaqueVariant(op);
+                        // .NET 10's JIT tests a rotate by a constant count against zero with the
+                        // flags of its ror/rol, which does not set ZF: eqz, if and select then read
+                        // a stale flag (found by the differential fuzzer). A count it cannot see
+                        // as a constant takes the correct path, so a count the JIT could fold
+                        // (a constant, or an expression of constants) is made opaque.
+                        if (op is Opcode.I32Rotl or Opcode.I32Rotr or Opcode.I64Rotl or Opcode.I64Rotr) HideRotateCount(_stack.Count - 1);
                         if (EmitNumeric(op))
                         {
                             Pop(pops.Length);

@@ -3,31 +3,44 @@ using System.Reflection.Emit;
 namespace Tessera.Wasm.Compilation;
 
 // Which memory an instruction addresses (multi-memory). Memory 0 stays on the fast path: its
-// buffer is cached in the local _memory, reloaded at entry, after calls and after memory.grow,
-// exactly as before multi-memory. Every other memory's buffer is loaded at each use through
-// InstanceContext.Memories instead of being cached in a local of its own. That costs three loads
-// per access to memory N, but keeps the code for memory 0 byte for byte what it was, needs no scan
+// base address and length are cached in the locals _memoryBase and _memoryLength, reloaded at
+// entry, after calls and after memory.grow (the only points where either can change). Every other
+// memory's base and length are loaded at each use through InstanceContext.Memories instead of
+// being cached in locals of their own. That costs extra loads per access to memory N, but keeps
+// the code for memory 0 what it was, needs no scan
 // of the body to learn which memories it uses, and adds nothing to the reload after every call,
 // which would otherwise grow with the number of memories for functions that never touch them.
 internal sealed partial class FunctionCompiler
 {
-    /// <summary>Pushes the current buffer of memory <paramref name="index"/>.</summary>
+    /// <summary>Pushes the base address, then the length in bytes, of memory <paramref name="index"/>.</summary>
     private void LoadMemoryBuffer(uint index)
     {
         if (index == 0)
         {
-            _il.Emit(OpCodes.Ldloc, _memory!);
+            _il.Emit(OpCodes.Ldloc, _memoryBase!);
+            _il.Emit(OpCodes.Ldloc, _memoryLength!);
             return;
         }
         LoadContextElement(Members.Memories, index);
-        _il.Emit(OpCodes.Ldfld, Members.MemoryBuffer);
+        _il.Emit(OpCodes.Ldfld, Members.MemoryBase);
+        LoadMemoryLength(index);
     }
 
-    /// <summary>memory.size: the buffer's length in pages (its length is always the size in bytes).</summary>
+    private void LoadMemoryLength(uint index)
+    {
+        if (index == 0)
+        {
+            _il.Emit(OpCodes.Ldloc, _memoryLength!);
+            return;
+        }
+        LoadContextElement(Members.Memories, index);
+        _il.Emit(OpCodes.Ldfld, Members.MemoryLength);
+    }
+
+    /// <summary>memory.size: the length in pages (below 2^31 bytes, so it fits an i32).</summary>
     private void MemorySize(uint index)
     {
-        LoadMemoryBuffer(index);
-        _il.Emit(OpCodes.Ldlen);
+        LoadMemoryLength(index);
         _il.Emit(OpCodes.Conv_I4);
         _il.Emit(OpCodes.Ldc_I4, 16);
         _il.Emit(OpCodes.Shr_Un);
@@ -48,6 +61,9 @@ internal sealed partial class FunctionCompiler
             LoadContextElement(Members.Memories, index);
         }
         _il.Emit(OpCodes.Call, Members.Memory(nameof(MemoryOps.Grow)));
+        // The result takes the delta's slot: that slot no longer holds the delta's constant (a
+        // splat of it would otherwise rematerialize the delta; found by the differential fuzzer).
+        _constants[^1] = null;
         // Reloaded whichever memory grew: a module may import one memory twice, so growing
         // memory N can replace memory 0's buffer too.
         ReloadMemory();

@@ -54,7 +54,8 @@ internal sealed partial class FunctionCompiler
     private readonly List<ulong?> _constants = new();
     private readonly List<Frame> _frames = new();
     private readonly Dictionary<(int, ValTypeKind), LocalBuilder> _homes = new();
-    private readonly LocalBuilder? _memory;
+    /// <summary>Memory 0's base address and length in bytes, cached (null without memories).</summary>
+    private readonly LocalBuilder? _memoryBase, _memoryLength;
     private int _ilDepth;
 
     public FunctionCompiler(ModuleCompiler owner, ModuleDefinition module, int functionIndex, FuncType type, FunctionBody body, ILGenerator il)
@@ -79,7 +80,11 @@ internal sealed partial class FunctionCompiler
                 n++;
             }
         }
-        if (module.TotalMemoryCount > 0) _memory = il.DeclareLocal(typeof(byte[]));
+        if (module.TotalMemoryCount > 0)
+        {
+            _memoryBase = il.DeclareLocal(typeof(nint));
+            _memoryLength = il.DeclareLocal(typeof(long));
+        }
     }
 
     private string Where => $"function {_functionIndex}";
@@ -164,6 +169,24 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Call, Members.Numeric(helper));
     }
 
+    /// <summary>
+    /// Makes the rotate count on top of the IL stack (stack slot <paramref name="i"/>) one the JIT
+    /// cannot fold: a known constant is loaded from the table, anything else is xor-ed with a zero
+    /// loaded from the table (a load and an xor, only for counts that are not plain constants).
+    /// </summary>
+    private void HideRotateCount(int i)
+    {
+        if (_constants[i] is not null)
+        {
+            HideConstant(i);
+            return;
+        }
+        bool is64 = _stack[i] == ValTypeKind.I64;
+        LoadConstantTable(_owner.AddConstant(0));
+        _il.Emit(OpCodes.Call, Members.Numeric(is64 ? nameof(NumericOps.I64Constant) : nameof(NumericOps.I32Constant)));
+        _il.Emit(OpCodes.Xor);
+    }
+
     /// <summary>Pushes the constant table and <paramref name="index"/>, the arguments of the
     /// table's load helpers.</summary>
     private void LoadConstantTable(int index)
@@ -245,11 +268,14 @@ internal sealed partial class FunctionCompiler
 
     private void ReloadMemory()
     {
-        if (_memory is null) return;
+        if (_memoryBase is null) return;
         _il.Emit(OpCodes.Ldarg_0);
         _il.Emit(OpCodes.Ldfld, Members.Memory0);
-        _il.Emit(OpCodes.Ldfld, Members.MemoryBuffer);
-        _il.Emit(OpCodes.Stloc, _memory);
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Ldfld, Members.MemoryBase);
+        _il.Emit(OpCodes.Stloc, _memoryBase);
+        _il.Emit(OpCodes.Ldfld, Members.MemoryLength);
+        _il.Emit(OpCodes.Stloc, _memoryLength!);
     }
 
     private void EmitReturnSequence()

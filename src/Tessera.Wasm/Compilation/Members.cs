@@ -23,7 +23,8 @@ internal static class Members
     public static readonly FieldInfo Data = typeof(InstanceContext).GetField(nameof(InstanceContext.Data))!;
     public static readonly FieldInfo Elements = typeof(InstanceContext).GetField(nameof(InstanceContext.Elements))!;
     public static readonly FieldInfo Types = typeof(InstanceContext).GetField(nameof(InstanceContext.Types))!;
-    public static readonly FieldInfo MemoryBuffer = typeof(Runtime.Memory).GetField(nameof(Runtime.Memory.Buffer))!;
+    public static readonly FieldInfo MemoryBase = typeof(Runtime.Memory).GetField(nameof(Runtime.Memory.Base), Internal)!;
+    public static readonly FieldInfo MemoryLength = typeof(Runtime.Memory).GetField(nameof(Runtime.Memory.Length), Internal)!;
     public static readonly FieldInfo GlobalRef = typeof(Global).GetField(nameof(Global.Ref))!;
     public static readonly FieldInfo GlobalBits = typeof(Global).GetField(nameof(Global.Bits))!;
     public static readonly FieldInfo GlobalVector = typeof(Global).GetField(nameof(Global.Vector))!;

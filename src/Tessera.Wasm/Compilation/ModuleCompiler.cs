@@ -39,17 +39,19 @@ public sealed class ModuleCompiler
         return index;
     }
 
-    /// <summary>Compiles <paramref name="module"/>, which must be valid, into a collectible
-    /// in-memory assembly. Throws <see cref="WasmUnsupportedFeatureException"/> for what the
+    /// <summary>Compiles <paramref name="module"/>, which must be valid, into an in-memory assembly,
+    /// collectible unless <paramref name="collectible"/> is false (<see cref="EngineOptions.CollectibleCode"/>). Throws <see cref="WasmUnsupportedFeatureException"/> for what the
     /// compiler does not implement.</summary>
-    public static CompiledModule Compile(ModuleDefinition module) => CompileWith(module, options: null);
+    public static CompiledModule Compile(ModuleDefinition module, bool collectible = true) => CompileWith(module, options: null, collectible);
 
-    /// <summary>As <see cref="Compile(ModuleDefinition)"/>, with resumable functions for the
-    /// options' suspending imports and interrupt checks if asked for.</summary>
-    internal static CompiledModule CompileWith(ModuleDefinition module, EngineOptions? options)
+    /// <summary>As <see cref="Compile(ModuleDefinition, bool)"/>, with resumable functions for the
+    /// options' suspending imports and interrupt checks if asked for; collectible as the options
+    /// say unless <paramref name="collectible"/> is given.</summary>
+    internal static CompiledModule CompileWith(ModuleDefinition module, EngineOptions? options, bool? collectible = null)
     {
         int id = Interlocked.Increment(ref s_counter);
-        var dynamicModule = GeneratedAssembly.Define($"Tessera.Module{id}", AssemblyBuilderAccess.RunAndCollect);
+        bool unloadable = collectible ?? options?.CollectibleCode ?? true;
+        var dynamicModule = GeneratedAssembly.Define($"Tessera.Module{id}", unloadable ? AssemblyBuilderAccess.RunAndCollect : AssemblyBuilderAccess.Run);
         var (created, constants) = Emit(module, dynamicModule, options);
         if (options?.ResumableEverywhere == true)
         {

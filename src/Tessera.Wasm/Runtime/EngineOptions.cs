@@ -17,6 +17,30 @@ public sealed record EngineOptions
     /// Ignored unless <see cref="UseCache"/> is set.</summary>
     public string? CacheDirectory { get; init; }
 
+    /// <summary>Modules smaller than this many bytes are compiled without the cache: loading a cached
+    /// image has a fixed cost (the crypto library for its digest, the image loader) that compiling a
+    /// small module beats (docs/benchmarks.md, Startup). 0, the default, caches every module.</summary>
+    public int CacheMinimumBytes { get; init; }
+
+    /// <summary>
+    /// Whether a module's code is unloaded once nothing references the module (the default).
+    /// Code kept for the life of the process is tiered by the .NET runtime instead: compiled quickly
+    /// when first called, then compiled again with profile data where it is hot, so programs start
+    /// faster and hot code ends faster than the one full-optimization compile collectible code gets
+    /// (docs/benchmarks.md, Startup). Meant for processes that load a fixed set of modules, such
+    /// as the <c>tessera</c> command; a host that keeps loading new modules leaks them with it off.
+    /// </summary>
+    public bool CollectibleCode { get; init; } = true;
+
+    /// <summary>Map a module's data segments into new instances copy-on-write from an image laid
+    /// out once, instead of copying them (docs/memory.md). On by default; off only to measure the
+    /// copying path against it.</summary>
+    public bool CopyOnWriteImages { get; init; } = true;
+
+    /// <summary>How large a module, and how many functions, locals and nested blocks, the engine
+    /// accepts; past them a module is a <see cref="WasmLimitException"/> (docs/security.md).</summary>
+    public EngineLimits Limits { get; init; } = new();
+
     /// <summary>Imports (module name, field name) that may suspend the calling task: functions
     /// that can reach one are compiled in a resumable form (Compilation/README.md). Modules that
     /// import none of them are compiled exactly as without this option.</summary>

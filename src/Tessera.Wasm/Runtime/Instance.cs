@@ -63,9 +63,9 @@ public sealed class Instance
         ctx.Types = module.Compiled.Types;
         ctx.TypeIds = module.Compiled.TypeIds;
         ctx.Constants = module.Compiled.Constants;
-        foreach (var t in def.Tables) tables.Add(new Table(t));
+        foreach (var t in def.Tables) tables.Add(new Table(t, store));
         ctx.Tables = tables.ToArray();
-        foreach (var m in def.Memories) memories.Add(new Memory(m));
+        foreach (var m in def.Memories) memories.Add(new Memory(m, store));
         ctx.Memories = memories.ToArray();
         ctx.Memory0 = memories.Count > 0 ? memories[0] : null;
         ctx.Globals = globals.ToArray();
@@ -105,15 +105,17 @@ public sealed class Instance
             items.CopyTo(table.Elements, (int)offset);
         }
         ctx.Data = new byte[def.Data.Count][];
+        // A module's image holds all its active segments (DataImage checks they fit and cannot trap).
+        bool imaged = module.DataImage is { } image && ctx.Memory0!.TryMapImage(image);
         for (int d = 0; d < def.Data.Count; d++)
         {
             var segment = def.Data[d];
             ctx.Data[d] = segment.Mode == SegmentMode.Passive ? segment.Bytes.ToArray() : [];
-            if (segment.Mode != SegmentMode.Active) continue;
+            if (segment.Mode != SegmentMode.Active || imaged) continue;
             ulong offset = (uint)Evaluate(segment.Offset, ValType.I32).Value.AsI32();
-            var buffer = ctx.Memories[segment.Memory.Value].Buffer;
-            if (offset + (ulong)segment.Bytes.Length > (ulong)buffer.Length) throw new WasmTrap(TrapKind.MemoryOutOfBounds);
-            segment.Bytes.Span.CopyTo(buffer.AsSpan((int)offset));
+            var memory = ctx.Memories[segment.Memory.Value];
+            if (offset + (ulong)segment.Bytes.Length > (ulong)memory.ByteLength) throw new WasmTrap(TrapKind.MemoryOutOfBounds);
+            segment.Bytes.Span.CopyTo(memory.Span[(int)offset..]);
         }
         if (def.Start is { } start) ctx.Functions[start.Value].Invoke();
     }

@@ -1,49 +1,158 @@
+using Tessera.Platform.Memory;
 using Tessera.Wasm.Model;
 
 namespace Tessera.Wasm.Runtime;
 
 /// <summary>
-/// A linear memory backed by a <c>byte[]</c> whose length is always the current size in bytes.
-/// Generated code caches <see cref="Buffer"/> in a local and reloads it after calls and
-/// <c>memory.grow</c>, which replaces the array. The platform layer replaces the backing store later.
+/// A linear memory in native memory: a slot of reserved address space (<see cref="SlotPool"/>)
+/// whose first <see cref="Length"/> bytes are the memory. Generated code caches <see cref="Base"/>
+/// and <see cref="Length"/> in locals, reloaded after calls and <c>memory.grow</c>.
 /// </summary>
-public sealed class Memory
+/// <remarks>
+/// The slot is reserved to the declared maximum, the store's limit or
+/// <see cref="SlotPool.LargestPooled"/> (32 MiB), whichever is least (and at least the minimum);
+/// <c>memory.grow</c> inside it only moves <see cref="Length"/> (pages are committed lazily, when
+/// first written). Growing past it moves the memory to a slot twice as large, so
+/// <see cref="Base"/> can change at a grow and nowhere else. Freeing the memory (its store
+/// disposed, or the memory finalized) decommits the pages and returns the slot to the pool.
+/// </remarks>
+public sealed unsafe class Memory
 {
     public const int PageSize = 65536;
-    /// <summary>The most pages a byte[] can hold: 32,767 pages is just under 2 GiB.</summary>
-    public const ulong MaxPagesForArray = (ulong)int.MaxValue / PageSize;
+    /// <summary>The most pages a memory may have: 32,767 pages keep every memory within a
+    /// <see cref="Span{T}"/> (just under 2 GiB).</summary>
+    public const ulong MaxPages = (ulong)int.MaxValue / PageSize;
 
-    /// <summary>The memory's bytes; generated code reads this field directly.</summary>
-    public byte[] Buffer;
+    /// <summary>Address of byte 0; generated code reads this field directly. Zero once freed.</summary>
+    internal nint Base;
+    /// <summary>Current size in bytes; generated code reads this field directly. Zero once freed,
+    /// so every access to a freed memory traps.</summary>
+    internal long Length;
 
-    public Memory(MemoryType type)
+    private readonly Store? _store;
+    private MemorySlot _slot;
+    /// <summary>Bytes at the start of the slot mapped from a copy-on-write image.</summary>
+    private nuint _imageBytes;
+    private int _freed;
+
+    /// <summary>A memory of <paramref name="type"/>'s minimum size, owned by
+    /// <paramref name="store"/> (counted against its limits, freed with it) or by no store.</summary>
+    /// <exception cref="WasmResourceLimitException">The minimum exceeds the store's limit or the
+    /// host refused the reservation.</exception>
+    public Memory(MemoryType type, Store? store = null)
     {
         if (type.Limits.Is64 || type.PageSizeLog2 != 16) throw new WasmUnsupportedFeatureException("memory64/custom-page-sizes", "memory " + type);
         Type = type;
-        if (type.Limits.Min > MaxPagesForArray) throw new WasmTrap(TrapKind.MemoryOutOfBounds, $"cannot allocate {type.Limits.Min} pages");
-        Buffer = new byte[checked((int)type.Limits.Min * PageSize)];
+        if (type.Limits.Min > MaxPages) throw new WasmResourceLimitException("memory too large", $"{type.Limits.Min} pages; at most {MaxPages}");
+        long bytes = (long)type.Limits.Min * PageSize;
+        if (store is not null && !store.TryAddMemory(bytes))
+            throw new WasmResourceLimitException("store memory limit", $"{bytes} bytes would exceed {store.Limits.MemoryBytes} ({store.CommittedMemoryBytes} in use)");
+        _store = store;
+        ulong reserve = Math.Min(Math.Min(type.Limits.Max ?? MaxPages, MaxPages) * PageSize, SlotPool.LargestPooled);
+        if (store?.Limits.MemoryBytes is { } limit) reserve = Math.Min(reserve, (ulong)limit);
+        reserve = Math.Max(reserve, (ulong)bytes);
+        try
+        {
+            _slot = SlotPool.Rent((nuint)reserve);
+        }
+        catch (VirtualMemoryException e)
+        {
+            store?.RemoveMemory(bytes);
+            GC.SuppressFinalize(this);
+            throw new WasmResourceLimitException("memory reservation refused", e.Message);
+        }
+        Base = _slot.Address;
+        Length = bytes;
+        store?.Own(this);
     }
+
+    ~Memory() => Free();
 
     public MemoryType Type { get; private set; }
 
     /// <summary>Current size in pages.</summary>
-    public int Pages => Buffer.Length / PageSize;
+    public int Pages => (int)(Length / PageSize);
 
-    /// <summary>Grows by <paramref name="delta"/> pages; returns the old size in pages, or -1 (as the spec's memory.grow).</summary>
+    /// <summary>Current size in bytes.</summary>
+    public long ByteLength => Length;
+
+    /// <summary>The memory's current contents. Valid until the memory grows or is freed.</summary>
+    public Span<byte> Span => new((void*)Base, (int)Length);
+
+    /// <summary>Grows by <paramref name="delta"/> pages; returns the old size in pages, or -1 (as
+    /// the spec's memory.grow) past the maximum, past the store's limit, when the host refuses the
+    /// memory, or once the memory is freed.</summary>
     public int Grow(uint delta)
     {
         int old = Pages;
         ulong target = (ulong)old + delta;
-        ulong max = Math.Min(Type.Limits.Max ?? 65536, MaxPagesForArray);
-        if (target > max) return -1;
+        if (target > Math.Min(Type.Limits.Max ?? MaxPages, MaxPages) || _freed != 0) return -1;
         if (delta == 0) return old;
-        var bigger = new byte[(int)target * PageSize];
-        Buffer.AsSpan().CopyTo(bigger);
-        Buffer = bigger;
+        long added = (long)delta * PageSize;
+        if (_store is not null && !_store.TryAddMemory(added)) return -1;
+        nuint bytes = (nuint)(target * PageSize);
+        if (bytes > _slot.Length && !TryMove(Math.Max(bytes, 2 * _slot.Length)))
+        {
+            _store?.RemoveMemory(added);
+            return -1;
+        }
+        Length = (long)bytes;
         Type = Type with { Limits = Type.Limits with { Min = target } };
         return old;
     }
 
-    /// <summary>The memory's current contents.</summary>
-    public Span<byte> Span => Buffer;
+    /// <summary>Moves the contents to a larger slot; false if the host refuses one.</summary>
+    private bool TryMove(nuint bytes)
+    {
+        MemorySlot bigger;
+        try
+        {
+            bigger = SlotPool.Rent(bytes);
+        }
+        catch (VirtualMemoryException)
+        {
+            return false;
+        }
+        Span.CopyTo(new Span<byte>((void*)bigger.Address, (int)Length));
+        var old = _slot;
+        _slot = bigger;
+        Base = bigger.Address;
+        SlotPool.Return(old, (nuint)Length, _imageBytes);
+        _imageBytes = 0;
+        return true;
+    }
+
+    /// <summary>Maps <paramref name="image"/> over the start of a memory still all zero (at
+    /// instantiation); false when it does not fit, and the caller copies instead.</summary>
+    internal bool TryMapImage(MemoryImage image)
+    {
+        if (image.Length > (nuint)Length || _imageBytes != 0) return false;
+        image.MapInto(Base);
+        _imageBytes = image.Length;
+        return true;
+    }
+
+    /// <summary>Gives the pages back and the slot to the pool; the memory reads as empty after.
+    /// Called once, by the owning store's Dispose or the finalizer.</summary>
+    internal void Free()
+    {
+        if (Interlocked.Exchange(ref _freed, 1) != 0) return;
+        GC.SuppressFinalize(this);
+        long bytes = Length;
+        Base = 0;
+        Length = 0;
+        _store?.RemoveMemory(bytes);
+        var slot = _slot;
+        _slot = default;
+        if (slot.Length == 0) return;
+        try
+        {
+            SlotPool.Return(slot, (nuint)bytes, _imageBytes);
+        }
+        catch (VirtualMemoryException)
+        {
+            // The host would not decommit the slot: keep it out of the pool (its address space
+            // stays reserved) rather than throw on the finalizer thread, which ends the process.
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Tessera.Platform.Memory;
 using Tessera.Wasm.Binary;
 using Tessera.Wasm.Compilation;
 using Tessera.Wasm.Model;
@@ -9,26 +10,37 @@ namespace Tessera.Wasm.Runtime;
 /// <summary>A decoded, validated and compiled module: code that any number of instances share.</summary>
 public sealed class Module
 {
+    private readonly Lazy<MemoryImage?> _dataImage;
+
     private Module(Engine engine, CompiledModule compiled)
     {
         Engine = engine;
         Compiled = compiled;
+        _dataImage = new(() => engine.Options.CopyOnWriteImages ? Runtime.DataImage.TryCreate(compiled.Definition) : null);
     }
 
     public Engine Engine { get; }
     public ModuleDefinition Definition => Compiled.Definition;
     internal CompiledModule Compiled { get; }
 
-    /// <summary>Decodes, validates and compiles a binary module; with a cache (<see cref="Engine.Cache"/>),
+    /// <summary>The copy-on-write image of memory 0's data, built at the first instantiation; null
+    /// when the data is copied instead (<see cref="Runtime.DataImage"/> says when).</summary>
+    internal MemoryImage? DataImage => _dataImage.Value;
+
+    /// <summary>Decodes, validates and compiles a binary module, within the engine's
+    /// <see cref="EngineOptions.Limits"/>; with a cache (<see cref="Engine.Cache"/>),
     /// loads its code from there if it was compiled before.</summary>
     public static Module FromBytes(Engine engine, ReadOnlyMemory<byte> bytes)
     {
+        var limits = engine.Options.Limits;
+        limits.CheckSize(bytes.Length);
         var definition = ModuleDecoder.Decode(bytes, engine.Features);
-        ModuleValidator.Validate(definition, engine.Features);
+        limits.CheckDeclarations(definition);
+        ModuleValidator.Validate(definition, engine.Features, limits.MaxNestingDepth);
         // The cache holds plain code only: resumable or interruptible code is compiled each time.
         var compiled = ModuleCompiler.NeedsOptions(definition, engine.Options) ? ModuleCompiler.CompileWith(definition, engine.Options)
-            : engine.Cache is { } cache ? cache.GetOrCompile(definition, bytes.Span, engine.Features)
-            : ModuleCompiler.Compile(definition);
+            : engine.Cache is { } cache && bytes.Length >= engine.Options.CacheMinimumBytes ? cache.GetOrCompile(definition, bytes.Span, engine.Features, engine.Options.CollectibleCode)
+            : ModuleCompiler.Compile(definition, engine.Options.CollectibleCode);
         return new Module(engine, compiled);
     }
 

@@ -5,18 +5,38 @@ namespace Tessera.Wasm.Runtime;
 /// handles (functions, memories, tables, globals of its instances) may not be used by another
 /// store's instances: instantiation checks that.
 /// </summary>
-public sealed class Store
+/// <remarks>
+/// The store owns the linear memories its instances define and accounts for them (and for table
+/// elements) against its <see cref="Limits"/>. <see cref="Dispose"/> gives their pages back at once
+/// (a task that ends); a store never disposed gives them back when its memories are finalized.
+/// </remarks>
+public sealed class Store : IDisposable
 {
-    public Store(Engine engine, object? data = null)
+    private readonly List<Memory> _memories = [];
+    private long _memoryBytes;
+    private long _tableElements;
+    private bool _disposed;
+
+    public Store(Engine engine, object? data = null, StoreLimits? limits = null)
     {
         Engine = engine;
         Data = data;
+        Limits = limits ?? StoreLimits.None;
     }
 
     public Engine Engine { get; }
 
     /// <summary>The embedder's data, available to host functions through <see cref="Caller.Data"/>.</summary>
     public object? Data { get; set; }
+
+    public StoreLimits Limits { get; }
+
+    /// <summary>Bytes the store's linear memories hold now (their sizes in whole pages): what
+    /// <see cref="StoreLimits.MemoryBytes"/> limits and what <c>tessera top</c> shows per task.</summary>
+    public long CommittedMemoryBytes => Volatile.Read(ref _memoryBytes);
+
+    /// <summary>Elements the store's tables hold now.</summary>
+    public long TableElements => Volatile.Read(ref _tableElements);
 
     /// <summary>Generated code traps with StackExhausted when the address of a local in its frame
     /// is below this (the stack grows down). Every instance of the store reads it through its
@@ -27,4 +47,38 @@ public sealed class Store
     /// (<see cref="StackGuard"/>): a suspension is refused when a host frame lies between the
     /// suspending import and the entry that can resume it.</summary>
     internal int EntryDepth;
+
+    /// <summary>Counts <paramref name="bytes"/> more memory if the limit allows.</summary>
+    internal bool TryAddMemory(long bytes) => TryAdd(ref _memoryBytes, bytes, Limits.MemoryBytes);
+
+    /// <summary>Memory freed: a memory disposed or finalized, possibly on the finalizer thread.</summary>
+    internal void RemoveMemory(long bytes) => Interlocked.Add(ref _memoryBytes, -bytes);
+
+    internal bool TryAddTableElements(long count) => TryAdd(ref _tableElements, count, Limits.TableElements);
+
+    internal void Own(Memory memory)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _memories.Add(memory);
+    }
+
+    private static bool TryAdd(ref long total, long amount, long? limit)
+    {
+        while (true)
+        {
+            long current = Volatile.Read(ref total);
+            if (limit is { } max && current + amount > max) return false;
+            if (Interlocked.CompareExchange(ref total, current + amount, current) == current) return true;
+        }
+    }
+
+    /// <summary>Frees the memories of every instance of the store at once. The instances must
+    /// not run again: their memories read as empty afterwards, so any access traps.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var memory in _memories) memory.Free();
+        _memories.Clear();
+    }
 }

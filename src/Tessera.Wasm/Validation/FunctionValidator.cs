@@ -361,6 +361,9 @@ internal sealed partial class FunctionValidator
         if (_fp == _frames.Length) Array.Resize(ref _frames, _frames.Length * 2);
         ref var f = ref _frames[_fp++];
         if (_fp > _framesHighWater) _framesHighWater = _fp;
+        // The function's own frame is not a nesting level.
+        if (_fp - 1 > _ctx.MaxNestingDepth)
+            throw new WasmLimitException("nesting depth of blocks", _fp - 1, _ctx.MaxNestingDepth, $"function {_funcIndex} at byte 0x{_offset:x}");
         f.Kind = kind;
         f.Shape = shape;
         f.Single = single;

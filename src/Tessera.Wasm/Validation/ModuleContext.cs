@@ -15,6 +15,9 @@ internal sealed class ModuleContext
 {
     private readonly ulong[] _declaredRefs;
 
+    /// <summary>The engine's limit on nested blocks in one body (<see cref="Runtime.EngineLimits"/>).</summary>
+    public int MaxNestingDepth { get; init; } = int.MaxValue;
+
     public ModuleContext(ModuleDefinition module, WasmFeatures features)
     {
         Module = module;

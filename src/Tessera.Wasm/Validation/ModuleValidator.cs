@@ -65,12 +65,18 @@ public static class ModuleValidator
     /// ModuleValidator.Validate(module);
     /// </code>
     /// </example>
-    public static void Validate(ModuleDefinition module, WasmFeatures features = WasmFeatures.Wasm2)
+    public static void Validate(ModuleDefinition module, WasmFeatures features = WasmFeatures.Wasm2) =>
+        Validate(module, features, int.MaxValue);
+
+    /// <summary>Validates as <see cref="Validate(ModuleDefinition, WasmFeatures)"/>, and refuses a body
+    /// nesting blocks deeper than <paramref name="maxNestingDepth"/> with a
+    /// <see cref="WasmLimitException"/> (the engine's limit; the spec has none).</summary>
+    internal static void Validate(ModuleDefinition module, WasmFeatures features, int maxNestingDepth)
     {
         ArgumentNullException.ThrowIfNull(module);
         try
         {
-            var ctx = new ModuleContext(module, features);
+            var ctx = new ModuleContext(module, features) { MaxNestingDepth = maxNestingDepth };
             var constants = new ConstExprValidator(ctx);
             ValidateTypes(ctx);
             ValidateImports(ctx);

@@ -43,6 +43,39 @@ public class ModuleCacheTests
         Assert.Equal(new ModuleCacheStatistics(Hits: 1, Misses: 0, Writes: 0, Rejected: 0, WriteFailures: 0), second.Cache!.Statistics);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void CodeKeptForTheProcessRunsTheSameFromTheCacheOrNot(bool useCache)
+    {
+        using var dir = new CacheDirectory();
+        Engine NewEngine() => new(WasmFeatures.Wasm2, new EngineOptions { UseCache = useCache, CacheDirectory = dir.Path, CollectibleCode = false });
+        // fib(25) = 75025; called often enough that the runtime recompiles the hot function.
+        for (int i = 0; i < 3; i++)
+        {
+            var module = Module.FromBytes(NewEngine(), s_bytes);
+            Assert.Equal(75025, Fib(module, 25));
+            var trap = Assert.Throws<WasmTrap>(() => new Linker().Instantiate(new Store(module.Engine), module).GetFunc("trap")!.Invoke());
+            Assert.Equal(TrapKind.IntegerDivideByZero, trap.Kind);
+            Assert.Equal(["inner", "outer"], trap.Backtrace.Select(f => f.FunctionName).Take(2));
+        }
+        Assert.Equal(useCache ? 1 : 0, dir.Files().Count(f => f.EndsWith(".dll", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void ModulesBelowTheMinimumSizeAreNotCached()
+    {
+        using var dir = new CacheDirectory();
+        var engine = new Engine(WasmFeatures.Wasm2, new EngineOptions { UseCache = true, CacheDirectory = dir.Path, CacheMinimumBytes = s_bytes.Length + 1 });
+        Assert.Equal(6765, Fib(Module.FromBytes(engine, s_bytes), 20));
+        Assert.Empty(dir.Files());
+        Assert.Equal(new ModuleCacheStatistics(Hits: 0, Misses: 0, Writes: 0, Rejected: 0, WriteFailures: 0), engine.Cache!.Statistics);
+
+        var atTheMinimum = new Engine(WasmFeatures.Wasm2, new EngineOptions { UseCache = true, CacheDirectory = dir.Path, CacheMinimumBytes = s_bytes.Length });
+        Assert.Equal(6765, Fib(Module.FromBytes(atTheMinimum, s_bytes), 20));
+        Assert.Single(dir.Files(), f => f.EndsWith(".dll", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void CachingIsOffUnlessAskedFor()
     {

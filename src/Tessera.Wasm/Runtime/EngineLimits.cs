@@ -1,0 +1,53 @@
+using Tessera.Wasm.Model;
+
+namespace Tessera.Wasm.Runtime;
+
+/// <summary>
+/// How much of the engine one module may claim, checked before the work each limit guards: the
+/// module's size before decoding, counts and body sizes after decoding (before validation and
+/// compilation), nesting while validating. A module past a limit is a
+/// <see cref="WasmLimitException"/>. The defaults are the implementation limits the WebAssembly
+/// JavaScript API specification requires of every web engine ("Limits", JS API section 7), so a
+/// module that runs in a browser is not refused here; the nesting limit, which that list lacks,
+/// is far above what compilers emit.
+/// </summary>
+public sealed record EngineLimits
+{
+    /// <summary>Bytes of the module binary (JS API: 1,073,741,824).</summary>
+    public long MaxModuleBytes { get; init; } = 1_073_741_824;
+
+    /// <summary>Functions, imported and defined (JS API: 1,000,000).</summary>
+    public int MaxFunctions { get; init; } = 1_000_000;
+
+    /// <summary>Bytes of one function body (JS API: 7,654,321).</summary>
+    public int MaxFunctionBodyBytes { get; init; } = 7_654_321;
+
+    /// <summary>Locals of one function, parameters included (JS API: 50,000).</summary>
+    public int MaxLocals { get; init; } = 50_000;
+
+    /// <summary>Nested blocks, loops, ifs and trys in one function body.</summary>
+    public int MaxNestingDepth { get; init; } = 10_000;
+
+    internal void CheckSize(int bytes)
+    {
+        if (bytes > MaxModuleBytes) throw new WasmLimitException("module size in bytes", bytes, MaxModuleBytes, "before decoding");
+    }
+
+    /// <summary>The limits a decoded module's declarations can be held to, before validation.</summary>
+    internal void CheckDeclarations(ModuleDefinition module)
+    {
+        if (module.TotalFunctionCount > MaxFunctions)
+            throw new WasmLimitException("functions", module.TotalFunctionCount, MaxFunctions, "function and import sections");
+        for (int i = 0; i < module.Bodies.Count; i++)
+        {
+            var body = module.Bodies[i];
+            int function = module.ImportedFunctionCount + i;
+            if (body.BodySize > MaxFunctionBodyBytes)
+                throw new WasmLimitException("function body size in bytes", body.BodySize, MaxFunctionBodyBytes, $"function {function} at byte 0x{body.CodeOffset:x}");
+            // Parameters count too: they are locals to the compiled code.
+            long locals = body.LocalCount + (i < module.Functions.Count && module.Functions[i].Value < module.Types.Count ? module.Types[(int)module.Functions[i].Value].Parameters.Length : 0);
+            if (locals > MaxLocals)
+                throw new WasmLimitException("locals per function", locals, MaxLocals, $"function {function} at byte 0x{body.CodeOffset:x}");
+        }
+    }
+}
