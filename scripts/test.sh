@@ -7,7 +7,8 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 "$root/scripts/install-deps.sh" || { echo "dependency installation failed" >&2; exit 1; }
 log="$(mktemp)"
-dotnet test "$root/Tessera.slnx" -c Release "$@" 2>&1 | tee "$log"
+# A test that hangs fails the run after 10 minutes (with a dump) instead of holding CI to its limit.
+dotnet test "$root/Tessera.slnx" -c Release --blame-hang-timeout 10m "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 # dotnet test prints one summary per project: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
 read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- +Failed:' "$log" | awk -F'[:,]' '

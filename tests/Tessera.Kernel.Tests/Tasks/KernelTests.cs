@@ -238,7 +238,9 @@ public sealed class KernelTests : IDisposable
     [Fact]
     public async Task YieldLetsTwoTasksOnOneWorkerInterleave()
     {
-        using var single = new Kernel(new KernelOptions { Workers = 1 });
+        // A slice far longer than the test, so only the explicit yields reorder the tasks: under
+        // load a first run (JIT-compiling the resume copy) could outlast 2 ms and be preempted.
+        using var single = new Kernel(new KernelOptions { Workers = 1, TimeSlice = TimeSpan.FromMinutes(10) });
         var log = new ConcurrentQueue<long>();
         single.Linker.Define("env", "report", Func.Wrap((long value) => log.Enqueue(value)));
         var module = single.Load(Module("""
