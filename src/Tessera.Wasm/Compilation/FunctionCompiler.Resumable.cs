@@ -278,6 +278,27 @@ internal sealed partial class FunctionCompiler
         _slotArray ??= _il.DeclareLocal(typeof(long[]));
     }
 
+    /// <summary>Reserves (saving) or pops (restoring) a frame's value slots and reference slots
+    /// with the given <see cref="ResumeOps"/> helpers, keeping where each begins, and caches the
+    /// slot array, which reserving may have replaced.</summary>
+    private void EmitFrameBases(string slotsHelper, int slots, string refsHelper, int refs)
+    {
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldc_I4, slots);
+        _il.Emit(OpCodes.Call, Members.Resume(slotsHelper));
+        _il.Emit(OpCodes.Stloc, _slotBase!);
+        if (refs > 0)
+        {
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldc_I4, refs);
+            _il.Emit(OpCodes.Call, Members.Resume(refsHelper));
+            _il.Emit(OpCodes.Stloc, _refBase!);
+        }
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.Slots);
+        _il.Emit(OpCodes.Stloc, _slotArray!);
+    }
+
     /// <summary>Pushes this frame on the slot stacks: its values, then its resume point on top.</summary>
     private void EmitSaveFrame(ResumePoint point, int index)
     {
@@ -285,20 +306,7 @@ internal sealed partial class FunctionCompiler
         var values = FrameValues(point).ToList();
         int slots = values.Sum(v => SlotCount(v.Kind)) + 1;
         int refs = values.Count(v => v.Kind == ValTypeKind.Ref);
-        _il.Emit(OpCodes.Ldarg_0);
-        _il.Emit(OpCodes.Ldc_I4, slots);
-        _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.ReserveSlots)));
-        _il.Emit(OpCodes.Stloc, _slotBase!);
-        if (refs > 0)
-        {
-            _il.Emit(OpCodes.Ldarg_0);
-            _il.Emit(OpCodes.Ldc_I4, refs);
-            _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.ReserveRefs)));
-            _il.Emit(OpCodes.Stloc, _refBase!);
-        }
-        _il.Emit(OpCodes.Ldarg_0);
-        _il.Emit(OpCodes.Ldfld, Members.Slots);
-        _il.Emit(OpCodes.Stloc, _slotArray!);
+        EmitFrameBases(nameof(ResumeOps.ReserveSlots), slots, nameof(ResumeOps.ReserveRefs), refs);
         int slot = 0, reference = 0;
         foreach (var (kind, load, _) in values)
         {
@@ -357,20 +365,7 @@ internal sealed partial class FunctionCompiler
         var values = FrameValues(point).ToList();
         int slots = values.Sum(v => SlotCount(v.Kind));
         int refs = values.Count(v => v.Kind == ValTypeKind.Ref);
-        _il.Emit(OpCodes.Ldarg_0);
-        _il.Emit(OpCodes.Ldc_I4, slots);
-        _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.PopSlots)));
-        _il.Emit(OpCodes.Stloc, _slotBase!);
-        if (refs > 0)
-        {
-            _il.Emit(OpCodes.Ldarg_0);
-            _il.Emit(OpCodes.Ldc_I4, refs);
-            _il.Emit(OpCodes.Call, Members.Resume(nameof(ResumeOps.PopRefs)));
-            _il.Emit(OpCodes.Stloc, _refBase!);
-        }
-        _il.Emit(OpCodes.Ldarg_0);
-        _il.Emit(OpCodes.Ldfld, Members.Slots);
-        _il.Emit(OpCodes.Stloc, _slotArray!);
+        EmitFrameBases(nameof(ResumeOps.PopSlots), slots, nameof(ResumeOps.PopRefs), refs);
         int slot = 0, reference = 0;
         foreach (var (kind, _, store) in values)
         {
