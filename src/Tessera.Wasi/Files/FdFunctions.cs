@@ -142,18 +142,7 @@ internal static class FdFunctions
     {
         var d = ctx.Descriptors.Get(fd);
         d.Require(Rights.FdRead | Rights.FdSeek);
-        var buffers = memory.ReadIovecs(iovs, iovsLength);
-        memory.Slice(resultOut, 4);
-        long total = 0;
-        foreach (var (pointer, length) in buffers)
-        {
-            if (length == 0) continue;
-            int n = d.ReadAt(memory.Slice(pointer, length), offset + total);
-            total += n;
-            if (n < length) break;
-        }
-        memory.WriteU32(resultOut, (uint)total);
-        return Errno.Success;
+        return Positioned(memory, iovs, iovsLength, resultOut, (buffer, at) => d.ReadAt(buffer, offset + at));
     }
 
     public static Errno Write(WasiContext ctx, GuestMemory memory, int fd, int iovs, int iovsLength, int resultOut)
@@ -187,13 +176,20 @@ internal static class FdFunctions
     {
         var d = ctx.Descriptors.Get(fd);
         d.Require(Rights.FdWrite | Rights.FdSeek);
+        return Positioned(memory, iovs, iovsLength, resultOut, (buffer, at) => d.WriteAt(buffer, offset + at));
+    }
+
+    /// <summary>fd_pread and fd_pwrite: each iovec in turn at the offset plus what was moved so far,
+    /// stopping at a short transfer; the total goes to <paramref name="resultOut"/>.</summary>
+    private static Errno Positioned(GuestMemory memory, int iovs, int iovsLength, int resultOut, Func<Span<byte>, long, int> transfer)
+    {
         var buffers = memory.ReadIovecs(iovs, iovsLength);
         memory.Slice(resultOut, 4);
         long total = 0;
         foreach (var (pointer, length) in buffers)
         {
             if (length == 0) continue;
-            int n = d.WriteAt(memory.Slice(pointer, length), offset + total);
+            int n = transfer(memory.Slice(pointer, length), total);
             total += n;
             if (n < length) break;
         }

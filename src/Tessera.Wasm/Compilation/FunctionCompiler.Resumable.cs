@@ -96,16 +96,23 @@ internal sealed partial class FunctionCompiler
         _coldBlocks.Add(() =>
         {
             // Only a kill stops here; a yield request waits for a loop head that can yield.
-            _il.MarkLabel(interrupted);
-            _il.Emit(OpCodes.Ldarg_0);
-            _il.Emit(OpCodes.Volatile);
-            _il.Emit(OpCodes.Ldfld, Members.Interrupt);
-            _il.Emit(OpCodes.Ldc_I4, InstanceContext.InterruptKill);
-            _il.Emit(OpCodes.Bne_Un, back);
-            _il.Emit(OpCodes.Ldc_I4, (int)TrapKind.Interrupted);
-            _il.Emit(OpCodes.Call, Members.TrapCreate);
-            _il.Emit(OpCodes.Throw);
+            EmitKillTrap(interrupted, back);
         });
+    }
+
+    /// <summary>The cold path of an interrupt check, at <paramref name="interrupted"/>: a kill
+    /// traps with <see cref="TrapKind.Interrupted"/>; any other request goes to <paramref name="otherwise"/>.</summary>
+    private void EmitKillTrap(Label interrupted, Label otherwise)
+    {
+        _il.MarkLabel(interrupted);
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Volatile);
+        _il.Emit(OpCodes.Ldfld, Members.Interrupt);
+        _il.Emit(OpCodes.Ldc_I4, InstanceContext.InterruptKill);
+        _il.Emit(OpCodes.Bne_Un, otherwise);
+        _il.Emit(OpCodes.Ldc_I4, (int)TrapKind.Interrupted);
+        _il.Emit(OpCodes.Call, Members.TrapCreate);
+        _il.Emit(OpCodes.Throw);
     }
 
     /// <summary>At a loop head: a yield point in a preemptible resumable version, else the
@@ -137,15 +144,7 @@ internal sealed partial class FunctionCompiler
         _coldBlocks.Add(() =>
         {
             var yield = _il.DefineLabel();
-            _il.MarkLabel(interrupted);
-            _il.Emit(OpCodes.Ldarg_0);
-            _il.Emit(OpCodes.Volatile);
-            _il.Emit(OpCodes.Ldfld, Members.Interrupt);
-            _il.Emit(OpCodes.Ldc_I4, InstanceContext.InterruptKill);
-            _il.Emit(OpCodes.Bne_Un, yield);
-            _il.Emit(OpCodes.Ldc_I4, (int)TrapKind.Interrupted);
-            _il.Emit(OpCodes.Call, Members.TrapCreate);
-            _il.Emit(OpCodes.Throw);
+            EmitKillTrap(interrupted, yield);
             _il.MarkLabel(yield);
             _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldfld, Members.SuspendableDepth);
