@@ -1,5 +1,8 @@
 using Tessera.Wasi.Abi;
 using Tessera.Wasi.Memory;
+using Tessera.Wasi.Poll;
+using Tessera.Wasi.Sockets;
+using Tessera.Wasm.Runtime;
 
 namespace Tessera.Wasi.Files;
 
@@ -119,10 +122,13 @@ internal static class FdFunctions
                 (flags & FstFlags.Mtim) != 0 ? modify : null, (flags & FstFlags.MtimNow) != 0);
     }
 
-    public static Errno Read(WasiContext ctx, GuestMemory memory, int fd, int iovs, int iovsLength, int resultOut)
+    /// <summary>fd_read; on a connection, a receive that waits through <paramref name="waiter"/>.</summary>
+    public static Errno Read(WasiContext ctx, IWasiWaiter waiter, Caller caller, GuestMemory memory, int fd, int iovs, int iovsLength, int resultOut)
     {
+        var progress = waiter.Begin(caller);
         var d = ctx.Descriptors.Get(fd);
         d.Require(Rights.FdRead);
+        if (d is SocketDescriptor socket) return SocketFunctions.Read(socket, waiter, caller, progress, memory, iovs, iovsLength, resultOut);
         var buffers = memory.ReadIovecs(iovs, iovsLength);
         memory.Slice(resultOut, 4);
         long total = 0;
@@ -145,10 +151,13 @@ internal static class FdFunctions
         return Positioned(memory, iovs, iovsLength, resultOut, (buffer, at) => d.ReadAt(buffer, offset + at));
     }
 
-    public static Errno Write(WasiContext ctx, GuestMemory memory, int fd, int iovs, int iovsLength, int resultOut)
+    /// <summary>fd_write; on a connection, a send that waits through <paramref name="waiter"/>.</summary>
+    public static Errno Write(WasiContext ctx, IWasiWaiter waiter, Caller caller, GuestMemory memory, int fd, int iovs, int iovsLength, int resultOut)
     {
+        var progress = waiter.Begin(caller);
         var d = ctx.Descriptors.Get(fd);
         d.Require(Rights.FdWrite);
+        if (d is SocketDescriptor socket) return SocketFunctions.Write(socket, waiter, caller, progress, memory, iovs, iovsLength, resultOut);
         var buffers = memory.ReadIovecs(iovs, iovsLength);
         memory.Slice(resultOut, 4);
         long total = 0;

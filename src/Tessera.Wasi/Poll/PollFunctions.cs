@@ -3,6 +3,7 @@ using Tessera.Platform.Clocks;
 using Tessera.Platform.Polling;
 using Tessera.Wasi.Abi;
 using Tessera.Wasi.Memory;
+using Tessera.Wasm.Runtime;
 
 namespace Tessera.Wasi.Poll;
 
@@ -12,14 +13,16 @@ namespace Tessera.Wasi.Poll;
 /// pipes, terminals and sockets are waited on with the host's poll; regular files, directories and
 /// embedder streams are always ready (as POSIX poll says of regular files). Problems with one
 /// subscription (a closed descriptor, missing rights) are reported in its event, not as the call's
-/// result.
+/// result. Waiting goes through the <see cref="IWasiWaiter"/>; a task that parked calls again with
+/// the time the call first began as its progress, so relative timeouts do not restart.
 /// </summary>
 internal static class PollFunctions
 {
     private readonly record struct Event(ulong UserData, Errno Error, EventType Type, ulong Bytes, EventRwFlags Flags);
 
-    public static Errno PollOneoff(WasiContext ctx, GuestMemory memory, int input, int output, int count, int resultOut)
+    public static Errno PollOneoff(WasiContext ctx, IWasiWaiter waiter, Caller caller, GuestMemory memory, int input, int output, int count, int resultOut)
     {
+        var progress = waiter.Begin(caller);
         if (count == 0) return Errno.Inval;
         var subscriptions = memory.Slice(input, (long)(uint)count * Layouts.SubscriptionSize);
         memory.Slice(output, (long)(uint)count * Layouts.EventSize);
@@ -29,7 +32,8 @@ internal static class PollFunctions
         var clocks = new List<(ulong UserData, ulong Deadline)>();
         var waits = new List<PollRequest>();
         var waitUserData = new List<(ulong UserData, EventType Type, int Fd)>();
-        ulong now = Monotonic();
+        ulong now = progress.Resumed ? (ulong)progress.Done : Monotonic();
+        progress = progress with { Done = (long)now };
         for (int i = 0; i < count; i++)
         {
             var s = subscriptions.Slice(i * Layouts.SubscriptionSize, Layouts.SubscriptionSize);
@@ -43,13 +47,19 @@ internal static class PollFunctions
                     bool absolute = ((SubclockFlags)BinaryPrimitives.ReadUInt16LittleEndian(s[40..]) & SubclockFlags.Abstime) != 0;
                     if (id is ClockId.Monotonic or ClockId.Realtime)
                     {
-                        ulong remaining = timeout;
-                        if (absolute)
+                        // Relative timeouts count from when the call began (`now`, the same on a
+                        // resumption); a realtime deadline is turned into a monotonic one now.
+                        ulong from = now, remaining = timeout;
+                        if (absolute && id == ClockId.Monotonic)
                         {
-                            ulong clockNow = id == ClockId.Monotonic ? now : Realtime();
-                            remaining = timeout > clockNow ? timeout - clockNow : 0;
+                            (from, remaining) = (0, timeout);
                         }
-                        clocks.Add((userData, now + remaining < now ? ulong.MaxValue : now + remaining));
+                        else if (absolute)
+                        {
+                            ulong realNow = Realtime();
+                            (from, remaining) = (Monotonic(), timeout > realNow ? timeout - realNow : 0);
+                        }
+                        clocks.Add((userData, from + remaining < from ? ulong.MaxValue : from + remaining));
                     }
                     else
                     {
@@ -84,21 +94,12 @@ internal static class PollFunctions
         }
 
         var requests = waits.ToArray();
+        var hostWaits = requests.Select(r => new HostWait(r.Descriptor, r.Read ? Interest.Read : Interest.Write)).ToArray();
         while (true)
         {
-            long timeout = -1;
-            if (events.Count > 0)
+            if (requests.Length > 0)
             {
-                timeout = 0;
-            }
-            else if (clocks.Count > 0)
-            {
-                ulong earliest = clocks.Min(c => c.Deadline);
-                timeout = (long)Math.Min(earliest > now ? earliest - now : 0, long.MaxValue);
-            }
-            if (requests.Length > 0 || timeout > 0)
-            {
-                int r = HostPoll.Wait(requests, timeout);
+                int r = HostPoll.Wait(requests, 0);
                 if (r < 0) return HostErrors.FromResult(r);
             }
             for (int i = 0; i < requests.Length; i++)
@@ -115,6 +116,8 @@ internal static class PollFunctions
                 if (deadline <= now) events.Add(new(userData, Errno.Success, EventType.Clock, 0, 0));
             }
             if (events.Count > 0) break;
+            long earliest = clocks.Count > 0 ? (long)Math.Min(clocks.Min(c => c.Deadline), (ulong)long.MaxValue - 1) : WaitProgress.NoDeadline;
+            if (!waiter.Wait(caller, hostWaits, earliest, progress)) return Errno.Success;
         }
 
         var outBytes = memory.Slice(output, (long)events.Count * Layouts.EventSize);

@@ -1,3 +1,5 @@
+using Tessera.Wasi.Poll;
+using Tessera.Wasm.Runtime;
 using Tessera.Wasi.Abi;
 
 namespace Tessera.Wasi.Process;
@@ -47,9 +49,10 @@ internal static class ProcFunctions
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "not a terminating signal"),
     };
 
-    public static Errno Yield()
+    /// <summary>sched_yield: a task goes to the back of the run queue; a thread yields its core.</summary>
+    public static Errno Yield(IWasiWaiter waiter, Caller caller)
     {
-        Thread.Yield();
+        if (!waiter.Begin(caller).Resumed) waiter.Yield(caller);
         return Errno.Success;
     }
 }

@@ -42,11 +42,15 @@ public readonly struct Caller
     /// </summary>
     public void Suspend()
     {
-        var context = _context;
-        if (context is null || context.SuspendableDepth == 0 || context.Store!.EntryDepth != context.SuspendableDepth)
+        if (!CanSuspend)
             throw new WasmTrap(TrapKind.HostError, "cannot suspend: no suspendable call, or a host frame on the stack");
-        context.SuspendState = InstanceContext.SuspendUnwinding;
+        _context!.SuspendState = InstanceContext.SuspendUnwinding;
     }
+
+    /// <summary>Whether <see cref="Suspend"/> would succeed: a suspendable call is running in the
+    /// calling instance with no host frame between it and this function. An import that can also
+    /// wait by blocking its thread checks this first.</summary>
+    public bool CanSuspend => _context is { } context && context.SuspendableDepth != 0 && context.Store!.EntryDepth == context.SuspendableDepth;
 
     /// <summary>True when this call of a suspending import is the resumption of a call that
     /// suspended: it is called again with the same arguments and must call <see cref="CompleteResume"/>.</summary>
