@@ -2,9 +2,12 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Tessera.Kernel.Mailboxes;
+using Tessera.Kernel.Reactor;
 using Tessera.Kernel.Scheduling;
 using Tessera.Kernel.Tasks;
 using Tessera.Kernel.Time;
+using Tessera.Wasi;
+using Tessera.Wasi.Process;
 using Tessera.Wasm;
 using Tessera.Wasm.Runtime;
 
@@ -20,6 +23,7 @@ public sealed class Kernel : IDisposable
     private readonly ConcurrentDictionary<long, KernelTask> _tasks = new();
     private readonly ConcurrentDictionary<string, TaskId> _names = new(StringComparer.Ordinal);
     private readonly Scheduler _scheduler;
+    private readonly IoReactor _reactor;
     private readonly Thread? _timerThread;
     private volatile bool _disposed;
     private long _nextId;
@@ -27,10 +31,12 @@ public sealed class Kernel : IDisposable
     public Kernel(KernelOptions? options = null)
     {
         Options = options ?? new KernelOptions();
-        Engine = new Engine(WasmFeatures.Wasm2, new EngineOptions { SuspendingImports = TaskImports.Suspending, Interruptible = true, Preemptible = true });
+        Engine = new Engine(WasmFeatures.Wasm2, new EngineOptions { SuspendingImports = SuspendingImports, Interruptible = true, Preemptible = true });
         Timers = new TimerService(Options.Clock ?? new SystemClock());
+        _reactor = new IoReactor(Wake);
         Linker = new Linker();
         TaskImports.Define(Linker, this);
+        WasiModule.Define(Linker, ProgramOf, new TaskWaiter(this, _reactor));
         _scheduler = new Scheduler(Options.Workers, RunSlice);
         if (Options.TimerThread)
         {
@@ -40,6 +46,15 @@ public sealed class Kernel : IDisposable
     }
 
     public KernelOptions Options { get; }
+
+    /// <summary>The imports that can park a task: the task API's receives, sleep and yield, and
+    /// the WASI calls that wait for a descriptor or a clock.</summary>
+    private static readonly HashSet<(string Module, string Name)> SuspendingImports =
+        [.. TaskImports.Suspending, .. WasiModule.WaitingFunctions.Select(name => (WasiModule.Name, name))];
+
+    /// <summary>The WASI context of the program a calling task belongs to.</summary>
+    private static WasiContext ProgramOf(Caller caller) =>
+        (caller.Data as KernelTask)?.Wasi ?? throw new WasmTrap(TrapKind.HostError, "a WASI call from a task spawned without a WASI context");
 
     /// <summary>The engine task modules must be compiled with.</summary>
     public Engine Engine { get; }
@@ -68,19 +83,24 @@ public sealed class Kernel : IDisposable
     /// <summary>Starts a task calling <paramref name="export"/> of a fresh instance of
     /// <paramref name="module"/> with <paramref name="arguments"/>. Its instance is made on its
     /// first slice; a missing export or a link error ends it with <see cref="ExitKind.BadEntry"/>.</summary>
-    public TaskHandle Spawn(Module module, string export, params Value[] arguments)
+    public TaskHandle Spawn(Module module, string export, params Value[] arguments) => Spawn(module, export, null, arguments);
+
+    /// <summary>Starts a task as <see cref="Spawn(Module, string, Value[])"/> does, as the first task of
+    /// a program whose WASI calls use <paramref name="wasi"/>; the tasks it spawns share it (its
+    /// descriptors, arguments and environment), as a process's threads do.</summary>
+    public TaskHandle Spawn(Module module, string export, WasiContext? wasi, params Value[] arguments)
     {
         var completion = new TaskCompletionSource<ExitReason>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return new TaskHandle(SpawnTask(module, new TaskEntry(export, -1), arguments, completion).Id, completion.Task);
+        return new TaskHandle(SpawnTask(module, new TaskEntry(export, -1), arguments, wasi, completion).Id, completion.Task);
     }
 
     /// <summary>Spawns; <paramref name="completion"/> is set when the task ends (guests' spawns pass
     /// none: nobody on the host waits for them).</summary>
-    internal KernelTask SpawnTask(Module module, TaskEntry entry, Value[] arguments, TaskCompletionSource<ExitReason>? completion = null)
+    internal KernelTask SpawnTask(Module module, TaskEntry entry, Value[] arguments, WasiContext? wasi, TaskCompletionSource<ExitReason>? completion = null)
     {
         if (module.Engine != Engine) throw new ArgumentException("the module was not compiled with this kernel's engine", nameof(module));
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var task = new KernelTask(new TaskId(Interlocked.Increment(ref _nextId)), module, entry, arguments, Options.MailboxCapacity) { Completion = completion };
+        var task = new KernelTask(new TaskId(Interlocked.Increment(ref _nextId)), module, entry, arguments, Options.MailboxCapacity, wasi) { Completion = completion };
         _tasks[task.Id.Value] = task;
         _scheduler.Schedule(task);
         return task;
@@ -250,6 +270,13 @@ public sealed class Kernel : IDisposable
                 : new ExitReason(ExitKind.Trapped, trap.Kind, trap.Message));
             return;
         }
+        catch (WasiExit exit)
+        {
+            Finish(task, exit.Code == 0 && exit.Signal == 0
+                ? ExitReason.Normal
+                : new ExitReason(ExitKind.Exited, null, exit.Signal != 0 ? $"signal {exit.Signal}" : $"exit code {exit.Code}") { ExitCode = exit.Code });
+            return;
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Finish(task, new ExitReason(ExitKind.HostError, null, e.GetType().Name + ": " + e.Message));
@@ -363,6 +390,7 @@ public sealed class Kernel : IDisposable
         if (_disposed) return;
         _disposed = true;
         _scheduler.Dispose();
+        _reactor.Dispose();
         _timerThread?.Join();
     }
 }

@@ -25,7 +25,7 @@ typedef int64_t tessera_task_t;
 #define TESSERA_VALUE_TIMEOUT INT64_MIN
 
 /* How a task ended, in a TESSERA_DOWN_TAG notice. */
-enum tessera_exit_kind { TESSERA_EXIT_NORMAL, TESSERA_EXIT_TRAPPED, TESSERA_EXIT_KILLED, TESSERA_EXIT_HOST_ERROR, TESSERA_EXIT_BAD_ENTRY, TESSERA_EXIT_UNKNOWN };
+enum tessera_exit_kind { TESSERA_EXIT_NORMAL, TESSERA_EXIT_TRAPPED, TESSERA_EXIT_KILLED, TESSERA_EXIT_HOST_ERROR, TESSERA_EXIT_BAD_ENTRY, TESSERA_EXIT_UNKNOWN, TESSERA_EXIT_EXITED };
 
 /* The notice a monitor receives when the task it watches ends (16 bytes, little-endian). */
 typedef struct {

@@ -18,6 +18,9 @@ public enum ExitKind : byte
     /// <summary>Not a way to end: what <see cref="Kernel.Join"/> and monitors report for a task that
     /// was not live when asked about (never existed, or already ended and forgotten).</summary>
     Unknown,
+    /// <summary>It ended its program's way: WASI's proc_exit (or a signal it raised), with
+    /// <see cref="ExitReason.ExitCode"/>; abnormal unless the code is 0.</summary>
+    Exited,
 }
 
 /// <summary>Why a task ended: the kind, the trap kind when it trapped, and a description.</summary>
@@ -28,8 +31,11 @@ public sealed record ExitReason(ExitKind Kind, TrapKind? Trap = null, string? De
     /// <summary>What the task's function returned, when it returned.</summary>
     public IReadOnlyList<Value> Results { get; init; } = [];
 
-    /// <summary>Anything but a normal return: what a link propagates.</summary>
-    public bool IsAbnormal => Kind != ExitKind.Normal;
+    /// <summary>The code given to proc_exit, when <see cref="Kind"/> is <see cref="ExitKind.Exited"/>.</summary>
+    public int ExitCode { get; init; }
+
+    /// <summary>Anything but a normal return or an exit with code 0: what a link propagates.</summary>
+    public bool IsAbnormal => Kind != ExitKind.Normal && !(Kind == ExitKind.Exited && ExitCode == 0);
 
     public override string ToString() => Detail is null ? Kind.ToString() : $"{Kind}: {Detail}";
 }

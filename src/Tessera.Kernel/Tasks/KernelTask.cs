@@ -1,5 +1,6 @@
 using Tessera.Kernel.Mailboxes;
 using Tessera.Kernel.Time;
+using Tessera.Wasi;
 using Tessera.Wasm.Runtime;
 
 namespace Tessera.Kernel.Tasks;
@@ -26,9 +27,10 @@ internal sealed class KernelTask
 {
     public const int Runnable = 0, Running = 1, RunningNotified = 2, Parked = 3, Exited = 4;
 
-    public KernelTask(TaskId id, Module module, TaskEntry entry, Value[] arguments, int mailboxCapacity)
+    public KernelTask(TaskId id, Module module, TaskEntry entry, Value[] arguments, int mailboxCapacity, WasiContext? wasi)
     {
         Id = id;
+        Wasi = wasi;
         Module = module;
         Entry = entry;
         Arguments = arguments;
@@ -58,6 +60,13 @@ internal sealed class KernelTask
     public volatile bool TimerFired;
 
     public string? Name;
+
+    /// <summary>The program the task belongs to: the WASI context its WASI calls use, shared with
+    /// the tasks it spawns (as threads share a process's descriptors). Null: no WASI.</summary>
+    public WasiContext? Wasi { get; }
+
+    /// <summary>What a WASI call that parked had done (<see cref="Tessera.Wasi.Poll.WaitProgress.Done"/>).</summary>
+    public long WaitDone;
 
     // Under lock (this).
     public List<TaskId>? Links;

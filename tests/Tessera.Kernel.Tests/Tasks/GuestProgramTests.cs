@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Tessera.Kernel.Tasks;
 using Tessera.Wasm.Runtime;
 
@@ -10,29 +9,14 @@ namespace Tessera.Kernel.Tests.Tasks;
 /// </summary>
 public sealed class GuestProgramTests : IDisposable
 {
-    private static readonly Lazy<string> s_built = new(Build);
     private readonly Kernel _kernel = new(new KernelOptions { Workers = 2 });
 
     public void Dispose() => _kernel.Dispose();
 
-    private static string Build()
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Tessera.slnx"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no repository root");
-        string output = Path.Combine(Path.GetTempPath(), "tessera-task-examples-" + Environment.ProcessId);
-        var info = new ProcessStartInfo(Path.Combine(root, "guest", "examples", "build.sh")) { RedirectStandardError = true };
-        info.ArgumentList.Add(output);
-        using var process = Process.Start(info)!;
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "guest/examples/build.sh failed: " + errors);
-        return output;
-    }
-
     [Fact]
     public async Task PingPongInCSumsTheAnswers()
     {
-        var module = _kernel.Load(File.ReadAllBytes(Path.Combine(s_built.Value, "pingpong.wasm")));
+        var module = _kernel.Load(File.ReadAllBytes(GuestExamples.Path("pingpong.wasm")));
         var task = _kernel.Spawn(module, "run", Value.I64(10_000));
         var reason = await task.Exited.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(ExitKind.Normal, reason.Kind);

@@ -1,0 +1,104 @@
+using Tessera.Kernel.Tasks;
+using Tessera.Platform.Polling;
+
+namespace Tessera.Kernel.Reactor;
+
+/// <summary>
+/// Wakes tasks when host descriptors become ready: one thread sits in the host's readiness wait
+/// (<see cref="Readiness"/>: epoll, one-shot) and hands each ready descriptor's waiting tasks to the
+/// scheduler. A task waiting here holds no thread; it tries its operation again when woken, so a
+/// wake that finds nothing to do (another task took the connection, or the task was woken by its
+/// timeout first) only costs a retry. The thread starts with the first wait.
+/// </summary>
+internal sealed class IoReactor : IDisposable
+{
+    private readonly Action<KernelTask> _wake;
+    private readonly Dictionary<int, Waiters> _waiting = [];
+    private readonly Lock _lock = new();
+    private Readiness? _readiness;
+    private Thread? _thread;
+    private volatile bool _disposed;
+
+    public IoReactor(Action<KernelTask> wake) => _wake = wake;
+
+    /// <summary>Descriptors being waited on (a gauge for tests and `top`).</summary>
+    public int Watched
+    {
+        get
+        {
+            lock (_lock) return _waiting.Count;
+        }
+    }
+
+    /// <summary>Wakes <paramref name="task"/> once <paramref name="descriptor"/> is ready for
+    /// <paramref name="interest"/>. Returns false when the host refused the descriptor (not
+    /// pollable, or closed): the caller must not park on it.</summary>
+    public bool Watch(int descriptor, Interest interest, KernelTask task)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Start();
+            if (!_waiting.TryGetValue(descriptor, out var waiters)) _waiting[descriptor] = waiters = new Waiters();
+            waiters.Tasks.Add(task);
+            waiters.Interest |= interest;
+            if (_readiness!.Arm(descriptor, waiters.Interest, descriptor) == 0) return true;
+            waiters.Tasks.Remove(task);
+            if (waiters.Tasks.Count == 0) _waiting.Remove(descriptor);
+            return false;
+        }
+    }
+
+    private void Start()
+    {
+        if (_thread is not null) return;
+        _readiness = new Readiness();
+        _thread = new Thread(Run) { IsBackground = true, Name = "tessera io reactor" };
+        _thread.Start();
+    }
+
+    private void Run()
+    {
+        var ready = new ReadyEvent[256];
+        var wake = new List<KernelTask>();
+        while (!_disposed)
+        {
+            int n = _readiness!.Wait(ready, -1);
+            if (n <= 0) continue;
+            lock (_lock)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    int descriptor = (int)ready[i].Token;
+                    if (!_waiting.Remove(descriptor, out var waiters)) continue;
+                    wake.AddRange(waiters.Tasks);
+                }
+            }
+            foreach (var task in wake) _wake(task);
+            wake.Clear();
+        }
+    }
+
+    public void Dispose()
+    {
+        Thread? thread;
+        lock (_lock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            thread = _thread;
+        }
+        if (thread is null) return;
+        _readiness!.Interrupt();
+        thread.Join();
+        _readiness.Dispose();
+    }
+
+    /// <summary>The tasks waiting on one descriptor, and the union of what they wait for (one
+    /// registration per descriptor: a reader and a writer of one socket share it).</summary>
+    private sealed class Waiters
+    {
+        public readonly List<KernelTask> Tasks = [];
+        public Interest Interest;
+    }
+}
