@@ -31,7 +31,7 @@ public sealed class Kernel : IDisposable
     public Kernel(KernelOptions? options = null)
     {
         Options = options ?? new KernelOptions();
-        Engine = new Engine(WasmFeatures.Wasm2, new EngineOptions { SuspendingImports = SuspendingImports, Interruptible = true, Preemptible = true });
+        Engine = new Engine(WasmFeatures.Wasm2, (Options.Engine ?? new EngineOptions()) with { SuspendingImports = SuspendingImports, Interruptible = true, Preemptible = true });
         Timers = new TimerService(Options.Clock ?? new SystemClock());
         _reactor = new IoReactor(Wake);
         Linker = new Linker();
@@ -46,6 +46,9 @@ public sealed class Kernel : IDisposable
     }
 
     public KernelOptions Options { get; }
+
+    /// <summary>The import module of the task API (docs/abi.md).</summary>
+    public const string TaskModule = TaskImports.ModuleName;
 
     /// <summary>The imports that can park a task: the task API's receives, sleep and yield, and
     /// the WASI calls that wait for a descriptor or a clock.</summary>
@@ -267,7 +270,7 @@ public sealed class Kernel : IDisposable
         {
             Finish(task, trap.Kind == TrapKind.Interrupted && task.KillRequested
                 ? new ExitReason(ExitKind.Killed, null, task.KillDetail)
-                : new ExitReason(ExitKind.Trapped, trap.Kind, trap.Message));
+                : new ExitReason(ExitKind.Trapped, trap.Kind, trap.FormatBacktrace()));
             return;
         }
         catch (WasiExit exit)

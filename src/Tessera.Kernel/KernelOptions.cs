@@ -1,4 +1,5 @@
 using Tessera.Kernel.Time;
+using Tessera.Wasm.Runtime;
 
 namespace Tessera.Kernel;
 
@@ -17,6 +18,10 @@ public sealed record KernelOptions
 
     /// <summary>The clock timers run on; the system's monotonic clock by default.</summary>
     public IClock? Clock { get; init; }
+
+    /// <summary>The engine options task modules are compiled with (the module cache, the code
+    /// mode); the kernel adds what tasks need: suspending imports, interrupts, preemption.</summary>
+    public EngineOptions? Engine { get; init; }
 
     /// <summary>Run a thread that fires timers every millisecond. Off only for tests that poll
     /// <see cref="Kernel.Timers"/> themselves with a <see cref="ManualClock"/>.</summary>

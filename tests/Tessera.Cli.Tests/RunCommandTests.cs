@@ -338,4 +338,33 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal((0, "-1\n", ""), Run("run", "--cache-dir", cache, "--invoke", "div", CalculatorWasm(), "7", "-7"));
         Assert.Empty(Entries());
     }
+
+    /// <summary>A program using the task API runs under the kernel: its first task spawns a child
+    /// (table slot 0) that sends 41 + 1 back; the parent exits with the value it received.</summary>
+    private const string TaskProgram = """
+        (module
+          (import "tessera_task" "self" (func $self (result i64)))
+          (import "tessera_task" "spawn" (func $spawn (param i32 i64) (result i64)))
+          (import "tessera_task" "send_value" (func $send (param i64 i32 i64) (result i32)))
+          (import "tessera_task" "receive_value" (func $receive (param i32 i64) (result i64)))
+          (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+          (table (export "__indirect_function_table") 1 funcref)
+          (elem (i32.const 0) $child)
+          (func $child (param $parent i64)
+            (drop (call $send (local.get $parent) (i32.const 7) (i64.const 42))))
+          (func (export "_start")
+            (drop (call $spawn (i32.const 0) (call $self)))
+            (call $exit (i32.wrap_i64 (call $receive (i32.const 7) (i64.const 10000)))))
+          (func (export "answer") (result i64)
+            (drop (call $spawn (i32.const 0) (call $self)))
+            (call $receive (i32.const 7) (i64.const 10000))))
+        """;
+
+    [Fact]
+    public void ProgramUsingTheTaskApiRunsUnderTheKernel()
+    {
+        var path = Write("tasks.wat", TaskProgram);
+        Assert.Equal((42, "", ""), Run("run", path));
+        Assert.Equal((0, "42\n", ""), Run("run", "--invoke", "answer", path));
+    }
 }

@@ -32,9 +32,12 @@ internal static class RunCommand
     {
         var options = RunOptions.Parse(args);
         var loaded = ModuleFile.Load(options.Path);
+        bool tasks = TaskProgram.IsTaskProgram(loaded.Bytes);
         // One module for the life of the process: its code need not be collectible, so the runtime
         // tiers it (a quick first compile, hot code recompiled with profile data).
-        var engine = new Engine(ModuleFile.Features, new EngineOptions { UseCache = options.UseCache, CacheDirectory = options.CacheDirectory, CollectibleCode = false, CacheMinimumBytes = 64 * 1024 });
+        var engineOptions = new EngineOptions { UseCache = options.UseCache, CacheDirectory = options.CacheDirectory, CollectibleCode = false, CacheMinimumBytes = 64 * 1024 };
+        using var kernel = tasks ? TaskProgram.CreateKernel(engineOptions) : null;
+        var engine = kernel?.Engine ?? new Engine(ModuleFile.Features, engineOptions);
         Module module;
         try
         {
@@ -48,7 +51,7 @@ internal static class RunCommand
 
         // Everything the command line got wrong is reported before anything runs, so a start
         // function never executes for a call that was going to be refused.
-        CheckImports(loaded, module.Definition);
+        CheckImports(loaded, module.Definition, tasks);
         var (name, type) = options.Invoke is { } invoke ? FindFunction(loaded, module.Definition, invoke) : FindStart(loaded, module.Definition);
         var values = Array.Empty<Value>();
         if (options.Invoke is not null)
@@ -63,6 +66,7 @@ internal static class RunCommand
         }
 
         using var wasi = CreateWasi(options, loaded, stdout, stderr);
+        if (kernel is not null) return TaskProgram.Run(kernel, module, loaded, wasi, name, values, stdout, stderr);
         var linker = WasiModule.Define(new Linker(), wasi);
         try
         {
@@ -149,13 +153,15 @@ internal static class RunCommand
         return new WasiContext(config);
     }
 
-    /// <summary>Every import must be a WASI function: that is all <c>run</c> provides.</summary>
-    private static void CheckImports(ModuleFile.Loaded loaded, ModuleDefinition def)
+    /// <summary>Every import must be a WASI function, or a task API function in a program that
+    /// uses the task API: that is all <c>run</c> provides.</summary>
+    private static void CheckImports(ModuleFile.Loaded loaded, ModuleDefinition def, bool tasks)
     {
         foreach (var import in def.Imports)
         {
             if (import.Module == WasiModule.Name && import.Kind == ExternKind.Func && WasiModule.Functions.Contains(import.Name)) continue;
-            throw new UsageException($"{loaded.Path}: unknown import: \"{import.Module}\" \"{import.Name}\": tessera run provides only the functions of {WasiModule.Name}");
+            if (tasks && import.Module == Kernel.Kernel.TaskModule && import.Kind == ExternKind.Func) continue;
+            throw new UsageException($"{loaded.Path}: unknown import: \"{import.Module}\" \"{import.Name}\": tessera run provides only the functions of {WasiModule.Name} and {Kernel.Kernel.TaskModule}");
         }
     }
 
