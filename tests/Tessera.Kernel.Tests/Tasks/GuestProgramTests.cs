@@ -23,4 +23,19 @@ public sealed class GuestProgramTests : IDisposable
         // answers are 1 .. 10000: 10000 * 10001 / 2
         Assert.Equal(50_005_000L, reason.Results[0].AsI64());
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public async Task SupervisorInCRestartsItsCrashingWorkerUntilItAnswers(int crashes)
+    {
+        var module = _kernel.Load(File.ReadAllBytes(GuestExamples.Path("supervisor.wasm")));
+        var reason = await _kernel.Spawn(module, "run", Value.I64(crashes)).Exited.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(ExitKind.Normal, reason.Kind);
+        long packed = reason.Results[0].AsI64();
+        // one restart per crash; the sum 1 + ... + 1000 = 1000 * 1001 / 2
+        Assert.Equal(crashes, packed >> 32);
+        Assert.Equal(500_500, packed & 0xffff_ffff);
+        Assert.Equal(0, _kernel.LiveTasks);
+    }
 }
