@@ -318,9 +318,10 @@ public sealed class Kernel : IDisposable
     private ExitReason? Prepare(KernelTask task)
     {
         Instance instance;
+        task.Store = new Store(Engine, task);
         try
         {
-            instance = Linker.Instantiate(new Store(Engine, task), task.Module);
+            instance = Linker.Instantiate(task.Store, task.Module);
         }
         catch (WasmLinkException e)
         {

@@ -44,7 +44,8 @@ internal sealed class KernelTask
     public Value[] Arguments { get; private set; }
     public Mailbox Mailbox { get; }
 
-    /// <summary>The task's instance, made on its first slice.</summary>
+    /// <summary>The task's store and instance, made on its first slice.</summary>
+    public Store? Store;
     public Instance? Instance;
     public SuspendableCall? Call;
 
@@ -74,9 +75,13 @@ internal sealed class KernelTask
     public TaskCompletionSource<ExitReason>? Completion;
     public ExitReason? Exit;
 
-    /// <summary>Drops what a dead task held, so it is garbage at once.</summary>
+    /// <summary>Drops what a dead task held, so it is garbage at once, and gives its memory back to
+    /// the pool now rather than when a finalizer runs. Called only by the worker that ran the task's
+    /// last slice, so none of the task's code is running: nothing can touch the freed memory.</summary>
     public void Release()
     {
+        Store?.Dispose();
+        Store = null;
         Instance = null;
         Call = null;
         Arguments = [];

@@ -258,4 +258,25 @@ public sealed class KernelTests : IDisposable
         // one worker, FIFO queue, each yields after every report: strict alternation
         Assert.Equal([10L, 20, 11, 21, 12, 22], log);
     }
+
+    [Fact]
+    public async Task EndedTaskGivesItsMemoryBackAtOnce()
+    {
+        Memory? kept = null;
+        _kernel.Linker.Define("test", "keep", Func.Wrap((Caller caller) => { kept = caller.Memory; }));
+        var module = _kernel.Load("""
+            (module
+              (import "test" "keep" (func $keep))
+              (memory 2)
+              (func (export "run") (result i32)
+                (i32.store (i32.const 65536) (i32.const 7))
+                (call $keep)
+                (i32.load (i32.const 65536))))
+            """);
+        var reason = await _kernel.Spawn(module, "run").Exited.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(7, reason.Results[0].AsI32());
+        // Freed with the task's store when it ended, not when a finalizer gets to it.
+        Assert.NotNull(kept);
+        Assert.Equal(0, kept!.Span.Length);
+    }
 }
