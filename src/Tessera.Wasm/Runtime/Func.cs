@@ -23,11 +23,18 @@ public sealed class Func
     internal readonly int TypeId;
 
     internal Func(FuncType type, InstanceContext target, nint code)
+        : this(type, target, code, FuncTypeIds.Of(type))
+    {
+    }
+
+    /// <summary>A function whose canonical type id is known (the module's, or the function being
+    /// bound): no lookup.</summary>
+    internal Func(FuncType type, InstanceContext target, nint code, int typeId)
     {
         Type = type;
         Target = target;
         Code = code;
-        TypeId = FuncTypeIds.Of(type);
+        TypeId = typeId;
     }
 
     /// <summary>A host function taking and returning arrays of values of <paramref name="type"/>.</summary>
@@ -84,7 +91,7 @@ public sealed class Func
     {
         if (!IsHost) return this;
         var bound = new InstanceContext(importer.Store) { HostCallback = Target.HostCallback, Types = Target.Types, Caller = importer };
-        return new Func(Type, bound, Code);
+        return new Func(Type, bound, Code, TypeId);
     }
 
     /// <summary>Calls the function. Arguments must match <see cref="Type"/>; a trap throws <see cref="WasmTrap"/>.</summary>

@@ -12,9 +12,12 @@ namespace Tessera.Wasm.Runtime;
 public sealed class Instance
 {
     private readonly InstanceContext _context;
-    private readonly Dictionary<string, object> _exports = new(StringComparer.Ordinal);
+    private Dictionary<string, object>? _exports;
 
     /// <summary>Instantiates <paramref name="module"/> in <paramref name="store"/> with <paramref name="imports"/>, one extern per import in import order.</summary>
+    /// <remarks>Instantiation is on the path of every task spawn, so it allocates only what the
+    /// instance owns: arrays sized from the module's counts, no export table (exports resolve
+    /// through the module's), error text only when there is an error.</remarks>
     public Instance(Store store, Module module, IReadOnlyList<object> imports)
     {
         Store = store;
@@ -22,73 +25,66 @@ public sealed class Instance
         _context = new InstanceContext(store) { Instance = this };
         var def = module.Definition;
         if (imports.Count != def.Imports.Count) throw new WasmLinkException("wrong number of imports", $"{imports.Count} given", $"the module has {def.Imports.Count}");
-        var functions = new List<Func>();
-        var tables = new List<Table>();
-        var globals = new List<Global>();
-        var memories = new List<Memory>();
+        var functions = new Func[module.ImportedFunctions + def.Functions.Count];
+        var tables = new Table[module.ImportedTables + def.Tables.Count];
+        var globals = new Global[module.ImportedGlobals + def.Globals.Count];
+        var memories = new Memory[module.ImportedMemories + def.Memories.Count];
+        int nf = 0, nt = 0, ng = 0, nm = 0;
         for (int i = 0; i < imports.Count; i++)
         {
             var import = def.Imports[i];
-            string name = $"\"{import.Module}\" \"{import.Name}\"";
             switch (import.Kind, imports[i])
             {
                 case (ExternKind.Func, Func f):
                     var expected = def.Types[(int)import.FunctionType.Value];
-                    if (!f.Type.Equals(expected)) throw Incompatible(name, expected.ToString(), f.Type.ToString());
-                    CheckStore(name, f.Store);
-                    functions.Add(f.ImportInto(_context));
+                    if (f.TypeId != module.Compiled.TypeIds[(int)import.FunctionType.Value] && !f.Type.Equals(expected)) throw Incompatible(import, expected.ToString(), f.Type.ToString());
+                    CheckStore(import, f.Store);
+                    functions[nf++] = f.ImportInto(_context);
                     break;
                 case (ExternKind.Table, Table t):
                     if (t.Type.ElementType != import.Table.ElementType || !LimitsMatch(new Limits((ulong)t.Size, t.Type.Limits.Max), import.Table.Limits))
-                        throw Incompatible(name, import.Table.ToString(), t.Type.ToString());
-                    tables.Add(t);
+                        throw Incompatible(import, import.Table.ToString(), t.Type.ToString());
+                    tables[nt++] = t;
                     break;
                 case (ExternKind.Memory, Memory m):
                     if (!LimitsMatch(new Limits((ulong)m.Pages, m.Type.Limits.Max), import.Memory.Limits))
-                        throw Incompatible(name, import.Memory.ToString(), m.Type.ToString());
-                    memories.Add(m);
+                        throw Incompatible(import, import.Memory.ToString(), m.Type.ToString());
+                    memories[nm++] = m;
                     break;
                 case (ExternKind.Global, Global g):
-                    if (g.Type != import.Global) throw Incompatible(name, import.Global.ToString(), g.Type.ToString());
-                    globals.Add(g);
+                    if (g.Type != import.Global) throw Incompatible(import, import.Global.ToString(), g.Type.ToString());
+                    globals[ng++] = g;
                     break;
                 default:
-                    throw Incompatible(name, import.Kind.ToString().ToLowerInvariant(), imports[i].GetType().Name.ToLowerInvariant());
+                    throw Incompatible(import, import.Kind.ToString().ToLowerInvariant(), imports[i].GetType().Name.ToLowerInvariant());
             }
         }
         var ctx = _context;
+        var typeIds = module.Compiled.TypeIds;
         for (int i = 0; i < def.Functions.Count; i++)
-            functions.Add(new Func(def.Types[(int)def.Functions[i].Value], ctx, module.Compiled.Code[i]));
-        ctx.Functions = functions.ToArray();
+        {
+            int type = (int)def.Functions[i].Value;
+            functions[nf++] = new Func(def.Types[type], ctx, module.Compiled.Code[i], typeIds[type]);
+        }
+        ctx.Functions = functions;
         ctx.Types = module.Compiled.Types;
-        ctx.TypeIds = module.Compiled.TypeIds;
+        ctx.TypeIds = typeIds;
         ctx.Constants = module.Compiled.Constants;
-        foreach (var t in def.Tables) tables.Add(new Table(t, store));
-        ctx.Tables = tables.ToArray();
-        foreach (var m in def.Memories) memories.Add(new Memory(m, store));
-        ctx.Memories = memories.ToArray();
-        ctx.Memory0 = memories.Count > 0 ? memories[0] : null;
-        ctx.Globals = globals.ToArray();
+        foreach (var t in def.Tables) tables[nt++] = new Table(t, store);
+        ctx.Tables = tables;
+        foreach (var m in def.Memories) memories[nm++] = new Memory(m, store);
+        ctx.Memories = memories;
+        ctx.Memory0 = memories.Length > 0 ? memories[0] : null;
+        // A global's initializer may read the globals before it (imported ones, and with
+        // extended-const earlier ones): they are in place when it runs.
+        ctx.Globals = globals;
         foreach (var g in def.Globals)
         {
             var (initial, initialRef) = Evaluate(g.Init, g.Type.Type);
-            globals.Add(new Global(g.Type, initial) { Ref = initialRef });
-            ctx.Globals = globals.ToArray();
+            globals[ng++] = new Global(g.Type, initial) { Ref = initialRef };
         }
 
-        foreach (var export in def.Exports)
-        {
-            _exports[export.Name] = export.Kind switch
-            {
-                ExternKind.Func => ctx.Functions[export.Index],
-                ExternKind.Table => ctx.Tables[export.Index],
-                ExternKind.Memory => ctx.Memories[export.Index],
-                ExternKind.Global => ctx.Globals[export.Index],
-                _ => throw new WasmUnsupportedFeatureException("exceptions", "tag export"),
-            };
-        }
-
-        ctx.Elements = new object?[def.Elements.Count][];
+        ctx.Elements = def.Elements.Count == 0 ? [] : new object?[def.Elements.Count][];
         for (int e = 0; e < def.Elements.Count; e++)
         {
             var segment = def.Elements[e];
@@ -104,7 +100,7 @@ public sealed class Instance
             if (offset + (ulong)items.Length > (ulong)table.Size) throw new WasmTrap(TrapKind.TableOutOfBounds);
             items.CopyTo(table.Elements, (int)offset);
         }
-        ctx.Data = new byte[def.Data.Count][];
+        ctx.Data = def.Data.Count == 0 ? [] : new byte[def.Data.Count][];
         // A module's image holds all its active segments (DataImage checks they fit and cannot trap).
         bool imaged = module.DataImage is { } image && ctx.Memory0!.TryMapImage(image);
         for (int d = 0; d < def.Data.Count; d++)
@@ -136,23 +132,46 @@ public sealed class Instance
     /// <summary>Clears a yield request; true when there was one (the call may have yielded to it).</summary>
     public bool TakeYieldRequest() => Interlocked.CompareExchange(ref _context.Interrupt, 0, InstanceContext.InterruptYield) == InstanceContext.InterruptYield;
 
-    /// <summary>Exports by name: <see cref="Func"/>, <see cref="Memory"/>, <see cref="Global"/> or <see cref="Table"/>.</summary>
-    public IReadOnlyDictionary<string, object> Exports => _exports;
+    /// <summary>Exports by name, in the module's order: <see cref="Func"/>, <see cref="Memory"/>,
+    /// <see cref="Global"/> or <see cref="Table"/> (built on first use).</summary>
+    public IReadOnlyDictionary<string, object> Exports
+    {
+        get
+        {
+            if (_exports is { } built) return built;
+            var exports = new Dictionary<string, object>(StringComparer.Ordinal);
+            foreach (var export in Module.Definition.Exports) exports[export.Name] = Resolve(export);
+            return _exports = exports;
+        }
+    }
 
-    public Func? GetFunc(string name) => _exports.GetValueOrDefault(name) as Func;
-    public Memory? GetMemory(string name) => _exports.GetValueOrDefault(name) as Memory;
-    public Global? GetGlobal(string name) => _exports.GetValueOrDefault(name) as Global;
-    public Table? GetTable(string name) => _exports.GetValueOrDefault(name) as Table;
+    public Func? GetFunc(string name) => Find(name) as Func;
+    public Memory? GetMemory(string name) => Find(name) as Memory;
+    public Global? GetGlobal(string name) => Find(name) as Global;
+    public Table? GetTable(string name) => Find(name) as Table;
+
+    private object? Find(string name) => Module.ExportsByName.TryGetValue(name, out var export) ? Resolve(export) : null;
+
+    private object Resolve(Export export) => export.Kind switch
+    {
+        ExternKind.Func => _context.Functions[export.Index],
+        ExternKind.Table => _context.Tables[export.Index],
+        ExternKind.Memory => _context.Memories[export.Index],
+        ExternKind.Global => _context.Globals[export.Index],
+        _ => throw new WasmUnsupportedFeatureException("exceptions", "tag export"),
+    };
 
     /// <summary>A function of another store's instance cannot be imported: its context would run
     /// under the other store's stack limit and data.</summary>
-    private void CheckStore(string name, Store? owner)
+    private void CheckStore(Import import, Store? owner)
     {
-        if (owner is not null && owner != Store) throw new WasmLinkException("import from another store", name, "functions of an instance belong to its store");
+        if (owner is not null && owner != Store) throw new WasmLinkException("import from another store", Describe(import), "functions of an instance belong to its store");
     }
 
-    private static WasmLinkException Incompatible(string name, string expected, string actual) =>
-        new("incompatible import type", name, $"expected {expected}, got {actual}");
+    private static WasmLinkException Incompatible(Import import, string expected, string actual) =>
+        new("incompatible import type", Describe(import), $"expected {expected}, got {actual}");
+
+    private static string Describe(Import import) => $"\"{import.Module}\" \"{import.Name}\"";
 
     /// <summary>Import matching of limits (WebAssembly 2.0, 4.5.2): at least the minimum, and no
     /// larger maximum.</summary>
@@ -164,6 +183,19 @@ public sealed class Instance
     private (Value Value, object? Ref) Evaluate(ConstExpr expr, ValType type)
     {
         var reader = new WasmReader(expr.Code.Span, expr.Offset);
+        // Nearly every initializer is one constant or global.get: no stack for those.
+        var first = reader.ReadOpcode();
+        if (first == Opcode.I32Const)
+        {
+            int value = reader.ReadS32();
+            if (reader.ReadOpcode() == Opcode.End) return (Value.I32(value), null);
+        }
+        else if (first == Opcode.I64Const)
+        {
+            long value = reader.ReadS64();
+            if (reader.ReadOpcode() == Opcode.End) return (Value.I64(value), null);
+        }
+        reader = new WasmReader(expr.Code.Span, expr.Offset);
         var stack = new Stack<(Value, object?)>();
         while (true)
         {

@@ -17,7 +17,30 @@ public sealed class Module
         Engine = engine;
         Compiled = compiled;
         _dataImage = new(() => engine.Options.CopyOnWriteImages ? Runtime.DataImage.TryCreate(compiled.Definition) : null);
+        var exports = new Dictionary<string, Export>(compiled.Definition.Exports.Count, StringComparer.Ordinal);
+        foreach (var export in compiled.Definition.Exports) exports[export.Name] = export;
+        ExportsByName = exports;
+        foreach (var import in compiled.Definition.Imports)
+        {
+            switch (import.Kind)
+            {
+                case ExternKind.Func: ImportedFunctions++; break;
+                case ExternKind.Table: ImportedTables++; break;
+                case ExternKind.Memory: ImportedMemories++; break;
+                case ExternKind.Global: ImportedGlobals++; break;
+            }
+        }
     }
+
+    /// <summary>The exports by name, shared by every instance (an instance resolves an export
+    /// when asked, so instantiating builds no table of its own).</summary>
+    internal IReadOnlyDictionary<string, Export> ExportsByName { get; }
+
+    /// <summary>How many imports of each kind: instantiation sizes its arrays exactly.</summary>
+    internal int ImportedFunctions { get; }
+    internal int ImportedTables { get; }
+    internal int ImportedMemories { get; }
+    internal int ImportedGlobals { get; }
 
     public Engine Engine { get; }
     public ModuleDefinition Definition => Compiled.Definition;
