@@ -41,6 +41,10 @@ internal sealed partial class FunctionCompiler
     private readonly List<ResumePoint> _resumePoints = new();
     /// <summary>Code laid out after the function's last instruction, off the hot path.</summary>
     private readonly List<Action> _coldBlocks = new();
+    /// <summary>The shared save code of each frame shape, and the local that tells it which point
+    /// branched there.</summary>
+    private readonly Dictionary<string, Label> _sharedSaves = new(StringComparer.Ordinal);
+    private LocalBuilder? _pointIndex;
     private LocalBuilder? _slotBase;
     private LocalBuilder? _refBase;
     private LocalBuilder? _slotArray;
@@ -158,8 +162,7 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldc_I4, InstanceContext.SuspendUnwinding);
             _il.Emit(OpCodes.Stfld, Members.SuspendState);
-            EmitSaveFrame(point, index);
-            EmitDefaultReturn();
+            EmitSaveFrameAndReturn(point, index);
         });
     }
 
@@ -219,8 +222,7 @@ internal sealed partial class FunctionCompiler
         {
             _il.MarkLabel(unwind);
             if (hasResult) _il.Emit(OpCodes.Pop);
-            EmitSaveFrame(point, index);
-            EmitDefaultReturn();
+            EmitSaveFrameAndReturn(point, index);
         });
 
         Pop(type.Parameters.Length);
@@ -298,8 +300,36 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Stloc, _slotArray!);
     }
 
-    /// <summary>Pushes this frame on the slot stacks: its values, then its resume point on top.</summary>
-    private void EmitSaveFrame(ResumePoint point, int index)
+    /// <summary>
+    /// Saves the frame and returns, through code shared by every point of the same shape (the
+    /// same operand stack and callee local: they save the same values). The point only records its
+    /// number and branches there, so a function with many loop heads or calls has one copy of the
+    /// save code per shape, not per point: the method stays small enough for the JIT to optimize
+    /// its hot loops as it would the plain function's.
+    /// </summary>
+    private void EmitSaveFrameAndReturn(ResumePoint point, int index)
+    {
+        string shape = string.Join(',', point.Stack) + (point.Callee is { } callee ? "|" + callee.LocalIndex : "");
+        if (!_sharedSaves.TryGetValue(shape, out var save))
+        {
+            save = _il.DefineLabel();
+            _sharedSaves[shape] = save;
+            _pointIndex ??= _il.DeclareLocal(typeof(int));
+            _coldBlocks.Add(() =>
+            {
+                _il.MarkLabel(save);
+                EmitSaveFrame(point, _pointIndex);
+                EmitDefaultReturn();
+            });
+        }
+        _il.Emit(OpCodes.Ldc_I4, index);
+        _il.Emit(OpCodes.Stloc, _pointIndex!);
+        _il.Emit(OpCodes.Br, save);
+    }
+
+    /// <summary>Pushes this frame on the slot stacks: its values, then its resume point (the number
+    /// in <paramref name="pointIndex"/>) on top.</summary>
+    private void EmitSaveFrame(ResumePoint point, LocalBuilder pointIndex)
     {
         DeclareFrameLocals();
         var values = FrameValues(point).ToList();
@@ -339,7 +369,8 @@ internal sealed partial class FunctionCompiler
         }
         _il.Emit(OpCodes.Ldloc, _slotArray!);
         EmitIndex(_slotBase!, slot);
-        _il.Emit(OpCodes.Ldc_I8, (long)index);
+        _il.Emit(OpCodes.Ldloc, pointIndex);
+        _il.Emit(OpCodes.Conv_I8);
         _il.Emit(OpCodes.Stelem_I8);
     }
 

@@ -257,6 +257,61 @@ public class ResumableTests
         Assert.True(yields > 0, "the loop never yielded");
     }
 
+    /// <summary>Three loop heads of one function share their save code (one frame shape): each
+    /// yield must still resume at its own loop. The loops add 0..n-1, then 2j for j in 0..n-1,
+    /// then 1 in a nest of 1000 x n/1000: n(n-1)/2 + n(n-1) + n in all.</summary>
+    [Fact]
+    public void LoopsSharingSaveCodeEachResumeAtTheirOwnHead()
+    {
+        var engine = new Engine(options: new EngineOptions { Preemptible = true });
+        var instance = new Linker().Instantiate(new Store(engine), Module.FromText(engine, """
+            (module
+              (func (export "run") (param $n i64) (result i64) (local $i i64) (local $s i64) (local $j i64)
+                (loop $a
+                  (local.set $s (i64.add (local.get $s) (local.get $i)))
+                  (local.set $i (i64.add (local.get $i) (i64.const 1)))
+                  (br_if $a (i64.lt_u (local.get $i) (local.get $n))))
+                (loop $b
+                  (local.set $s (i64.add (local.get $s) (i64.mul (local.get $j) (i64.const 2))))
+                  (local.set $j (i64.add (local.get $j) (i64.const 1)))
+                  (br_if $b (i64.lt_u (local.get $j) (local.get $n))))
+                (local.set $i (i64.const 0))
+                (loop $outer
+                  (local.set $j (i64.const 0))
+                  (loop $inner
+                    (local.set $s (i64.add (local.get $s) (i64.const 1)))
+                    (local.set $j (i64.add (local.get $j) (i64.const 1)))
+                    (br_if $inner (i64.lt_u (local.get $j) (i64.div_u (local.get $n) (i64.const 1000)))))
+                  (local.set $i (i64.add (local.get $i) (i64.const 1)))
+                  (br_if $outer (i64.lt_u (local.get $i) (i64.const 1000))))
+                (local.get $s)))
+            """));
+        var call = new SuspendableCall(instance.GetFunc("run")!);
+        using var stop = new CancellationTokenSource();
+        var asker = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                instance.RequestYield();
+                Thread.Sleep(1);
+            }
+        });
+        asker.Start();
+        const long n = 100_000_000;
+        int yields = 0;
+        bool done = call.Start(Value.I64(n));
+        while (!done)
+        {
+            yields++;
+            instance.TakeYieldRequest();
+            done = call.Resume();
+        }
+        stop.Cancel();
+        asker.Join();
+        Assert.Equal(n * (n - 1) / 2 + n * (n - 1) + n, call.Results[0].AsI64());
+        Assert.True(yields > 3, $"the loops yielded {yields} times");
+    }
+
     [Fact]
     public void InterruptStopsASpinningLoopFromAnotherThread()
     {
