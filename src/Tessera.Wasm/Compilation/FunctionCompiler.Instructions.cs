@@ -13,6 +13,7 @@ internal sealed partial class FunctionCompiler
     {
         while (true)
         {
+            _opcodeOffset = reader.Offset;
             var op = reader.ReadOpcode();
             bool endsFlow = false;
             switch (op)

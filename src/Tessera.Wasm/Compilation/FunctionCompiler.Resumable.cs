@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Reflection.Emit;
 using Tessera.Wasm.Model;
 using Tessera.Wasm.Runtime;
@@ -36,7 +37,15 @@ internal sealed partial class FunctionCompiler
     /// <summary>A call site that may suspend, or a loop head that may yield: where the resume copy
     /// re-enters (before the call, or after the loop head's check; the IL stack empty), and the
     /// shape of what is live there. A yield point ends the rewind itself: no import is called.</summary>
-    private sealed record ResumePoint(Label Resume, Label Restore, ValTypeKind[] Stack, LocalBuilder? Callee, bool Yield = false);
+    /// <summary>A point where the frame may suspend; <paramref name="Live"/> says which locals it
+    /// saves (null: all of them).</summary>
+    private sealed record ResumePoint(Label Resume, Label Restore, ValTypeKind[] Stack, LocalBuilder? Callee, bool Yield = false, BitArray? Live = null);
+
+    /// <summary>The locals live at each loop head and after each call (null: not analyzed, save all).</summary>
+    private LocalLiveness? _liveness;
+
+    /// <summary>Where the opcode being translated starts: the key of <see cref="_liveness"/>.</summary>
+    private int _opcodeOffset;
 
     private readonly List<ResumePoint> _resumePoints = new();
     /// <summary>Code laid out after the function's last instruction, off the hot path.</summary>
@@ -142,7 +151,7 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldfld, Members.Interrupt);
         _il.Emit(OpCodes.Brtrue, interrupted);
         _il.MarkLabel(back);
-        var point = new ResumePoint(back, _il.DefineLabel(), _stack.ToArray(), null, Yield: true);
+        var point = new ResumePoint(back, _il.DefineLabel(), _stack.ToArray(), null, Yield: true, _liveness?.At(_opcodeOffset));
         int index = _resumePoints.Count;
         _resumePoints.Add(point);
         _coldBlocks.Add(() =>
@@ -183,7 +192,7 @@ internal sealed partial class FunctionCompiler
     /// </summary>
     private void EmitResumableCall(FuncType type, LocalBuilder? callee, System.Reflection.MethodInfo? direct, bool tail)
     {
-        var point = new ResumePoint(_il.DefineLabel(), _il.DefineLabel(), _stack.ToArray(), callee);
+        var point = new ResumePoint(_il.DefineLabel(), _il.DefineLabel(), _stack.ToArray(), callee, Live: _liveness?.At(_opcodeOffset));
         int index = _resumePoints.Count;
         _resumePoints.Add(point);
         _il.MarkLabel(point.Resume);
@@ -250,6 +259,8 @@ internal sealed partial class FunctionCompiler
     {
         for (int i = 0; i < _localTypes.Length; i++)
         {
+            // A local dead here is written before it is read on every path from here.
+            if (point.Live is { } live && !live[i]) continue;
             int n = i;
             var local = _locals[n];
             yield return (_localTypes[n].Kind,
@@ -309,7 +320,7 @@ internal sealed partial class FunctionCompiler
     /// </summary>
     private void EmitSaveFrameAndReturn(ResumePoint point, int index)
     {
-        string shape = string.Join(',', point.Stack) + (point.Callee is { } callee ? "|" + callee.LocalIndex : "");
+        string shape = string.Join(',', point.Stack) + (point.Callee is { } callee ? "|" + callee.LocalIndex : "") + "|" + LiveText(point.Live);
         if (!_sharedSaves.TryGetValue(shape, out var save))
         {
             save = _il.DefineLabel();
@@ -325,6 +336,14 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldc_I4, index);
         _il.Emit(OpCodes.Stloc, _pointIndex!);
         _il.Emit(OpCodes.Br, save);
+    }
+
+    private static string LiveText(BitArray? live)
+    {
+        if (live is null) return "all";
+        var text = new System.Text.StringBuilder(live.Length);
+        foreach (bool bit in live) text.Append(bit ? '1' : '0');
+        return text.ToString();
     }
 
     /// <summary>Pushes this frame on the slot stacks: its values, then its resume point (the number

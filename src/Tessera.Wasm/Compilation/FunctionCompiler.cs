@@ -239,6 +239,7 @@ internal sealed partial class FunctionCompiler
 
     public void Compile(FunctionBody body)
     {
+        if (Mode != ResumeMode.None) _liveness = LocalLiveness.Analyze(body, _localTypes.Length);
         var returnFrame = new Frame { Kind = FrameKind.Function, Label = _il.DefineLabel(), Height = 0, Results = _type.Results };
         _frames.Add(returnFrame);
         EmitStackCheck();

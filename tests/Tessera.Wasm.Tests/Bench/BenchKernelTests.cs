@@ -48,6 +48,35 @@ public class BenchKernelTests(BenchKernelBuild build) : IClassFixture<BenchKerne
         Assert.Equal(expected, run.Invoke(Value.I32(kernel.TestN))[0].AsI64());
     }
 
+    /// <summary>The kernels compiled preemptible, run as a suspendable call asked to yield at every
+    /// loop head it reaches (the first 100,000 times): each yield saves the frames (only the locals
+    /// live there), unwinds and resumes, and the result must still be the native one.</summary>
+    [Theory]
+    [MemberData(nameof(KernelNames))]
+    public void KernelComputesTheNativeResultWhenItYieldsAtEveryLoopHead(string name)
+    {
+        var kernels = build.Kernels;
+        var kernel = kernels.Kernels.Single(k => k.Name == name);
+        long expected = kernels.Expected(kernel, kernel.TestN);
+        var engine = new Engine(options: new EngineOptions { Preemptible = true });
+        var instance = new Linker().Instantiate(new Store(engine), Module.FromBytes(engine, File.ReadAllBytes(kernels.WasmPath(name))));
+        var call = new SuspendableCall(instance.GetFunc("run")!);
+        // A frame restored wrong can loop forever: fail (an Interrupted trap) instead of hanging.
+        using var watchdog = new Timer(_ => instance.Interrupt(), null, TimeSpan.FromSeconds(120), Timeout.InfiniteTimeSpan);
+        int yields = 0;
+        instance.RequestYield();
+        bool done = call.Start(Value.I32(kernel.TestN));
+        while (!done)
+        {
+            yields++;
+            instance.TakeYieldRequest();
+            if (yields < 100_000) instance.RequestYield();
+            done = call.Resume();
+        }
+        Assert.Equal(expected, call.Results[0].AsI64());
+        Assert.True(yields > 0, name + " never yielded");
+    }
+
     [Theory]
     [InlineData("fib", 20, 6765)]
     [InlineData("fib", 25, 75025)]
