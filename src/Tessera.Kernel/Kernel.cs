@@ -290,7 +290,7 @@ public sealed class Kernel : IDisposable
         Instance instance;
         try
         {
-            instance = Linker.Instantiate(new Store(Engine, task), task.Module);
+            instance = Linker.Instantiate(new Store(Engine, task, Options.TaskLimits), task.Module);
         }
         catch (WasmLinkException e)
         {

@@ -1,4 +1,5 @@
 using Tessera.Kernel.Time;
+using Tessera.Wasm.Runtime;
 
 namespace Tessera.Kernel;
 
@@ -17,6 +18,10 @@ public sealed record KernelOptions
 
     /// <summary>The clock timers run on; the system's monotonic clock by default.</summary>
     public IClock? Clock { get; init; }
+
+    /// <summary>Limits on each task's store: its memories and tables together (Wasmtime's
+    /// <c>StoreLimits</c>). At the limit <c>memory.grow</c> returns -1; none by default.</summary>
+    public StoreLimits? TaskLimits { get; init; }
 
     /// <summary>Run a thread that fires timers every millisecond. Off only for tests that poll
     /// <see cref="Kernel.Timers"/> themselves with a <see cref="ManualClock"/>.</summary>
