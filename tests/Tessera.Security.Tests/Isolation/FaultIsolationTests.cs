@@ -66,6 +66,18 @@ public sealed class FaultIsolationTests(ITestOutputHelper output)
           (func (export "spin") (loop $forever (br $forever))))
         """;
 
+    [Fact]
+    public async Task ATaskWhoseInitialMemoryIsOverTheLimitCannotStart()
+    {
+        using var kernel = new Kernel.Kernel(new KernelOptions { Workers = 1, TaskLimits = new StoreLimits { MemoryBytes = LimitPages * 65536L } });
+        var big = kernel.Load($"(module (memory {LimitPages + 1}) (func (export \"main\")))");
+        var fits = kernel.Load($"(module (memory {LimitPages}) (func (export \"main\")))");
+        var refused = await kernel.Spawn(big, "main").Exited.WaitAsync(s_bound);
+        Assert.Equal(ExitKind.HostError, refused.Kind);
+        Assert.Contains(nameof(WasmResourceLimitException), refused.Detail);
+        Assert.Equal(ExitKind.Normal, (await kernel.Spawn(fits, "main").Exited.WaitAsync(s_bound)).Kind);
+    }
+
     private static long Squares(long n)
     {
         long m = n % 100 + 1;
