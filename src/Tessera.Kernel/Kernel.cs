@@ -318,7 +318,7 @@ public sealed class Kernel : IDisposable
     private ExitReason? Prepare(KernelTask task)
     {
         Instance instance;
-        task.Store = new Store(Engine, task);
+        task.Store = new Store(Engine, task, Options.TaskLimits);
         try
         {
             instance = Linker.Instantiate(task.Store, task.Module);

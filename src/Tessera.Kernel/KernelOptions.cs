@@ -23,6 +23,10 @@ public sealed record KernelOptions
     /// mode); the kernel adds what tasks need: suspending imports, interrupts, preemption.</summary>
     public EngineOptions? Engine { get; init; }
 
+    /// <summary>Limits on each task's store: its memories and tables together (Wasmtime's
+    /// <c>StoreLimits</c>). At the limit <c>memory.grow</c> returns -1; none by default.</summary>
+    public StoreLimits? TaskLimits { get; init; }
+
     /// <summary>Run a thread that fires timers every millisecond. Off only for tests that poll
     /// <see cref="Kernel.Timers"/> themselves with a <see cref="ManualClock"/>.</summary>
     public bool TimerThread { get; init; } = true;

@@ -52,7 +52,8 @@ TESSERA_IMPORT("send") int32_t tessera_send(tessera_task_t to, int32_t tag, cons
 
 /* Waits for the oldest message with the tag (TESSERA_ANY_TAG: any), at most timeout_ms
  * milliseconds (-1: forever, 0: do not wait); copies up to capacity bytes of it into buffer and
- * returns its length, or TESSERA_TIMEOUT. */
+ * returns its length, or TESSERA_TIMEOUT. All of [buffer, buffer + capacity) must be memory, or
+ * the task traps. */
 TESSERA_IMPORT("receive") int32_t tessera_receive(int32_t tag, void *buffer, int32_t capacity, int64_t timeout_ms, tessera_message_info_t *info);
 
 /* A message of one int64_t, and its receive: the value, or TESSERA_VALUE_TIMEOUT. */
@@ -74,7 +75,8 @@ TESSERA_IMPORT("monitor") int32_t tessera_monitor(tessera_task_t task);
 /* When either task ends abnormally, the other is killed. */
 TESSERA_IMPORT("link") int32_t tessera_link(tessera_task_t task);
 
-/* Names this task (at most 256 bytes), and finds a task by name (0: none). */
+/* Names this task (at most 256 bytes: a longer name or one taken is -3), and finds a task by
+ * name (0: none). */
 TESSERA_IMPORT("register") int32_t tessera_register(const char *name, int32_t length);
 TESSERA_IMPORT("whereis") tessera_task_t tessera_whereis(const char *name, int32_t length);
 

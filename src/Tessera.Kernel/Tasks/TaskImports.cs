@@ -40,9 +40,9 @@ internal static class TaskImports
         linker.Define(ModuleName, "monitor", Func.Wrap((Caller caller, long id) => kernel.Monitor(Task(caller).Id, new TaskId(id)) ? 0 : NoSuchTask));
         linker.Define(ModuleName, "link", Func.Wrap((Caller caller, long id) => kernel.Link(Task(caller).Id, new TaskId(id)) ? 0 : NoSuchTask));
         linker.Define(ModuleName, "register", Func.Wrap((Caller caller, int name, int length) =>
-            kernel.Register(ReadName(caller, name, length), Task(caller).Id) ? 0 : BadName));
+            ReadName(caller, name, length) is { } s && kernel.Register(s, Task(caller).Id) ? 0 : BadName));
         linker.Define(ModuleName, "whereis", Func.Wrap((Caller caller, int name, int length) =>
-            kernel.WhereIs(ReadName(caller, name, length)) is { } id ? id.Value : 0L));
+            ReadName(caller, name, length) is { } s && kernel.WhereIs(s) is { } id ? id.Value : 0L));
     }
 
     private static KernelTask Task(Caller caller) =>
@@ -111,13 +111,17 @@ internal static class TaskImports
     /// <summary>receive(tag, buffer, capacity, timeout, info): the oldest message with the tag (-1:
     /// any), copied into the buffer up to its capacity; returns the message's length, or -1 when the
     /// timeout (ms; -1 none, 0 poll) passed first. When info is not 0 it receives the sender (i64)
-    /// and the tag (i32).</summary>
+    /// and the tag (i32). The buffer (all <c>capacity</c> bytes, an unsigned length like every
+    /// other) and the info block are checked before anything is taken or written: a bad one traps
+    /// with the message still queued and the memory untouched.</summary>
     private static int Receive(Kernel kernel, Caller caller, int tag, int buffer, int capacity, long timeout, int info)
     {
         var task = Task(caller);
+        Bytes(caller, buffer, capacity);
+        if (info != 0) Bytes(caller, info, 16);
         if (TakeOrWait(kernel, caller, task, tag, timeout) is { } message)
         {
-            int copied = Math.Min(Math.Max(capacity, 0), message.Payload.Length);
+            int copied = (int)Math.Min((uint)capacity, (uint)message.Payload.Length);
             message.Payload.AsSpan(0, copied).CopyTo(Bytes(caller, buffer, copied));
             if (info != 0)
             {
@@ -158,10 +162,15 @@ internal static class TaskImports
         caller.Suspend();
     }
 
-    private static string ReadName(Caller caller, int pointer, int length)
+    /// <summary>Names are at most this many bytes (docs/abi.md).</summary>
+    public const int MaxNameBytes = 256;
+
+    /// <summary>The name at [pointer, pointer + length): out of bounds traps like any range; a name
+    /// longer than <see cref="MaxNameBytes"/> is null (register answers -3, whereis 0).</summary>
+    private static string? ReadName(Caller caller, int pointer, int length)
     {
-        if (length is < 0 or > 256) throw new WasmTrap(TrapKind.HostError, $"a task name of {length} bytes");
-        return Encoding.UTF8.GetString(Bytes(caller, pointer, length));
+        var bytes = Bytes(caller, pointer, length);
+        return bytes.Length > MaxNameBytes ? null : Encoding.UTF8.GetString(bytes);
     }
 
     /// <summary>The bytes [pointer, pointer + length) of the caller's memory 0; out of bounds traps.</summary>

@@ -7,11 +7,14 @@ namespace Tessera.Wasi.Process;
 /// strings copied into the guest (an array of pointers, and the bytes they point into).</summary>
 internal static class ArgsEnviron
 {
-    /// <summary>Writes the count and the total size (terminating NULs included).</summary>
+    /// <summary>Writes the count and the total size (terminating NULs included); both places are
+    /// checked before either is written, so a bad second pointer leaves the first untouched.</summary>
     public static Errno SizesGet(byte[][] strings, GuestMemory memory, int countOut, int sizeOut)
     {
         long size = 0;
         foreach (var s in strings) size += s.Length;
+        memory.Slice(countOut, 4);
+        memory.Slice(sizeOut, 4);
         memory.WriteU32(countOut, (uint)strings.Length);
         memory.WriteU32(sizeOut, (uint)size);
         return Errno.Success;
