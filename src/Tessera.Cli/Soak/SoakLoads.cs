@@ -6,8 +6,8 @@ namespace Tessera.Cli.Soak;
 
 /// <summary>
 /// One kind of work the soak runs again and again: how to start one instance of it and what its
-/// task must end with (null when it ended right, else what went wrong). A new kind of load (WASI
-/// files and sockets once tasks can import WASI) is one more entry in <see cref="SoakLoads.All"/>.
+/// task must end with (null when it ended right, else what went wrong). A new kind of load is one
+/// more entry in <see cref="SoakLoads.All"/>.
 /// </summary>
 internal sealed record SoakLoad(string Name, int Weight, Func<SoakRun, long, TaskHandle> Start, Func<ExitReason, long, string?> Check)
 {
@@ -23,6 +23,9 @@ internal static class SoakLoads
 
     /// <summary>Bytes each writer hands the host to append to the soak's file: 8 copies of its number.</summary>
     public const int RecordBytes = 64;
+
+    /// <summary>Bytes each TCP client sends a <c>tcp_echo</c> task and must get back.</summary>
+    public const int SocketBytes = 64;
 
     /// <summary>The multiplier of a message's checksum: seq * K + k (and + 1 in the echo's reply).</summary>
     public const long ChecksumFactor = 0x5851F42D4C957F2D;
@@ -42,6 +45,10 @@ internal static class SoakLoads
           (import "tessera_task" "sleep" (func $sleep (param i64)))
           (import "env" "tally" (func $tally (param i64 i64 i64)))
           (import "env" "write" (func $write (param i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "sock_accept" (func $accept (param i32 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "sock_recv" (func $recv (param i32 i32 i32 i32 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "sock_send" (func $sendsock (param i32 i32 i32 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_close" (func $close (param i32) (result i32)))
           (memory 1)
           (table (export "__indirect_function_table") 1 funcref)
           (elem (i32.const 0) $echo)
@@ -106,6 +113,19 @@ internal static class SoakLoads
           (func (export "waiter") (result i32)
             (call $receive (i32.const -1) (i32.const 32) (i32.const 24) (i64.const 5) (i32.const 0)))
           (func (export "sleeper") (call $sleep (i64.const 600000)))
+          (func (export "tcp_echo") (param $k i64) (result i64) (local $fd i32) (local $n i32)
+            (if (call $accept (i32.const 3) (i32.const 0) (i32.const 200)) (then (return (i64.const -1))))
+            (local.set $fd (i32.load (i32.const 200)))
+            (i32.store (i32.const 208) (i32.const 256))
+            (i32.store (i32.const 212) (i32.const 64))
+            (if (call $recv (local.get $fd) (i32.const 208) (i32.const 1) (i32.const 2) (i32.const 216) (i32.const 220))
+              (then (drop (call $close (local.get $fd))) (return (i64.const -2))))
+            (local.set $n (i32.load (i32.const 216)))
+            (i32.store (i32.const 212) (local.get $n))
+            (if (call $sendsock (local.get $fd) (i32.const 208) (i32.const 1) (i32.const 0) (i32.const 224))
+              (then (drop (call $close (local.get $fd))) (return (i64.const -3))))
+            (drop (call $close (local.get $fd)))
+            (i64.extend_i32_u (local.get $n)))
           (func (export "spinner") (loop $forever (br $forever))))
         """;
 
@@ -126,6 +146,8 @@ internal static class SoakLoads
             (r, k) => Expect(r.Kind == ExitKind.Trapped && r.Trap == TrapKind.IntegerDivideByZero, r, "a divide-by-zero trap")),
         new("waiter", 2, (run, k) => run.Kernel.Spawn(run.Module, "waiter"),
             (r, k) => Expect(r.Kind == ExitKind.Normal && (int)Result(r) == -1, r, "a receive timeout (-1)")),
+        new("tcp", 2, (run, k) => run.StartEcho(k),
+            (r, k) => Expect(r.Kind == ExitKind.Normal && Result(r) == SocketBytes, r, $"{SocketBytes} bytes echoed over TCP")),
         new("sleeper", 1, (run, k) => run.Kernel.Spawn(run.Module, "sleeper"),
             (r, k) => Expect(r.Kind == ExitKind.Killed, r, "killed while parked")) { KilledByDriver = true },
         new("spinner", 1, (run, k) => run.Kernel.Spawn(run.Module, "spinner"),

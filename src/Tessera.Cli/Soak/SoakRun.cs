@@ -1,8 +1,12 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using Tessera.Kernel.Mailboxes;
 using Tessera.Kernel.Tasks;
+using Tessera.Platform.Sockets;
+using Tessera.Wasi;
 using Tessera.Wasm.Runtime;
 
 namespace Tessera.Cli.Soak;
@@ -26,6 +30,12 @@ internal sealed class SoakRun : IDisposable
     private readonly ConcurrentQueue<string> _failures = new();
     private readonly Dictionary<string, long> _ended = [];
     private long _guestSent, _guestReceived, _badChecksums, _hostSent, _bytesWritten, _failureCount;
+    // The TCP load: one client thread connects to the program's listening socket for each
+    // tcp_echo task, sends SocketBytes and checks they come back.
+    private readonly Socket _listener = TcpListen.Open("127.0.0.1:0", backlog: 1024);
+    private readonly BlockingCollection<long> _clients = [];
+    private readonly Thread _clientThread;
+    private long _clientsStarted, _echoesChecked;
 
     public SoakRun(int workers)
     {
@@ -43,6 +53,53 @@ internal sealed class SoakRun : IDisposable
         }));
         Kernel.Linker.Define("env", "write", Func.Wrap((Caller caller, int pointer, int length) => Write(caller, pointer, length)));
         Module = Kernel.Load(SoakLoads.Module);
+        var config = new WasiConfiguration { Limits = new WasiLimits { MaxOpenDescriptors = 4096 } }.WithArguments("soak");
+        config.ListeningSockets.Add(_listener);
+        Wasi = new WasiContext(config);
+        _clientThread = new Thread(RunClients) { IsBackground = true, Name = "soak tcp clients" };
+        _clientThread.Start();
+    }
+
+    /// <summary>The program the tcp_echo tasks belong to: its descriptor 3 is the listening socket.</summary>
+    public WasiContext Wasi { get; }
+
+    /// <summary>Spawns a tcp_echo task and queues a client for it.</summary>
+    public TaskHandle StartEcho(long k)
+    {
+        var task = Kernel.Spawn(Module, "tcp_echo", Wasi, Value.I64(k));
+        Interlocked.Increment(ref _clientsStarted);
+        _clients.Add(k);
+        return task;
+    }
+
+    private void RunClients()
+    {
+        int port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
+        foreach (long k in _clients.GetConsumingEnumerable())
+        {
+            try
+            {
+                using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10_000, SendTimeout = 10_000 };
+                client.Connect(IPAddress.Loopback, port);
+                var message = new byte[SoakLoads.SocketBytes];
+                for (int i = 0; i < message.Length; i += 8) BinaryPrimitives.WriteInt64LittleEndian(message.AsSpan(i), k);
+                client.Send(message);
+                var answer = new byte[message.Length];
+                int got = 0;
+                while (got < answer.Length)
+                {
+                    int n = client.Receive(answer.AsSpan(got));
+                    if (n == 0) break;
+                    got += n;
+                }
+                if (got == answer.Length && answer.AsSpan().SequenceEqual(message)) Interlocked.Increment(ref _echoesChecked);
+                else Fail($"tcp client {k}: {got} of {answer.Length} bytes came back{(got == answer.Length ? ", different" : "")}");
+            }
+            catch (SocketException e)
+            {
+                Fail($"tcp client {k}: {e.SocketErrorCode}");
+            }
+        }
     }
 
     public Kernel.Kernel Kernel { get; }
@@ -120,8 +177,12 @@ internal sealed class SoakRun : IDisposable
         if (running.Count > 0 || Kernel.LiveTasks > 0)
             Fail($"{running.Count} tasks started by the driver and {Kernel.LiveTasks} in all had not ended {s_drain.TotalSeconds} s after the run");
 
+        _clients.CompleteAdding();
+        if (!_clientThread.Join(s_drain)) Fail("the tcp clients had not finished");
         CheckCounts(stdout);
         CheckWrites(stdout);
+        stdout.WriteLine($"tcp: {_clientsStarted:N0} connections, {_echoesChecked:N0} echoes checked");
+        if (_echoesChecked != _clientsStarted) Fail($"{_clientsStarted} tcp connections but {_echoesChecked} echoes checked");
         foreach (var problem in ResourceVerdict.Judge(samples)) Fail(problem);
         int warm = ResourceVerdict.WarmUp(samples.Count);
         if (samples.Count > warm)
@@ -205,7 +266,9 @@ internal sealed class SoakRun : IDisposable
 
     public void Dispose()
     {
+        _clients.CompleteAdding();
         Kernel.Dispose();
+        Wasi.Dispose();
         _file.Dispose();
     }
 }
