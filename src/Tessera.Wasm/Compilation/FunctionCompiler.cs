@@ -198,14 +198,13 @@ internal sealed partial class FunctionCompiler
     /// the <c>rol</c>/<c>ror</c>, believing the rotate set the zero flag (it does not): <c>eqz</c>,
     /// <c>if</c>, <c>br_if</c>, <c>select</c> and division checks then read a stale flag (found by the
     /// differential fuzzer, docs/security.md). So a rotate result (entry <paramref name="i"/>, on top
-    /// of the IL stack) is xor-ed with a zero loaded from the constant table before it reaches any
-    /// consumer that is not rotate-safe: the JIT cannot fold the xor, which sets the flags from the
-    /// value. Rotates keep their plain counts, so <c>ror reg, imm</c> stays one instruction.
+    /// of the IL stack) is xor-ed with a zero the JIT cannot see (<see cref="OpaqueZero"/>) before it
+    /// reaches any consumer that is not rotate-safe: the JIT cannot fold the xor, which sets the flags
+    /// from the value. Rotates keep their plain counts, so <c>ror reg, imm</c> stays one instruction.
     /// </summary>
     private void HideRotateResult(int i)
     {
-        LoadConstantTable(_owner.AddConstant(0));
-        _il.Emit(OpCodes.Call, Members.Numeric(_stack[i] == ValTypeKind.I64 ? nameof(NumericOps.I64Constant) : nameof(NumericOps.I32Constant)));
+        _il.Emit(OpCodes.Ldsfld, _stack[i] == ValTypeKind.I64 ? Members.OpaqueZeroI64 : Members.OpaqueZeroI32);
         _il.Emit(OpCodes.Xor);
         _rotated[i] = false;
     }
