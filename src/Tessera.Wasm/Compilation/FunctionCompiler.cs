@@ -196,7 +196,7 @@ internal sealed partial class FunctionCompiler
     /// <summary>
     /// .NET 10's JIT drops a compare of a rotate's result register with zero that directly follows
     /// the <c>rol</c>/<c>ror</c>, believing the rotate set the zero flag (it does not): <c>eqz</c>,
-    /// <c>if</c>, <c>br_if</c>, <c>select</c> and division checks then read a stale flag (found by the
+    /// <c>if</c>, <c>br_if</c>, <c>select</c> and compares then read a stale flag (found by the
     /// differential fuzzer, docs/security.md). So a rotate result (entry <paramref name="i"/>, on top
     /// of the IL stack) is xor-ed with a zero the JIT cannot see (<see cref="OpaqueZero"/>) before it
     /// reaches any consumer that is not rotate-safe: the JIT cannot fold the xor, which sets the flags
