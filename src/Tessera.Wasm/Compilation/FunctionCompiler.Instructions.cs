@@ -177,18 +177,14 @@ internal sealed partial class FunctionCompiler
                     if (info.Immediate == ImmediateKind.MemArg && info.Feature is WasmFeatures.Mvp && MemoryAccess(op, info, ref reader)) break;
                     if (info.Immediate == ImmediateKind.None && info.Pops is { } pops && info.Pushes is { Length: 1 } pushes)
                     {
-                        Need(pops.Length);
+                        bool safe = IsRotateSafe(op);
+                        Need(pops.Length, keep: safe ? pops.Length : 0);
+                        bool rotated = IsRotate(op) || (safe && AnyRotated(pops.Length));
                         if (HasIdentityConstant(op, pops.Length)) op = OpaqueVariant(op);
-                        // .NET 10's JIT tests a rotate by a constant count against zero with the
-                        // flags of its ror/rol, which does not set ZF: eqz, if and select then read
-                        // a stale flag (found by the differential fuzzer). A count it cannot see
-                        // as a constant takes the correct path, so a count the JIT could fold
-                        // (a constant, or an expression of constants) is made opaque.
-                        if (op is Opcode.I32Rotl or Opcode.I32Rotr or Opcode.I64Rotl or Opcode.I64Rotr) HideRotateCount(_stack.Count - 1);
                         if (EmitNumeric(op))
                         {
                             Pop(pops.Length);
-                            Push(pushes[0].Kind);
+                            Push(pushes[0].Kind, rotated: rotated);
                             break;
                         }
                     }
@@ -305,7 +301,8 @@ internal sealed partial class FunctionCompiler
         if (info.Pops is not { } pops || info.Pushes is not { } pushes) return false;
         // Validated code sets the memory-index flag only when multi-memory is on.
         var memArg = reader.ReadMemArg(multiMemory: true, memory64: false);
-        Need(pops.Length);
+        // A store only writes its value (the top operand); its address is bounds-checked.
+        Need(pops.Length, keep: pushes.Length == 0 ? 1 : 0);
         _il.Emit(OpCodes.Ldc_I8, (long)memArg.Offset);
         LoadMemoryBuffer(memArg.Memory.Value);
         _il.Emit(OpCodes.Call, Members.Memory(op.ToString()));

@@ -23,6 +23,10 @@ namespace Tessera.Wasm.Compilation;
 /// suspension needs (DESIGN: spill before a possibly-suspending call).</item>
 /// <item>Memory 0's buffer is cached in a local, reloaded at entry, after every call and after
 /// memory.grow; other memories are loaded at each use (FunctionCompiler.Memory.cs says why).</item>
+/// <item>A rotate's result reaches no consumer but a rotate-safe one (<see cref="IsRotateSafe"/>)
+/// without passing through <see cref="HideRotateResult"/>: <see cref="Need"/> hides the values it
+/// hands to a consumer, and <see cref="SpillAll"/> hides every value on the stack at labels,
+/// branches, calls and <c>global.set</c>.</item>
 /// </list>
 /// </remarks>
 internal sealed partial class FunctionCompiler
@@ -52,6 +56,12 @@ internal sealed partial class FunctionCompiler
     private readonly List<ValTypeKind> _stack = new();
     /// <summary>Per stack entry, the bits of the constant that pushed it, if a constant did.</summary>
     private readonly List<ulong?> _constants = new();
+    /// <summary>
+    /// Per stack entry, whether the value may still be a rotate's result register to the JIT: a
+    /// rotate's result, or the result of a rotate-safe operation on one (the JIT may fold
+    /// <c>x | 0</c> and the like back to x). See <see cref="HideRotateResult"/>.
+    /// </summary>
+    private readonly List<bool> _rotated = new();
     private readonly List<Frame> _frames = new();
     private readonly Dictionary<(int, ValTypeKind), LocalBuilder> _homes = new();
     /// <summary>Memory 0's base address and length in bytes, cached (null without memories).</summary>
@@ -124,8 +134,22 @@ internal sealed partial class FunctionCompiler
         return local;
     }
 
-    /// <summary>Stores every value on the IL stack into its home.</summary>
+    /// <summary>
+    /// Stores every value on the IL stack into its home and makes every rotate result on the stack
+    /// opaque: used where values cross a label, a branch or a call, or leave for a global, whose
+    /// consumers (a compare, an inlined callee) this compiler cannot see.
+    /// </summary>
     private void SpillAll()
+    {
+        SpillIlStack();
+        for (int i = 0; i < _stack.Count; i++)
+        {
+            if (_rotated[i]) HideRotateResultInHome(i);
+        }
+    }
+
+    /// <summary>Stores every value on the IL stack into its home.</summary>
+    private void SpillIlStack()
     {
         for (int i = _stack.Count - 1; i >= _stack.Count - _ilDepth; i--)
         {
@@ -170,22 +194,43 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>
-    /// Makes the rotate count on top of the IL stack (stack slot <paramref name="i"/>) one the JIT
-    /// cannot fold: a known constant is loaded from the table, anything else is xor-ed with a zero
-    /// loaded from the table (a load and an xor, only for counts that are not plain constants).
+    /// .NET 10's JIT drops a compare of a rotate's result register with zero that directly follows
+    /// the <c>rol</c>/<c>ror</c>, believing the rotate set the zero flag (it does not): <c>eqz</c>,
+    /// <c>if</c>, <c>br_if</c>, <c>select</c> and compares then read a stale flag (found by the
+    /// differential fuzzer, docs/security.md). So a rotate result (entry <paramref name="i"/>, on top
+    /// of the IL stack) is xor-ed with a zero the JIT cannot see (<see cref="OpaqueZero"/>) before it
+    /// reaches any consumer that is not rotate-safe: the JIT cannot fold the xor, which sets the flags
+    /// from the value. Rotates keep their plain counts, so <c>ror reg, imm</c> stays one instruction.
     /// </summary>
-    private void HideRotateCount(int i)
+    private void HideRotateResult(int i)
     {
-        if (_constants[i] is not null)
-        {
-            HideConstant(i);
-            return;
-        }
-        bool is64 = _stack[i] == ValTypeKind.I64;
-        LoadConstantTable(_owner.AddConstant(0));
-        _il.Emit(OpCodes.Call, Members.Numeric(is64 ? nameof(NumericOps.I64Constant) : nameof(NumericOps.I32Constant)));
+        _il.Emit(OpCodes.Ldsfld, _stack[i] == ValTypeKind.I64 ? Members.OpaqueZeroI64 : Members.OpaqueZeroI32);
         _il.Emit(OpCodes.Xor);
+        _rotated[i] = false;
     }
+
+    /// <summary><see cref="HideRotateResult"/> for entry <paramref name="i"/> in its home.</summary>
+    private void HideRotateResultInHome(int i)
+    {
+        var home = Home(i, _stack[i]);
+        _il.Emit(OpCodes.Ldloc, home);
+        HideRotateResult(i);
+        _il.Emit(OpCodes.Stloc, home);
+    }
+
+    /// <summary>
+    /// Consumers that never test a rotate result operand against zero themselves: the integer
+    /// arithmetic, bitwise, shift and rotate operations. Their own instruction sets the flags a later
+    /// compare reads, unless the JIT folds them away (<c>x + 0</c>, <c>x &amp; -1</c>, a shift by 0),
+    /// so their result counts as a rotate result when an operand is one.
+    /// </summary>
+    private static bool IsRotateSafe(Opcode op) => op is
+        Opcode.I32Add or Opcode.I32Sub or Opcode.I32Mul or Opcode.I32And or Opcode.I32Or or Opcode.I32Xor or
+        Opcode.I32Shl or Opcode.I32ShrS or Opcode.I32ShrU or Opcode.I32Rotl or Opcode.I32Rotr or
+        Opcode.I64Add or Opcode.I64Sub or Opcode.I64Mul or Opcode.I64And or Opcode.I64Or or Opcode.I64Xor or
+        Opcode.I64Shl or Opcode.I64ShrS or Opcode.I64ShrU or Opcode.I64Rotl or Opcode.I64Rotr;
+
+    private static bool IsRotate(Opcode op) => op is Opcode.I32Rotl or Opcode.I32Rotr or Opcode.I64Rotl or Opcode.I64Rotr;
 
     /// <summary>Pushes the constant table and <paramref name="index"/>, the arguments of the
     /// table's load helpers.</summary>
@@ -196,25 +241,68 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldc_I4, index);
     }
 
-    /// <summary>Makes the top <paramref name="count"/> values available on the IL stack.</summary>
-    private void Need(int count)
+    /// <summary>
+    /// Makes the top <paramref name="count"/> values available on the IL stack for a consumer, every
+    /// rotate result among them made opaque except the top <paramref name="keep"/>, which the
+    /// consumer cannot test against zero (<see cref="HideRotateResult"/>).
+    /// </summary>
+    private void Need(int count, int keep = 0)
+    {
+        int first = _stack.Count - count, end = _stack.Count - keep;
+        int rotated = 0;
+        for (int i = first; i < end; i++)
+        {
+            if (_rotated[i]) rotated++;
+        }
+        if (rotated == 1 && keep == 0 && _rotated[^1])
+        {
+            // The usual case, a rotate result feeding eqz or a local: it ends up on top.
+            Load(count);
+            HideRotateResult(_stack.Count - 1);
+            return;
+        }
+        if (rotated > 0)
+        {
+            SpillIlStack();
+            for (int i = first; i < end; i++)
+            {
+                if (_rotated[i]) HideRotateResultInHome(i);
+            }
+        }
+        Load(count);
+    }
+
+    /// <summary>Makes the top <paramref name="count"/> values available on the IL stack as they are.</summary>
+    private void Load(int count)
     {
         if (_ilDepth >= count) return;
-        SpillAll();
+        SpillIlStack();
         for (int i = _stack.Count - count; i < _stack.Count; i++) _il.Emit(OpCodes.Ldloc, Home(i, _stack[i]));
         _ilDepth = count;
+    }
+
+    /// <summary>Whether one of the top <paramref name="count"/> values is a rotate result.</summary>
+    private bool AnyRotated(int count)
+    {
+        for (int i = _stack.Count - count; i < _stack.Count; i++)
+        {
+            if (_rotated[i]) return true;
+        }
+        return false;
     }
 
     private void Pop(int count)
     {
         _stack.RemoveRange(_stack.Count - count, count);
         _constants.RemoveRange(_constants.Count - count, count);
+        _rotated.RemoveRange(_rotated.Count - count, count);
         _ilDepth = Math.Max(0, _ilDepth - count);
     }
 
-    private void Push(ValTypeKind kind, ulong? constant = null)
+    private void Push(ValTypeKind kind, ulong? constant = null, bool rotated = false)
     {
         _constants.Add(constant);
+        _rotated.Add(rotated);
         if (kind is not (ValTypeKind.I32 or ValTypeKind.I64 or ValTypeKind.F32 or ValTypeKind.F64 or ValTypeKind.Ref or ValTypeKind.V128))
             throw new WasmUnsupportedFeatureException("function-references", Where);
         _stack.Add(kind);
@@ -226,11 +314,13 @@ internal sealed partial class FunctionCompiler
     {
         _stack.RemoveRange(frame.Height, _stack.Count - frame.Height);
         _constants.RemoveRange(frame.Height, _constants.Count - frame.Height);
+        _rotated.RemoveRange(frame.Height, _rotated.Count - frame.Height);
         foreach (var t in types)
         {
             ClrType(t);
             _stack.Add(t.Kind);
             _constants.Add(null);
+            _rotated.Add(false);
         }
         _ilDepth = 0;
     }

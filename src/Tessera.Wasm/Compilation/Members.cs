@@ -11,6 +11,8 @@ internal static class Members
     public static readonly FieldInfo StackLimit = typeof(Store).GetField(nameof(Store.StackLimit), Internal)!;
     public static readonly FieldInfo TypeIds = typeof(InstanceContext).GetField(nameof(InstanceContext.TypeIds))!;
     public static readonly FieldInfo Constants = typeof(InstanceContext).GetField(nameof(InstanceContext.Constants))!;
+    public static readonly FieldInfo OpaqueZeroI32 = typeof(OpaqueZero).GetField(nameof(OpaqueZero.I32), BindingFlags.NonPublic | BindingFlags.Static)!;
+    public static readonly FieldInfo OpaqueZeroI64 = typeof(OpaqueZero).GetField(nameof(OpaqueZero.I64), BindingFlags.NonPublic | BindingFlags.Static)!;
     public static readonly FieldInfo FuncTarget = typeof(Func).GetField(nameof(Func.Target), Internal)!;
     public static readonly FieldInfo FuncCode = typeof(Func).GetField(nameof(Func.Code), Internal)!;
     public static readonly FieldInfo FuncTypeId = typeof(Func).GetField(nameof(Func.TypeId), Internal)!;

@@ -192,3 +192,16 @@ public static class NumericOps
     [MethodImpl(MethodImplOptions.NoInlining)] public static double F64MulOpaque(double a, double b) => a * b;
     [MethodImpl(MethodImplOptions.NoInlining)] public static double F64DivOpaque(double a, double b) => a / b;
 }
+
+/// <summary>
+/// Zeros generated code reads to make a value opaque to the JIT (FunctionCompiler.HideRotateResult):
+/// the JIT folds only readonly statics, so a load of these is a value it cannot know, and x ^ 0
+/// with them is one xor with a memory operand, without the constant table's bounds check.
+/// </summary>
+internal static class OpaqueZero
+{
+#pragma warning disable CS0649 // Never assigned on purpose: they must stay zero.
+    internal static int I32;
+    internal static long I64;
+#pragma warning restore CS0649
+}
