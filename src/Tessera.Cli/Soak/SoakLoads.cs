@@ -49,7 +49,10 @@ internal static class SoakLoads
           (import "wasi_snapshot_preview1" "sock_recv" (func $recv (param i32 i32 i32 i32 i32 i32) (result i32)))
           (import "wasi_snapshot_preview1" "sock_send" (func $sendsock (param i32 i32 i32 i32 i32) (result i32)))
           (import "wasi_snapshot_preview1" "fd_close" (func $close (param i32) (result i32)))
+          (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_write" (func $fdwrite (param i32 i32 i32 i32) (result i32)))
           (memory 1)
+          (data (i32.const 512) "soak-wasi.bin")
           (table (export "__indirect_function_table") 1 funcref)
           (elem (i32.const 0) $echo)
           (func $check (param $seq i64) (param $k i64) (result i64)
@@ -107,6 +110,20 @@ internal static class SoakLoads
               (local.set $at (i32.add (local.get $at) (i32.const 8)))
               (br_if $fill (i32.lt_u (local.get $at) (i32.const 64))))
             (call $write (i32.const 64) (i32.const 64)))
+          (func (export "wasi_writer") (param $k i64) (result i32) (local $fd i32) (local $at i32)
+            (loop $fill
+              (i64.store offset=400 (local.get $at) (local.get $k))
+              (local.set $at (i32.add (local.get $at) (i32.const 8)))
+              (br_if $fill (i32.lt_u (local.get $at) (i32.const 64))))
+            (if (call $open (i32.const 3) (i32.const 0) (i32.const 512) (i32.const 13) (i32.const 1) (i64.const 64) (i64.const 0) (i32.const 1) (i32.const 470))
+              (then (return (i32.const -1))))
+            (local.set $fd (i32.load (i32.const 470)))
+            (i32.store (i32.const 480) (i32.const 400))
+            (i32.store (i32.const 484) (i32.const 64))
+            (if (call $fdwrite (local.get $fd) (i32.const 480) (i32.const 1) (i32.const 488))
+              (then (drop (call $close (local.get $fd))) (return (i32.const -2))))
+            (drop (call $close (local.get $fd)))
+            (i32.load (i32.const 488)))
           (func (export "trapper") (param $k i64) (result i64)
             (call $sleep (i64.const 1))
             (i64.div_s (local.get $k) (i64.const 0)))
@@ -114,7 +131,7 @@ internal static class SoakLoads
             (call $receive (i32.const -1) (i32.const 32) (i32.const 24) (i64.const 5) (i32.const 0)))
           (func (export "sleeper") (call $sleep (i64.const 600000)))
           (func (export "tcp_echo") (param $k i64) (result i64) (local $fd i32) (local $n i32)
-            (if (call $accept (i32.const 3) (i32.const 0) (i32.const 200)) (then (return (i64.const -1))))
+            (if (call $accept (i32.const 4) (i32.const 0) (i32.const 200)) (then (return (i64.const -1))))
             (local.set $fd (i32.load (i32.const 200)))
             (i32.store (i32.const 208) (i32.const 256))
             (i32.store (i32.const 212) (i32.const 64))
@@ -146,6 +163,8 @@ internal static class SoakLoads
             (r, k) => Expect(r.Kind == ExitKind.Trapped && r.Trap == TrapKind.IntegerDivideByZero, r, "a divide-by-zero trap")),
         new("waiter", 2, (run, k) => run.Kernel.Spawn(run.Module, "waiter"),
             (r, k) => Expect(r.Kind == ExitKind.Normal && (int)Result(r) == -1, r, "a receive timeout (-1)")),
+        new("wasi_writer", 2, (run, k) => run.Kernel.Spawn(run.Module, "wasi_writer", run.Wasi, Value.I64(k)),
+            (r, k) => Expect(r.Kind == ExitKind.Normal && (int)Result(r) == RecordBytes, r, $"{RecordBytes} bytes written through WASI")),
         new("tcp", 2, (run, k) => run.StartEcho(k),
             (r, k) => Expect(r.Kind == ExitKind.Normal && Result(r) == SocketBytes, r, $"{SocketBytes} bytes echoed over TCP")),
         new("sleeper", 1, (run, k) => run.Kernel.Spawn(run.Module, "sleeper"),

@@ -36,6 +36,7 @@ internal sealed class SoakRun : IDisposable
     private readonly BlockingCollection<long> _clients = [];
     private readonly Thread _clientThread;
     private long _clientsStarted, _echoesChecked;
+    private readonly DirectoryInfo _wasiDirectory = Directory.CreateTempSubdirectory("tessera-soak-wasi-");
 
     public SoakRun(int workers)
     {
@@ -53,14 +54,15 @@ internal sealed class SoakRun : IDisposable
         }));
         Kernel.Linker.Define("env", "write", Func.Wrap((Caller caller, int pointer, int length) => Write(caller, pointer, length)));
         Module = Kernel.Load(SoakLoads.Module);
-        var config = new WasiConfiguration { Limits = new WasiLimits { MaxOpenDescriptors = 4096 } }.WithArguments("soak");
+        var config = new WasiConfiguration { Limits = new WasiLimits { MaxOpenDescriptors = 4096 } }.WithArguments("soak").WithPreopen(_wasiDirectory.FullName, "/soak");
         config.ListeningSockets.Add(_listener);
         Wasi = new WasiContext(config);
         _clientThread = new Thread(RunClients) { IsBackground = true, Name = "soak tcp clients" };
         _clientThread.Start();
     }
 
-    /// <summary>The program the tcp_echo tasks belong to: its descriptor 3 is the listening socket.</summary>
+    /// <summary>The program the WASI tasks belong to: descriptor 3 is the preopened directory the
+    /// wasi_writer tasks append to, 4 the listening socket of the tcp_echo tasks.</summary>
     public WasiContext Wasi { get; }
 
     /// <summary>Spawns a tcp_echo task and queues a client for it.</summary>
@@ -181,6 +183,7 @@ internal sealed class SoakRun : IDisposable
         if (!_clientThread.Join(s_drain)) Fail("the tcp clients had not finished");
         CheckCounts(stdout);
         CheckWrites(stdout);
+        CheckWasiWrites(stdout);
         stdout.WriteLine($"tcp: {_clientsStarted:N0} connections, {_echoesChecked:N0} echoes checked");
         if (_echoesChecked != _clientsStarted) Fail($"{_clientsStarted} tcp connections but {_echoesChecked} echoes checked");
         foreach (var problem in ResourceVerdict.Judge(samples)) Fail(problem);
@@ -246,21 +249,42 @@ internal sealed class SoakRun : IDisposable
             Fail($"{writers} writers of {SoakLoads.RecordBytes} bytes, {_bytesWritten} bytes written, a file of {_file.Length}");
             return;
         }
-        _file.Position = 0;
+        CheckRecords(_file, "the host's file");
+    }
+
+    /// <summary>The same of the file the wasi_writer tasks appended to with path_open and fd_write.</summary>
+    private void CheckWasiWrites(TextWriter stdout)
+    {
+        long writers = _ended.GetValueOrDefault("wasi_writer");
+        var path = Path.Combine(_wasiDirectory.FullName, "soak-wasi.bin");
+        using var file = File.Exists(path) ? File.OpenRead(path) : null;
+        long length = file?.Length ?? 0;
+        stdout.WriteLine($"wasi writes: {writers:N0} writers, file {length:N0} bytes");
+        if (length != writers * SoakLoads.RecordBytes)
+        {
+            Fail($"{writers} WASI writers of {SoakLoads.RecordBytes} bytes, a file of {length}");
+            return;
+        }
+        if (file is not null) CheckRecords(file, "the WASI file");
+    }
+
+    private void CheckRecords(Stream file, string what)
+    {
+        file.Position = 0;
         var record = new byte[SoakLoads.RecordBytes];
         var seen = new HashSet<long>();
-        while (_file.Read(record) == record.Length)
+        while (file.Read(record) == record.Length)
         {
             long first = BinaryPrimitives.ReadInt64LittleEndian(record);
             for (int i = 8; i < record.Length; i += 8)
             {
                 if (BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(i)) != first)
                 {
-                    Fail($"a torn record in the file at {_file.Position - record.Length}");
+                    Fail($"a torn record in {what} at {file.Position - record.Length}");
                     return;
                 }
             }
-            if (!seen.Add(first)) Fail($"writer {first}'s record is in the file twice");
+            if (!seen.Add(first)) Fail($"writer {first}'s record is in {what} twice");
         }
     }
 
@@ -270,5 +294,6 @@ internal sealed class SoakRun : IDisposable
         Kernel.Dispose();
         Wasi.Dispose();
         _file.Dispose();
+        _wasiDirectory.Delete(recursive: true);
     }
 }
