@@ -74,8 +74,14 @@ public sealed class Store : IDisposable
 
     /// <summary>Frees the memories of every instance of the store at once. The instances must
     /// not run again: their memories read as empty afterwards, so any access traps.</summary>
+    /// <exception cref="InvalidOperationException">WebAssembly code of the store is running (a host
+    /// function disposing its own store, or another thread mid-call): freeing its memory under it
+    /// would let it read and write pages given back to the pool. The check cannot see a call that
+    /// starts after it; a store must still not be disposed while another thread may call into it.</exception>
     public void Dispose()
     {
+        if (Volatile.Read(ref EntryDepth) != 0)
+            throw new InvalidOperationException("the store is running WebAssembly code: dispose it after the call returns");
         if (_disposed) return;
         _disposed = true;
         foreach (var memory in _memories) memory.Free();

@@ -75,6 +75,33 @@ public class LinearMemoryTests
     }
 
     [Fact]
+    public void A_store_cannot_be_disposed_while_its_code_runs()
+    {
+        var store = new Store(s_engine);
+        InvalidOperationException? refused = null;
+        var linker = new Linker().Define("env", "dispose", Func.Wrap((Caller caller) =>
+        {
+            refused = Assert.Throws<InvalidOperationException>(() => caller.Store!.Dispose());
+        }));
+        var instance = linker.Instantiate(store, Module.FromText(s_engine, """
+            (module
+              (import "env" "dispose" (func $dispose))
+              (memory 1)
+              (func (export "run") (result i32)
+                (i32.store (i32.const 8) (i32.const 42))
+                (call $dispose)
+                (i32.load (i32.const 8))))
+            """));
+        // The host function's attempt is refused and the memory stays the guest's.
+        Assert.Equal(42, instance.GetFunc("run")!.Invoke()[0].AsI32());
+        Assert.NotNull(refused);
+        Assert.Equal(Memory.PageSize, store.CommittedMemoryBytes);
+        // After the call it is allowed.
+        store.Dispose();
+        Assert.Equal(0, store.CommittedMemoryBytes);
+    }
+
+    [Fact]
     public void A_reused_slot_reads_as_zero()
     {
         nint first;
