@@ -5,10 +5,11 @@ using Tessera.Kernel.Tasks;
 namespace Tessera.Kernel.Scheduling;
 
 /// <summary>
-/// Runs tasks on one worker thread per core: each worker has its own run queue; tasks woken on a
-/// worker go to that worker's queue, tasks woken elsewhere (the timer thread, the host) to a global
-/// queue; a worker with nothing to do takes from the global queue, then steals from the others, then
-/// parks until <see cref="Schedule"/> wakes it.
+/// Runs tasks on one worker thread per core: each worker has its own run queue; a task woken on a
+/// worker runs next on that worker (its LIFO slot; what it displaces goes to the worker's queue),
+/// tasks woken elsewhere (the timer thread, the reactor, the host) go to a global queue; a worker with
+/// nothing to do takes from the global queue, steals from the others, spins for 20 us looking again,
+/// then parks until <see cref="Schedule"/> wakes it.
 /// </summary>
 /// <remarks>
 /// Parking cannot lose a wake-up: a worker registers as idle, looks at every queue once more, and
@@ -27,6 +28,7 @@ internal sealed class Scheduler : IDisposable
     [ThreadStatic] private static Worker? t_current;
 
     private const int GlobalInterval = 61;
+    private const int MaxNextRuns = 3;
 
     public Scheduler(int workers, Action<KernelTask> run)
     {
@@ -46,8 +48,20 @@ internal sealed class Scheduler : IDisposable
     /// sends a task that gave up its slice to the back of the global queue, behind everyone else.</summary>
     public void Schedule(KernelTask task, bool yielded = false)
     {
-        if (!yielded && t_current is { } worker && worker.Owner == this) worker.Queue.Enqueue(task);
-        else _global.Enqueue(task);
+        if (!yielded && t_current is { } worker && worker.Owner == this)
+        {
+            // The task this worker's task just woke runs next, here, where what it will read is in
+            // cache (a message's receiver): the LIFO slot, which other workers do not steal from. A
+            // task it displaces goes to the queue, where they may.
+            var displaced = worker.Next;
+            worker.Next = task;
+            if (displaced is null) return;
+            worker.Queue.Enqueue(displaced);
+        }
+        else
+        {
+            _global.Enqueue(task);
+        }
         if (_idle.TryPop(out var idle))
         {
             Interlocked.Exchange(ref idle.IsIdle, 0);
@@ -59,6 +73,19 @@ internal sealed class Scheduler : IDisposable
     /// the global queue first so a busy worker cannot starve it (Tokio's rule, same interval).</summary>
     private bool TryTake(Worker worker, out KernelTask task)
     {
+        if (worker.Next is { } next)
+        {
+            worker.Next = null;
+            // At most a few in a row from the slot, so two tasks messaging each other for ever
+            // cannot keep the rest of the queue waiting (Tokio's rule).
+            if (worker.NextRuns++ < MaxNextRuns)
+            {
+                task = next;
+                return true;
+            }
+            worker.Queue.Enqueue(next);
+        }
+        worker.NextRuns = 0;
         if (++worker.Takes % GlobalInterval == 0 && _global.TryDequeue(out task!)) return true;
         if (worker.Queue.TryDequeue(out task!)) return true;
         if (_global.TryDequeue(out task!)) return true;
@@ -75,13 +102,31 @@ internal sealed class Scheduler : IDisposable
         t_current = worker;
         while (!_stopping)
         {
-            if (TryTake(worker, out var task) || Register(worker) && TryTake(worker, out task))
+            if (TryTake(worker, out var task) || Spin(worker, out task) || Register(worker) && TryTake(worker, out task))
             {
                 Run(worker, task);
                 continue;
             }
             worker.Wake.Wait(100);
         }
+    }
+
+    /// <summary>How long a worker that ran out of tasks keeps looking before it parks. A message
+    /// answered within microseconds is then picked up without a futex wake-up on each side (what
+    /// made a round trip cost a microsecond); Erlang's schedulers and Tokio's workers spin too.</summary>
+    private static readonly long s_spinTicks = Stopwatch.Frequency / 50_000;
+
+    private bool Spin(Worker worker, out KernelTask task)
+    {
+        long until = Stopwatch.GetTimestamp() + s_spinTicks;
+        var spinner = new SpinWait();
+        while (Stopwatch.GetTimestamp() < until && !_stopping)
+        {
+            if (TryTake(worker, out task!)) return true;
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+        task = null!;
+        return false;
     }
 
     private bool Register(Worker worker)
@@ -132,6 +177,9 @@ internal sealed class Scheduler : IDisposable
         public SemaphoreSlim Wake { get; } = new(0);
         public int IsIdle;
         public uint Takes;
+        /// <summary>The LIFO slot: the task this worker's task woke last, run next; touched only by this worker.</summary>
+        public KernelTask? Next;
+        public int NextRuns;
         /// <summary>The task running, and since when: read by the timer thread.</summary>
         public KernelTask? Current;
         public long SliceStart;
