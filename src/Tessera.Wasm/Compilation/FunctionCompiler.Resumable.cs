@@ -99,6 +99,19 @@ internal sealed partial class FunctionCompiler
     private void EmitInterruptCheck()
     {
         if (!Interruptible) return;
+        var (interrupted, back) = EmitInterruptFlagTest();
+        _coldBlocks.Add(() =>
+        {
+            // Only a kill stops here; a yield request waits for a loop head that can yield.
+            EmitKillTrap(interrupted, back);
+        });
+    }
+
+    /// <summary>The hot part of every interrupt check: a volatile load of the flag and a branch to
+    /// <c>interrupted</c> (placed out of line by the caller) when it is set; <c>back</c> is where
+    /// the cold path returns to go on.</summary>
+    private (Label Interrupted, Label Back) EmitInterruptFlagTest()
+    {
         var interrupted = _il.DefineLabel();
         var back = _il.DefineLabel();
         _il.Emit(OpCodes.Ldarg_0);
@@ -106,11 +119,7 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldfld, Members.Interrupt);
         _il.Emit(OpCodes.Brtrue, interrupted);
         _il.MarkLabel(back);
-        _coldBlocks.Add(() =>
-        {
-            // Only a kill stops here; a yield request waits for a loop head that can yield.
-            EmitKillTrap(interrupted, back);
-        });
+        return (interrupted, back);
     }
 
     /// <summary>The cold path of an interrupt check, at <paramref name="interrupted"/>: a kill
@@ -144,13 +153,7 @@ internal sealed partial class FunctionCompiler
     /// </summary>
     private void EmitYieldCheck()
     {
-        var interrupted = _il.DefineLabel();
-        var back = _il.DefineLabel();
-        _il.Emit(OpCodes.Ldarg_0);
-        _il.Emit(OpCodes.Volatile);
-        _il.Emit(OpCodes.Ldfld, Members.Interrupt);
-        _il.Emit(OpCodes.Brtrue, interrupted);
-        _il.MarkLabel(back);
+        var (interrupted, back) = EmitInterruptFlagTest();
         var point = new ResumePoint(back, _il.DefineLabel(), _stack.ToArray(), null, Yield: true, _liveness?.At(_opcodeOffset));
         int index = _resumePoints.Count;
         _resumePoints.Add(point);

@@ -230,28 +230,8 @@ public class ResumableTests
                 (local.get $s))
               (func (export "run") (param i64) (result i64) (i64.add (call $sum (local.get 0)) (i64.const 1))))
             """));
-        var call = new SuspendableCall(instance.GetFunc("run")!);
-        using var stop = new CancellationTokenSource();
-        var asker = new Thread(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                instance.RequestYield();
-                Thread.Sleep(1);
-            }
-        });
-        asker.Start();
         const long n = 300_000_000;
-        int yields = 0;
-        bool done = call.Start(Value.I64(n));
-        while (!done)
-        {
-            yields++;
-            instance.TakeYieldRequest();
-            done = call.Resume();
-        }
-        stop.Cancel();
-        asker.Join();
+        var (call, yields) = RunAskedToYieldEveryMillisecond(instance, Value.I64(n));
         // 0 + 1 + ... + (n - 1) = n (n - 1) / 2, plus 1
         Assert.Equal(n * (n - 1) / 2 + 1, call.Results[0].AsI64());
         Assert.True(yields > 0, "the loop never yielded");
@@ -286,28 +266,8 @@ public class ResumableTests
                   (br_if $outer (i64.lt_u (local.get $i) (i64.const 1000))))
                 (local.get $s)))
             """));
-        var call = new SuspendableCall(instance.GetFunc("run")!);
-        using var stop = new CancellationTokenSource();
-        var asker = new Thread(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                instance.RequestYield();
-                Thread.Sleep(1);
-            }
-        });
-        asker.Start();
         const long n = 100_000_000;
-        int yields = 0;
-        bool done = call.Start(Value.I64(n));
-        while (!done)
-        {
-            yields++;
-            instance.TakeYieldRequest();
-            done = call.Resume();
-        }
-        stop.Cancel();
-        asker.Join();
+        var (call, yields) = RunAskedToYieldEveryMillisecond(instance, Value.I64(n));
         Assert.Equal(n * (n - 1) / 2 + n * (n - 1) + n, call.Results[0].AsI64());
         Assert.True(yields > 3, $"the loops yielded {yields} times");
     }
@@ -325,6 +285,34 @@ public class ResumableTests
         instance.Interrupt();
         Assert.True(thread.Join(TimeSpan.FromSeconds(10)));
         Assert.Equal(TrapKind.Interrupted, trap!.Kind);
+    }
+
+    /// <summary>Runs the instance's "run" as a suspendable call while another thread asks it to
+    /// yield every millisecond, resuming it each time it does; returns the call and how often it yielded.</summary>
+    private static (SuspendableCall Call, int Yields) RunAskedToYieldEveryMillisecond(Instance instance, Value argument)
+    {
+        var call = new SuspendableCall(instance.GetFunc("run")!);
+        using var stop = new CancellationTokenSource();
+        var asker = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                instance.RequestYield();
+                Thread.Sleep(1);
+            }
+        });
+        asker.Start();
+        int yields = 0;
+        bool done = call.Start(argument);
+        while (!done)
+        {
+            yields++;
+            instance.TakeYieldRequest();
+            done = call.Resume();
+        }
+        stop.Cancel();
+        asker.Join();
+        return (call, yields);
     }
 
     private static string[] ResumeCopies(Instance instance)
