@@ -21,15 +21,6 @@ internal sealed class IoReactor : IDisposable
 
     public IoReactor(Action<KernelTask> wake) => _wake = wake;
 
-    /// <summary>Descriptors being waited on (a gauge for tests and `top`).</summary>
-    public int Watched
-    {
-        get
-        {
-            lock (_lock) return _waiting.Count;
-        }
-    }
-
     /// <summary>Wakes <paramref name="task"/> once <paramref name="descriptor"/> is ready for
     /// <paramref name="interest"/>. Returns false when the host refused the descriptor (not
     /// pollable, or closed): the caller must not park on it.</summary>

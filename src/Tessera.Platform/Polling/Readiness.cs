@@ -26,7 +26,7 @@ public readonly record struct ReadyEvent(long Token, Interest Ready);
 /// </summary>
 public sealed unsafe partial class Readiness : IDisposable
 {
-    private const int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
+    private const int EPOLL_CTL_ADD = 1, EPOLL_CTL_MOD = 3;
     private const uint EPOLLIN = 0x1, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10, EPOLLRDHUP = 0x2000, EPOLLONESHOT = 1u << 30;
     private const int EPOLL_CLOEXEC = 0x80000;
 
@@ -72,13 +72,6 @@ public sealed unsafe partial class Readiness : IDisposable
         // Added by a racing arm between our two calls: modify what it added.
         if (error == HostErrno.EEXIST) error = Control(EPOLL_CTL_MOD, descriptor, events, token);
         return -error;
-    }
-
-    /// <summary>Removes a descriptor from the set (optional: closing it does the same).</summary>
-    public void Remove(int descriptor)
-    {
-        if (_fallback is not null) return;
-        Control(EPOLL_CTL_DEL, descriptor, 0, 0);
     }
 
     /// <summary>Waits until descriptors are ready, <see cref="Interrupt"/> is called, or
