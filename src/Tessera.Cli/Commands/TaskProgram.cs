@@ -13,8 +13,9 @@ namespace Tessera.Cli.Commands;
 /// </summary>
 internal static class TaskProgram
 {
-    /// <summary>True when the module imports anything from <c>tessera_task</c> (a byte search
-    /// first, so the common program pays nothing).</summary>
+    /// <summary>True when the module's bytes name <c>tessera_task</c>: a byte search, so the common
+    /// program pays nothing for it. A module that names it without importing from it (in a data
+    /// segment, say) runs under the kernel too, which is correct, only with preemptible code.</summary>
     public static bool IsTaskProgram(byte[] wasm) =>
         wasm.AsSpan().IndexOf("tessera_task"u8) >= 0;
 
