@@ -10,6 +10,8 @@ public abstract class WasmException : Exception
 {
     protected WasmException(string message) : base(message) { }
 
+    protected WasmException(string message, Exception? inner) : base(message, inner) { }
+
     /// <summary>The rule that was broken, in the specification's wording where it has one
     /// (the spec test suite's expected message, e.g. "unexpected end" or "type mismatch").</summary>
     public abstract string Rule { get; }

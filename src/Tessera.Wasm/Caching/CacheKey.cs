@@ -30,13 +30,17 @@ internal static class CacheKey
     public static readonly string EngineId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(EngineDescription)))[..16];
 
     /// <summary>The file name of a module's entry in its engine directory.</summary>
-    public static string FileName(ReadOnlySpan<byte> moduleDigest, WasmFeatures features) =>
-        $"{Convert.ToHexStringLower(moduleDigest)}-{(ulong)features:x}.dll";
+    public static string FileName(ReadOnlySpan<byte> moduleDigest, WasmFeatures features, Runtime.BoundsChecks bounds = Runtime.BoundsChecks.Explicit) =>
+        $"{Convert.ToHexStringLower(moduleDigest)}-{(ulong)features:x}{BoundsSuffix(bounds)}.dll";
+
+    /// <summary>Code compiled for guard pages has no bounds checks: it must never be loaded for an
+    /// engine with explicit checks, so it has its own entry. Explicit entries keep the old name.</summary>
+    private static string BoundsSuffix(Runtime.BoundsChecks bounds) => bounds == Runtime.BoundsChecks.Explicit ? "" : "-guard";
 
     /// <summary>The whole key, stored in the entry and compared on read, so an entry copied or
     /// renamed into the wrong place is never taken for another module's code.</summary>
-    public static byte[] Digest(ReadOnlySpan<byte> moduleDigest, WasmFeatures features) =>
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{EngineDescription}\nmodule={Convert.ToHexStringLower(moduleDigest)}\nfeatures={(ulong)features:x}"));
+    public static byte[] Digest(ReadOnlySpan<byte> moduleDigest, WasmFeatures features, Runtime.BoundsChecks bounds = Runtime.BoundsChecks.Explicit) =>
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{EngineDescription}\nmodule={Convert.ToHexStringLower(moduleDigest)}\nfeatures={(ulong)features:x}{BoundsSuffix(bounds)}"));
 
     private static string DescribeEngine()
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Tessera.Wasm.Compilation;
 using Tessera.Wasm.Model;
+using Tessera.Wasm.Runtime;
 
 namespace Tessera.Wasm.Caching;
 
@@ -64,13 +65,14 @@ public sealed class ModuleCache
         Interlocked.Read(ref _rejected), Interlocked.Read(ref _writeFailures));
 
     /// <summary>The code of <paramref name="module"/> (decoded from <paramref name="bytes"/> with
-    /// <paramref name="features"/>, and valid): loaded from its entry, or compiled and stored.</summary>
-    internal CompiledModule GetOrCompile(ModuleDefinition module, ReadOnlySpan<byte> bytes, WasmFeatures features, bool collectible = true)
+    /// <paramref name="features"/>, and valid), for <paramref name="bounds"/>: loaded from its
+    /// entry, or compiled and stored.</summary>
+    internal CompiledModule GetOrCompile(ModuleDefinition module, ReadOnlySpan<byte> bytes, WasmFeatures features, bool collectible = true, BoundsChecks bounds = BoundsChecks.Explicit)
     {
         Span<byte> digest = stackalloc byte[32];
         SHA256.HashData(bytes, digest);
-        byte[] key = CacheKey.Digest(digest, features);
-        string path = Path.Combine(EngineDirectory, CacheKey.FileName(digest, features));
+        byte[] key = CacheKey.Digest(digest, features, bounds);
+        string path = Path.Combine(EngineDirectory, CacheKey.FileName(digest, features, bounds));
         string name = "Tessera.Module." + Convert.ToHexStringLower(digest[..8]);
 
         if (TryLoad(path, key, module, name, collectible) is { } cached)
@@ -79,7 +81,7 @@ public sealed class ModuleCache
             return cached;
         }
         Interlocked.Increment(ref _misses);
-        var (image, constants) = CodeImage.Compile(module, name);
+        var (image, constants) = CodeImage.Compile(module, name, bounds);
         TryWrite(path, image, constants, key);
         return CodeImage.Load(module, new ArraySegment<byte>(image), constants, name, collectible);
     }

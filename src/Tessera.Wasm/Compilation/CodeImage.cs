@@ -13,11 +13,12 @@ namespace Tessera.Wasm.Compilation;
 internal static class CodeImage
 {
     /// <summary>Compiles <paramref name="module"/>, which must be valid, to an image whose assembly is
-    /// named <paramref name="name"/>, and the constant table its code reads.</summary>
-    public static (byte[] Image, ulong[] Constants) Compile(ModuleDefinition module, string name)
+    /// named <paramref name="name"/>, and the constant table its code reads; its loads and stores
+    /// are checked as <paramref name="bounds"/> says.</summary>
+    public static (byte[] Image, ulong[] Constants) Compile(ModuleDefinition module, string name, Runtime.BoundsChecks bounds = Runtime.BoundsChecks.Explicit)
     {
         var (assembly, target) = GeneratedAssembly.DefinePersisted(name);
-        var (_, constants) = ModuleCompiler.Emit(module, target);
+        var (_, constants) = ModuleCompiler.Emit(module, target, bounds == Runtime.BoundsChecks.Explicit ? null : new Runtime.EngineOptions { BoundsChecks = bounds });
         using var stream = new MemoryStream();
         assembly.Save(stream);
         return (stream.ToArray(), constants);

@@ -10,7 +10,9 @@ namespace Tessera.Wasm.Compilation;
 /// Calls from the host into a <see cref="Func"/>: an untyped stub per function type (arguments and
 /// results as <see cref="Value"/> arrays, no reflection), and typed stubs that give the embedder
 /// an ordinary delegate such as <c>Func&lt;int, int, int&gt;</c>. Both set the stack guard around
-/// the call (<see cref="StackGuard"/>).
+/// the call (<see cref="StackGuard"/>) and turn a guard-page fault into its trap
+/// (<see cref="WasmTrap.FromFault"/>); the untyped stub is called inside <see cref="Func.Invoke"/>,
+/// which does both for it.
 /// </summary>
 internal static class EntryStubs
 {
@@ -24,6 +26,7 @@ internal static class EntryStubs
     private static readonly FieldInfo s_store = typeof(InstanceContext).GetField(nameof(InstanceContext.Store))!;
     private static readonly MethodInfo s_enter = typeof(StackGuard).GetMethod(nameof(StackGuard.Enter))!;
     private static readonly MethodInfo s_exit = typeof(StackGuard).GetMethod(nameof(StackGuard.Exit))!;
+    private static readonly MethodInfo s_fromFault = typeof(WasmTrap).GetMethod(nameof(WasmTrap.FromFault))!;
 
     public static Untyped For(FuncType type) => s_untyped.GetOrAdd(type, static t =>
     {
@@ -94,6 +97,17 @@ internal static class EntryStubs
         ClrSignature.EmitCalli(il, type);
         if (first is not null) il.Emit(OpCodes.Stloc, first);
         il.Emit(OpCodes.Leave, done);
+        // catch (NullReferenceException e) { throw WasmTrap.FromFault(e) ?? rethrow; }: an
+        // out-of-bounds access under guard pages arrives as the runtime's exception.
+        il.BeginCatchBlock(typeof(NullReferenceException));
+        var notFault = il.DefineLabel();
+        il.Emit(OpCodes.Call, s_fromFault);
+        il.Emit(OpCodes.Dup);
+        il.Emit(OpCodes.Brfalse_S, notFault);
+        il.Emit(OpCodes.Throw);
+        il.MarkLabel(notFault);
+        il.Emit(OpCodes.Pop);
+        il.Emit(OpCodes.Rethrow);
         il.BeginFinallyBlock();
         il.Emit(OpCodes.Ldloc, store);
         il.Emit(OpCodes.Ldloc, saved);

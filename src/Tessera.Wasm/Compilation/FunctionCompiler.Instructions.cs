@@ -304,7 +304,11 @@ internal sealed partial class FunctionCompiler
         // A store only writes its value (the top operand); its address is bounds-checked.
         Need(pops.Length, keep: pushes.Length == 0 ? 1 : 0);
         _il.Emit(OpCodes.Ldc_I8, (long)memArg.Offset);
-        LoadMemoryBuffer(memArg.Memory.Value);
+        // Under guard pages the JIT turns a load whose value is unused into a 4-byte probe of its
+        // first bytes, which misses an 8-byte load straddling the memory's end: a load dropped at
+        // once keeps its check (docs/memory.md, Guard pages, says what is left).
+        if (pushes.Length == 1 && reader.PeekByte() == (byte)Opcode.Drop) LoadMemoryBuffer(memArg.Memory.Value);
+        else LoadMemoryForAccess(memArg.Memory.Value, memArg.Offset);
         _il.Emit(OpCodes.Call, Members.Memory(op.ToString()));
         Pop(pops.Length);
         if (pushes.Length == 1) Push(pushes[0].Kind);

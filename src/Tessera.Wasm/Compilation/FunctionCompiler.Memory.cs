@@ -26,6 +26,31 @@ internal sealed partial class FunctionCompiler
         LoadMemoryLength(index);
     }
 
+    /// <summary>Pushes what a load or store with static offset <paramref name="offset"/> passes
+    /// its helper: the base address and the length. Under guard pages the length is a constant so
+    /// large that the helper's compare is always false and the JIT removes it (checked in the
+    /// disassembly of a loop); the access itself then faults past the memory's end. An offset too
+    /// large for the guard region keeps the real length and the check. True when unchecked.</summary>
+    private bool LoadMemoryForAccess(uint index, ulong offset)
+    {
+        if (!_owner.GuardPages || offset > Runtime.GuardSlotPool.MaxUncheckedOffset)
+        {
+            LoadMemoryBuffer(index);
+            return false;
+        }
+        if (index == 0)
+        {
+            _il.Emit(OpCodes.Ldloc, _memoryBase!);
+        }
+        else
+        {
+            LoadContextElement(Members.Memories, index);
+            _il.Emit(OpCodes.Ldfld, Members.MemoryBase);
+        }
+        _il.Emit(OpCodes.Ldc_I8, long.MaxValue);
+        return true;
+    }
+
     private void LoadMemoryLength(uint index)
     {
         if (index == 0)

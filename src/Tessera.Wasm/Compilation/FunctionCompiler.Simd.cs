@@ -49,7 +49,11 @@ internal sealed partial class FunctionCompiler
                     var memArg = reader.ReadMemArg(multiMemory: true, memory64: false);
                     Need(pops.Length);
                     _il.Emit(OpCodes.Ldc_I8, (long)memArg.Offset);
-                    LoadMemoryBuffer(memArg.Memory.Value);
+                    // Vector loads keep the explicit check under guard pages: the JIT narrows an
+                    // unused one to a 4-byte probe, which would miss a straddling access (see
+                    // MemoryOps' guarded loads); stores are never unused.
+                    if (pushes.Length == 0) LoadMemoryForAccess(memArg.Memory.Value, memArg.Offset);
+                    else LoadMemoryBuffer(memArg.Memory.Value);
                     if (info.Immediate == ImmediateKind.MemArgLane) _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadByte());
                     break;
                 }

@@ -30,6 +30,10 @@ public sealed class ModuleCompiler
     /// <see cref="FunctionCompiler"/>'s HideConstant): 64-bit slots, a v128 takes two.</summary>
     private readonly List<ulong> _constants = new();
 
+    /// <summary>Loads and stores with a small static offset go unchecked: the module's memories
+    /// are guarded (<see cref="BoundsChecks.GuardPages"/>).</summary>
+    internal bool GuardPages { get; init; }
+
     /// <summary>Adds constant slots and returns the index of the first.</summary>
     internal int AddConstant(ulong low, ulong? high = null)
     {
@@ -95,7 +99,7 @@ public sealed class ModuleCompiler
             if (graph?.IsResumable(i) != true) continue;
             resumeMethods[i] = type.DefineMethod(methodNames[i] + "$resume", MethodAttributes.Public | MethodAttributes.Static, methods[i].ReturnType, ClrSignature.Parameters(module.Types[(int)module.Functions[i].Value]));
         }
-        var compiler = new ModuleCompiler(module, methods, resumeMethods);
+        var compiler = new ModuleCompiler(module, methods, resumeMethods) { GuardPages = options?.BoundsChecks == BoundsChecks.GuardPages };
         for (int i = 0; i < methods.Length; i++)
         {
             var ft = module.Types[(int)module.Functions[i].Value];
@@ -121,7 +125,7 @@ public sealed class ModuleCompiler
     }
 
     /// <summary>Does <paramref name="module"/> compiled under <paramref name="options"/> differ from
-    /// its plain compilation (the code the module cache holds)?</summary>
+    /// its plain compilation (the code the module cache holds, for either kind of bounds check)?</summary>
     internal static bool NeedsOptions(ModuleDefinition module, EngineOptions options) =>
         options.Interruptible || options.Preemptible || options.ResumableEverywhere
         || options.SuspendingImports is { Count: > 0 } suspending && module.Imports.Any(i => i.Kind == ExternKind.Func && suspending.Contains((i.Module, i.Name)));

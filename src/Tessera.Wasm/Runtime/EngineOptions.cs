@@ -37,6 +37,12 @@ public sealed record EngineOptions
     /// copying path against it.</summary>
     public bool CopyOnWriteImages { get; init; } = true;
 
+    /// <summary>How loads and stores are kept inside linear memory: explicit checks (the default),
+    /// or guard pages where the platform supports them (<see cref="Runtime.BoundsChecks"/>).
+    /// Guard pages suit a few large, hot memories (a program); explicit checks suit many small
+    /// ones (a hundred thousand tasks), since each guarded memory reserves 6 GiB of address space.</summary>
+    public BoundsChecks BoundsChecks { get; init; } = BoundsChecks.Explicit;
+
     /// <summary>How large a module, and how many functions, locals and nested blocks, the engine
     /// accepts; past them a module is a <see cref="WasmLimitException"/> (docs/security.md).</summary>
     public EngineLimits Limits { get; init; } = new();

@@ -115,6 +115,10 @@ public sealed class Func
         {
             throw new WasmTrap(TrapKind.StackExhausted);
         }
+        catch (NullReferenceException e) when (WasmTrap.FromFault(e) is { } trap)
+        {
+            throw trap;
+        }
         finally
         {
             StackGuard.Exit(store, saved);

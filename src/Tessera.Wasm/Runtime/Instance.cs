@@ -24,6 +24,7 @@ public sealed class Instance
         Module = module;
         _context = new InstanceContext(store) { Instance = this };
         var def = module.Definition;
+        bool guarded = module.Engine.BoundsChecks == BoundsChecks.GuardPages;
         if (imports.Count != def.Imports.Count) throw new WasmLinkException("wrong number of imports", $"{imports.Count} given", $"the module has {def.Imports.Count}");
         var functions = new Func[module.ImportedFunctions + def.Functions.Count];
         var tables = new Table[module.ImportedTables + def.Tables.Count];
@@ -49,6 +50,10 @@ public sealed class Instance
                 case (ExternKind.Memory, Memory m):
                     if (!LimitsMatch(new Limits((ulong)m.Pages, m.Type.Limits.Max), import.Memory.Limits))
                         throw Incompatible(import, import.Memory.ToString(), m.Type.ToString());
+                    // Code compiled for guard pages does not check addresses: a memory without
+                    // them would let it read and write past the memory's end.
+                    if (guarded && !m.HasGuardPages)
+                        throw Incompatible(import, import.Memory + " with guard pages (the module's engine uses BoundsChecks.GuardPages)", m.Type + " without guard pages");
                     memories[nm++] = m;
                     break;
                 case (ExternKind.Global, Global g):
@@ -72,7 +77,7 @@ public sealed class Instance
         ctx.Constants = module.Compiled.Constants;
         foreach (var t in def.Tables) tables[nt++] = new Table(t, store);
         ctx.Tables = tables;
-        foreach (var m in def.Memories) memories[nm++] = new Memory(m, store);
+        foreach (var m in def.Memories) memories[nm++] = new Memory(m, store, guarded);
         ctx.Memories = memories;
         ctx.Memory0 = memories.Length > 0 ? memories[0] : null;
         // A global's initializer may read the globals before it (imported ones, and with

@@ -15,6 +15,9 @@ namespace Tessera.Wasm.Runtime;
 /// first written). Growing past it moves the memory to a slot twice as large, so
 /// <see cref="Base"/> can change at a grow and nowhere else. Freeing the memory (its store
 /// disposed, or the memory finalized) decommits the pages and returns the slot to the pool.
+/// A memory of an engine using <see cref="BoundsChecks.GuardPages"/> lives in a guard slot
+/// instead (<see cref="GuardSlotPool"/>): reserved for any address the code can form, accessible
+/// only up to <see cref="Length"/>, never moved.
 /// </remarks>
 public sealed unsafe class Memory
 {
@@ -40,6 +43,13 @@ public sealed unsafe class Memory
     /// <exception cref="WasmResourceLimitException">The minimum exceeds the store's limit or the
     /// host refused the reservation.</exception>
     public Memory(MemoryType type, Store? store = null)
+        : this(type, store, store?.Engine.BoundsChecks == BoundsChecks.GuardPages)
+    {
+    }
+
+    /// <summary>As the public constructor, in a guard slot when <paramref name="guarded"/> (the
+    /// instantiated module's code was compiled for guard pages).</summary>
+    internal Memory(MemoryType type, Store? store, bool guarded)
     {
         if (type.Limits.Is64 || type.PageSizeLog2 != 16) throw new WasmUnsupportedFeatureException("memory64/custom-page-sizes", "memory " + type);
         Type = type;
@@ -53,7 +63,8 @@ public sealed unsafe class Memory
         reserve = Math.Max(reserve, (ulong)bytes);
         try
         {
-            _slot = SlotPool.Rent((nuint)reserve);
+            _slot = guarded ? GuardSlotPool.Rent((nuint)bytes) : SlotPool.Rent((nuint)reserve);
+            HasGuardPages = guarded;
         }
         catch (VirtualMemoryException e)
         {
@@ -69,6 +80,10 @@ public sealed unsafe class Memory
     ~Memory() => Free();
 
     public MemoryType Type { get; private set; }
+
+    /// <summary>True when the memory lives in a guard slot: code compiled for guard pages may
+    /// access it (and only such memories).</summary>
+    public bool HasGuardPages { get; }
 
     /// <summary>Current size in pages.</summary>
     public int Pages => (int)(Length / PageSize);
@@ -91,7 +106,7 @@ public sealed unsafe class Memory
         long added = (long)delta * PageSize;
         if (_store is not null && !_store.TryAddMemory(added)) return -1;
         nuint bytes = (nuint)(target * PageSize);
-        if (bytes > _slot.Length && !TryMove(Math.Max(bytes, 2 * _slot.Length)))
+        if (HasGuardPages ? !TryOpen(bytes) : bytes > _slot.Length && !TryMove(Math.Max(bytes, 2 * _slot.Length)))
         {
             _store?.RemoveMemory(added);
             return -1;
@@ -99,6 +114,20 @@ public sealed unsafe class Memory
         Length = (long)bytes;
         Type = Type with { Limits = Type.Limits with { Min = target } };
         return old;
+    }
+
+    /// <summary>Makes a guard slot accessible up to <paramref name="bytes"/>; false if the host refuses.</summary>
+    private bool TryOpen(nuint bytes)
+    {
+        try
+        {
+            GuardSlotPool.Open(_slot, (nuint)Length, bytes);
+            return true;
+        }
+        catch (VirtualMemoryException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Moves the contents to a larger slot; false if the host refuses one.</summary>
@@ -139,7 +168,9 @@ public sealed unsafe class Memory
         if (Interlocked.Exchange(ref _freed, 1) != 0) return;
         GC.SuppressFinalize(this);
         long bytes = Length;
-        Base = 0;
+        // Code compiled for guard pages does not check addresses: it must fault inside a guard
+        // region, never at an address near 0 (a fault there is not a trap but a crash).
+        Base = HasGuardPages ? GuardSlotPool.DeadBase : 0;
         Length = 0;
         _store?.RemoveMemory(bytes);
         var slot = _slot;
@@ -147,7 +178,8 @@ public sealed unsafe class Memory
         if (slot.Length == 0) return;
         try
         {
-            SlotPool.Return(slot, (nuint)bytes, _imageBytes);
+            if (HasGuardPages) GuardSlotPool.Return(slot, Math.Max((nuint)bytes, _imageBytes));
+            else SlotPool.Return(slot, (nuint)bytes, _imageBytes);
         }
         catch (VirtualMemoryException)
         {

@@ -62,8 +62,8 @@ public sealed class Module
         ModuleValidator.Validate(definition, engine.Features, limits.MaxNestingDepth);
         // The cache holds plain code only: resumable or interruptible code is compiled each time.
         var compiled = ModuleCompiler.NeedsOptions(definition, engine.Options) ? ModuleCompiler.CompileWith(definition, engine.Options)
-            : engine.Cache is { } cache && bytes.Length >= engine.Options.CacheMinimumBytes ? cache.GetOrCompile(definition, bytes.Span, engine.Features, engine.Options.CollectibleCode)
-            : ModuleCompiler.Compile(definition, engine.Options.CollectibleCode);
+            : engine.Cache is { } cache && bytes.Length >= engine.Options.CacheMinimumBytes ? cache.GetOrCompile(definition, bytes.Span, engine.Features, engine.Options.CollectibleCode, engine.BoundsChecks)
+            : ModuleCompiler.CompileWith(definition, engine.Options);
         return new Module(engine, compiled);
     }
 

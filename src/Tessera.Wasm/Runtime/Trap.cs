@@ -33,7 +33,25 @@ public sealed class WasmTrap : WasmException
         Kind = kind;
     }
 
+    /// <summary>A trap raised by the hardware: <paramref name="fault"/> is the exception the runtime
+    /// threw at the faulting instruction (its stack trace holds the WebAssembly frames).</summary>
+    private WasmTrap(TrapKind kind, Exception fault)
+        : base(Describe(kind), fault)
+    {
+        Kind = kind;
+    }
+
     public TrapKind Kind { get; }
+
+    /// <summary>
+    /// The trap an out-of-bounds access under guard pages raised, if <paramref name="exception"/>
+    /// is one: the fault handler recorded a guard-region fault on this thread and the runtime
+    /// threw <see cref="NullReferenceException"/> for it (<see cref="Platform.Memory.GuardRegions"/>).
+    /// Null for any other exception, which the caller lets go on unchanged. Host-to-WebAssembly
+    /// entries call this, so the embedder only ever sees a <see cref="WasmTrap"/>.
+    /// </summary>
+    public static WasmTrap? FromFault(Exception exception) =>
+        exception is NullReferenceException && Platform.Memory.GuardRegions.TakeFault() != 0 ? new WasmTrap(TrapKind.MemoryOutOfBounds, exception) : null;
 
     private IReadOnlyList<WasmFrame>? _backtrace;
 
@@ -47,11 +65,19 @@ public sealed class WasmTrap : WasmException
     private IReadOnlyList<WasmFrame> CaptureBacktrace()
     {
         var frames = new List<WasmFrame>();
-        foreach (var frame in new StackTrace(this, fNeedFileInfo: false).GetFrames())
+        // A hardware trap's innermost frames are on the fault's stack trace (the faulting
+        // instruction up to the entry that turned it into this trap); the rest on this one.
+        if (InnerException is NullReferenceException fault) AddFrames(frames, fault);
+        AddFrames(frames, this);
+        return frames;
+    }
+
+    private static void AddFrames(List<WasmFrame> frames, Exception exception)
+    {
+        foreach (var frame in new StackTrace(exception, fNeedFileInfo: false).GetFrames())
         {
             if (Compilation.CompiledModule.FrameOf(frame.GetMethod()) is { } wasm) frames.Add(wasm);
         }
-        return frames;
     }
 
     /// <summary>The message and the backtrace, one frame a line (the first <paramref name="limit"/>

@@ -50,7 +50,7 @@ public sealed partial class WastRunner
         id is null ? _current : _instances.GetValueOrDefault(id.TrimStart('$'));
 
     /// <summary>The host module every spec script may import (the reference interpreter's spectest).</summary>
-    private static Linker SpecTestLinker()
+    private Linker SpecTestLinker()
     {
         var linker = new Linker();
         Value[] Nothing(Value[] _) => [];
@@ -67,7 +67,8 @@ public sealed partial class WastRunner
         linker.Define("spectest", "global_f32", new Global(new GlobalType(ValType.F32, false), Value.F32(666.6f)));
         linker.Define("spectest", "global_f64", new Global(new GlobalType(ValType.F64, false), Value.F64(666.6)));
         linker.Define("spectest", "table", new Table(new TableType(ValType.FuncRef, new Limits(10, 20))));
-        linker.Define("spectest", "memory", new Memory(new MemoryType(new Limits(1, 2))));
+        // In the script's store, so that it has guard pages when the engine's code relies on them.
+        linker.Define("spectest", "memory", new Memory(new MemoryType(new Limits(1, 2)), _store));
         return linker;
     }
 

@@ -32,6 +32,10 @@ public sealed partial class WastRunner
     }
 
 
+    /// <summary>The engine the runner was configured with (each script compiles with one like it):
+    /// its <see cref="Engine.BoundsChecks"/> says whether guard pages were available.</summary>
+    public Engine Engine => _engine;
+
     public WastScriptResult RunFile(string path)
     {
         string name = path;

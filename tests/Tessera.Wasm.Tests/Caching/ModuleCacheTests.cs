@@ -99,6 +99,26 @@ public class ModuleCacheTests
         Assert.Equal(3, dir.Files().Length);
     }
 
+    [Fact]
+    public void GuardPageCodeHasEntriesOfItsOwn()
+    {
+        // Code compiled for guard pages has no bounds checks: an engine with explicit checks must
+        // never load it, nor the other way round.
+        const string wat = """(module (memory 1) (func (export "l") (param i32) (result i64) (i64.load (local.get 0))))""";
+        var bytes = WatAssembler.AssembleText(wat);
+        using var dir = new CacheDirectory();
+        Engine NewEngine(BoundsChecks bounds) => new(WasmFeatures.Wasm2, new EngineOptions { UseCache = true, CacheDirectory = dir.Path, BoundsChecks = bounds });
+        foreach (var bounds in new[] { BoundsChecks.Explicit, BoundsChecks.GuardPages, BoundsChecks.Explicit, BoundsChecks.GuardPages })
+        {
+            var engine = NewEngine(bounds);
+            var load = new Linker().Instantiate(new Store(engine), Module.FromBytes(engine, bytes)).GetFunc("l")!;
+            Assert.Equal(TrapKind.MemoryOutOfBounds, Assert.Throws<WasmTrap>(() => load.Invoke(Value.I32(65529))).Kind);
+        }
+        var files = dir.Files().Where(f => f.EndsWith(".dll", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, files.Length);
+        Assert.Single(files, f => f.EndsWith("-guard.dll", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("truncated")]
     [InlineData("flipped")]
