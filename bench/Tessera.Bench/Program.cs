@@ -18,7 +18,7 @@ public static class Program
         if (args.Length == 0 || args[0] is "help" or "--help")
         {
             Console.WriteLine("usage: ./bench/run decode [--json FILE]");
-            Console.WriteLine("       ./bench/run engine [--json FILE] [--runs N] [--warmup N] [--only NAME,NAME] [--collectible]");
+            Console.WriteLine("       ./bench/run engine [--json FILE] [--runs N] [--warmup N] [--only NAME,NAME] [--collectible] [--bounds guard|explicit|both]");
             Console.WriteLine("       ./bench/run memory [--json FILE] [--runs N]");
             Console.WriteLine("       ./bench/run tasks [--json FILE] [--runs N] [--only tasks,parked,erlang,preemption]");
             return args.Length == 0 ? 2 : 0;
@@ -28,12 +28,14 @@ public static class Program
         bool runsGiven = false;
         HashSet<string>? only = null;
         bool collectible = false;
+        string bounds = "both";
         for (int i = 1; i < args.Length; i++)
         {
             if (args[i] == "--json" && i + 1 < args.Length) json = args[++i];
             else if (args[i] == "--runs" && i + 1 < args.Length && int.TryParse(args[i + 1], out runs) && runs > 0) (i, runsGiven) = (i + 1, true);
             else if (args[i] == "--warmup" && i + 1 < args.Length && int.TryParse(args[i + 1], out warmup) && warmup >= 0) i++;
             else if (args[i] == "--collectible") collectible = true;
+            else if (args[i] == "--bounds" && i + 1 < args.Length && args[i + 1] is "guard" or "explicit" or "both") bounds = args[++i];
             else if (args[i] == "--only" && i + 1 < args.Length) only = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries)];
             else
             {
@@ -44,7 +46,7 @@ public static class Program
         return args[0] switch
         {
             "decode" => RunDecode(json),
-            "engine" => Engine.EngineSuite.Run(json, runs, warmup, only, collectible),
+            "engine" => Engine.EngineSuite.Run(json, runs, warmup, only, collectible, bounds),
             "memory" => Memory.MemorySuite.Run(json, runs),
             "tasks" => Tasks.TasksSuite.Run(json, runsGiven ? runs : 3, only),
             _ => Unknown(args[0]),

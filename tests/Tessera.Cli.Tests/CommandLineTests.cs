@@ -55,6 +55,26 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("s.wast:3:1: failed: AssertInvalid", output);
     }
 
+    [Theory]
+    [InlineData("explicit")]
+    [InlineData("guard")]
+    public void WastRunsWithEitherKindOfBoundsCheck(string bounds)
+    {
+        // A dropped i64 load straddling the end of the page must trap in both modes.
+        var script = Write("b.wast", """
+            (module (memory 1)
+              (func (export "drop") (param i32) (drop (i64.load (local.get 0))))
+              (func (export "read") (param i32) (result i64) (i64.load (local.get 0))))
+            (assert_return (invoke "read" (i32.const 65528)) (i64.const 0))
+            (assert_trap (invoke "read" (i32.const 65529)) "out of bounds memory access")
+            (assert_trap (invoke "drop" (i32.const 65529)) "out of bounds memory access")
+            """);
+        var (exit, output, _) = Run("wast", "--bounds", bounds, script);
+        Assert.Equal(0, exit);
+        Assert.Equal("3 passed, 0 failed, 0 skipped", output.TrimEnd().Split('\n')[^1].TrimEnd());
+        Assert.Equal(2, Run("wast", "--bounds", "sometimes", script).Exit);
+    }
+
     [Fact]
     public void ValidateReportsTheRuleAndTheFunction()
     {

@@ -297,6 +297,33 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("no directory", Run("run", "--dir", Path.Combine(_dir.FullName, "missing"), program).Err);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("guard")]
+    [InlineData("explicit")]
+    public void OutOfBoundsAccessesTrapWithEitherKindOfBoundsCheck(string mode)
+    {
+        string[] bounds = mode == "" ? [] : ["--bounds", mode];
+        // One page is 65,536 bytes: an i64 at 65,528 is its last, at 65,529 it straddles the end.
+        var path = Write("oob.wat", """
+            (module (memory 1)
+              (func $read (param i32) (result i64) (i64.load (local.get 0)))
+              (func (export "read") (param i32) (result i64) (call $read (local.get 0))))
+            """);
+        Assert.Equal((0, "0\n", ""), Run(["run", .. bounds, "--invoke", "read", path, "65528"]));
+        var (exit, output, error) = Run(["run", .. bounds, "--invoke", "read", path, "65529"]);
+        Assert.Equal((134, ""), (exit, output));
+        Assert.StartsWith("error: trap: out of bounds memory access\nwasm backtrace:\n     0: read (func 0)\n     1: func 1", error);
+    }
+
+    [Fact]
+    public void BoundsTakesGuardOrExplicit()
+    {
+        var (exit, _, error) = Run("run", "--bounds", "none", "--invoke", "f", "x.wat");
+        Assert.Equal(2, exit);
+        Assert.Contains("--bounds takes guard or explicit, not 'none'", error);
+    }
+
     [Fact]
     public void InvalidModulesAreErrorsWithTheirLine()
     {

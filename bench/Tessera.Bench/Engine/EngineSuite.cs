@@ -10,8 +10,11 @@ using TesseraRuntime = Tessera.Wasm.Runtime;
 namespace Tessera.Bench.Engine;
 
 /// <summary>
-/// <c>./bench/run engine [--json FILE] [--runs N] [--only a,b]</c>: the guest/bench kernels under
-/// Tessera, Wasmtime and node, then compile time per MB, instantiation time and host-call cost.
+/// <c>./bench/run engine [--json FILE] [--runs N] [--only a,b] [--bounds guard|explicit|both]</c>: the
+/// guest/bench kernels under Tessera, Wasmtime and node, then compile time per MB, instantiation time
+/// and host-call cost. <c>tessera</c> is the engine as <c>tessera run</c> configures it (guard pages
+/// where available); with <c>--bounds both</c>, the default, <c>tessera_explicit</c> is the same
+/// engine with explicit bounds checks, timed in the same round robin.
 /// Timing is a plain Stopwatch loop, not BenchmarkDotNet: each call runs 50-500 ms, so timer
 /// resolution and loop overhead do not matter, one warm-up call lets the tiered JITs (.NET's for
 /// Tessera's generated code, V8's) reach their optimized code, and BenchmarkDotNet's many
@@ -24,7 +27,7 @@ internal static class EngineSuite
 {
     private const int HostCalls = 1_000_000;
 
-    public static int Run(string? jsonPath, int runs, int warmup, IReadOnlySet<string>? only, bool collectible = false)
+    public static int Run(string? jsonPath, int runs, int warmup, IReadOnlySet<string>? only, bool collectible = false, string bounds = "both")
     {
         string root = RepoRoot();
         string buildDir = Path.Combine(root, ".build", "guest-bench");
@@ -36,11 +39,13 @@ internal static class EngineSuite
         var set = BenchKernels.Load(root, buildDir);
         PrintMachine();
 
-        var tessera = new TesseraEngine(collectible);
-        Console.WriteLine($"tessera code: {(collectible ? "collectible (one full-optimization compile)" : "kept for the process (tiered, as tessera run)")}");
+        var tessera = new TesseraEngine(collectible, bounds == "explicit" ? TesseraRuntime.BoundsChecks.Explicit : TesseraRuntime.BoundsChecks.GuardPages);
+        Console.WriteLine($"tessera code: {(collectible ? "collectible (one full-optimization compile)" : "kept for the process (tiered, as tessera run)")}, bounds checks: {tessera.Bounds}{(tessera.Unavailable is { } why ? " (guard pages unavailable: " + why + ")" : "")}");
         using var wasmtime = new WasmtimeEngine();
         var node = new NodeEngine(Path.Combine(root, "bench", "engine-node.mjs"));
-        IInProcessEngine[] inProcess = [tessera, wasmtime];
+        IInProcessEngine[] inProcess = bounds == "both"
+            ? [tessera, wasmtime, new TesseraEngine(collectible, TesseraRuntime.BoundsChecks.Explicit, "tessera_explicit")]
+            : [tessera, wasmtime];
 
         var rows = new List<JsonObject>();
         bool wrong = false;
@@ -63,6 +68,7 @@ internal static class EngineSuite
             wasmtime.ReleaseInstances();
             row["tessera_over_wasmtime"] = Ratio(row["tessera_ms"], row["wasmtime_ms"]);
             row["node_over_wasmtime"] = Ratio(row["node_ms"], row["wasmtime_ms"]);
+            if (row.ContainsKey("tessera_explicit_ms")) row["tessera_explicit_over_wasmtime"] = Ratio(row["tessera_explicit_ms"], row["wasmtime_ms"]);
             rows.Add(row);
             Console.Error.WriteLine($"  {kernel.Name}: tessera {Show(row, "tessera")}, wasmtime {Show(row, "wasmtime")}, node {Show(row, "node")}");
         }
@@ -221,6 +227,16 @@ internal static class EngineSuite
         var tModule = TesseraRuntime.Module.FromBytes(tEngine, bytes);
         var tLinker = TesseraEngine.HostCallLinker();
         double tessera = PerItemMicroseconds(batch, batches, () => tLinker.Instantiate(new TesseraRuntime.Store(tEngine), tModule));
+        // Under guard pages the memory's pages are opened (mprotect) at instantiation and closed
+        // again when its store is disposed, which this loop does each time: a guarded memory holds
+        // 6 GiB of address space until freed, too much to leave to finalizers.
+        var gEngine = new TesseraRuntime.Engine(Wasm.WasmFeatures.Wasm2, new TesseraRuntime.EngineOptions { BoundsChecks = TesseraRuntime.BoundsChecks.GuardPages });
+        var gModule = TesseraRuntime.Module.FromBytes(gEngine, bytes);
+        double guarded = PerItemMicroseconds(batch, batches, () =>
+        {
+            using var store = new TesseraRuntime.Store(gEngine);
+            tLinker.Instantiate(store, gModule);
+        });
         using var wModule = Wasmtime.Module.FromBytes(wasmtime.Engine, "hostcall", bytes);
         using var wLinker = wasmtime.HostCallLinker();
         double wt = PerItemMicroseconds(batch, batches, () =>
@@ -238,6 +254,7 @@ internal static class EngineSuite
             ["wasmtime_ms"] = Math.Round(wt / 1e3, 6),
             ["node_ms"] = null,
             ["tessera_us"] = Math.Round(tessera, 3),
+            ["tessera_guard_us"] = gEngine.BoundsChecks == TesseraRuntime.BoundsChecks.GuardPages ? Math.Round(guarded, 3) : null,
             ["wasmtime_us"] = Math.Round(wt, 3),
         };
     }
@@ -280,15 +297,19 @@ internal static class EngineSuite
     {
         var sb = new StringBuilder();
         sb.AppendLine();
-        sb.AppendLine("| kernel | n | tessera ms | wasmtime ms | node ms | tessera/wasmtime | node/wasmtime |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        // The explicit-checks engine, when it ran, gets the last two columns.
+        bool both = rows.Any(r => r.ContainsKey("tessera_explicit_ms"));
+        sb.AppendLine("| kernel | n | tessera ms | wasmtime ms | node ms | tessera/wasmtime | node/wasmtime |" + (both ? " explicit ms | explicit/wasmtime |" : ""));
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|" + (both ? "---:|---:|" : ""));
         foreach (var r in rows)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r["name"]} | {r["n"]} | {Cell(r, "tessera")} | {Cell(r, "wasmtime")} | {Cell(r, "node")} | {Num(r["tessera_over_wasmtime"], "F2")} | {Num(r["node_over_wasmtime"], "F2")} |");
+            string explicitCells = both ? $" {Cell(r, "tessera_explicit")} | {Num(r["tessera_explicit_over_wasmtime"], "F2")} |" : "";
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r["name"]} | {r["n"]} | {Cell(r, "tessera")} | {Cell(r, "wasmtime")} | {Cell(r, "node")} | {Num(r["tessera_over_wasmtime"], "F2")} | {Num(r["node_over_wasmtime"], "F2")} |{explicitCells}");
         }
-        sb.AppendLine(CultureInfo.InvariantCulture, $"| **geometric mean** | | | | | {GeoMean(rows, "tessera_over_wasmtime")} | {GeoMean(rows, "node_over_wasmtime")} |");
+        string explicitMean = both ? $" | {GeoMean(rows, "tessera_explicit_over_wasmtime")} |" : "";
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| **geometric mean** | | | | | {GeoMean(rows, "tessera_over_wasmtime")} | {GeoMean(rows, "node_over_wasmtime")} |{explicitMean}");
         Console.Write(sb.ToString());
-        var errors = rows.SelectMany(r => new[] { "tessera", "wasmtime", "node" }
+        var errors = rows.SelectMany(r => new[] { "tessera", "wasmtime", "node", "tessera_explicit" }
             .Where(e => r[e + "_error"] is not null).Select(e => $"  {r["name"]} under {e}: {r[e + "_error"]}")).ToList();
         if (errors.Count > 0) Console.WriteLine("not measured:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
     }
@@ -326,6 +347,7 @@ internal static class EngineSuite
                     break;
                 case "instantiate":
                     sb.AppendLine(CultureInfo.InvariantCulture, $"| {r["name"]} ({r["bytes"]} bytes), us per instance | {Num(r["tessera_us"], "F2")} | {Num(r["wasmtime_us"], "F2")} | - |");
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"| {r["name"]} with guard pages, store disposed each time, us per instance | {Num(r["tessera_guard_us"], "F2")} | - | - |");
                     break;
                 case "host_call":
                     sb.AppendLine(CultureInfo.InvariantCulture, $"| {r["name"]}, ns per call | {Num(r["tessera_ns_per_call"], "F1")} | {Num(r["wasmtime_ns_per_call"], "F1")} | {Num(r["node_ns_per_call"], "F1")} |");

@@ -69,11 +69,16 @@ internal static class Timing
 /// <summary>Tessera through its public embedding API, in this process. Unless
 /// <paramref name="collectible"/>, its code is kept for the life of the process, as
 /// <c>tessera run</c> keeps it, so the .NET runtime tiers it (EngineOptions.CollectibleCode).</summary>
-internal sealed class TesseraEngine(bool collectible = false) : IInProcessEngine
+internal sealed class TesseraEngine(bool collectible = false, TesseraRuntime.BoundsChecks bounds = TesseraRuntime.BoundsChecks.GuardPages, string name = "tessera") : IInProcessEngine
 {
-    private readonly TesseraRuntime.Engine _engine = new(Tessera.Wasm.WasmFeatures.Wasm2, new TesseraRuntime.EngineOptions { CollectibleCode = collectible });
+    private readonly TesseraRuntime.Engine _engine = new(Tessera.Wasm.WasmFeatures.Wasm2, new TesseraRuntime.EngineOptions { CollectibleCode = collectible, BoundsChecks = bounds });
 
-    public string Name => "tessera";
+    public string Name => name;
+
+    /// <summary>The bounds checks the engine really uses (guard pages fall back where unavailable).</summary>
+    public TesseraRuntime.BoundsChecks Bounds => _engine.BoundsChecks;
+
+    public string? Unavailable => _engine.GuardPagesUnavailableReason;
 
     public Func<int, long> Prepare(string wasmPath)
     {

@@ -25,6 +25,10 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
           --no-cache               compile the module without reading or writing the cache of
                                    compiled modules (default: ~/.cache/tessera, docs/operations.md)
           --cache-dir DIR          keep compiled modules in DIR instead
+          --bounds guard|explicit  how loads and stores are kept inside linear memory: guard pages
+                                   (default for programs; explicit checks where unavailable) or
+                                   explicit checks (default for task programs, whose many memories
+                                   would each reserve 6 GiB of address space; docs/memory.md)
         """;
 
     /// <summary>Preopened directories, in command-line order: (host, guest, read-only).</summary>
@@ -39,6 +43,8 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
     public bool UseCache { get; private set; } = true;
     /// <summary>The cache's directory; null for the default.</summary>
     public string? CacheDirectory { get; private set; }
+    /// <summary>The bounds checks asked for with <c>--bounds</c>; null for the default.</summary>
+    public Tessera.Wasm.Runtime.BoundsChecks? Bounds { get; private set; }
 
     public static RunOptions Parse(IReadOnlyList<string> args)
     {
@@ -51,6 +57,7 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
         long maxOut = long.MaxValue, maxErr = long.MaxValue;
         bool useCache = true;
         string? cacheDirectory = null;
+        Tessera.Wasm.Runtime.BoundsChecks? bounds = null;
         int i = 0;
         for (; i < args.Count; i++)
         {
@@ -106,6 +113,14 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
                     cacheDirectory = Value();
                     if (cacheDirectory is "") throw new UsageException($"--cache-dir needs a directory\nusage: {Usage}");
                     break;
+                case "--bounds":
+                    bounds = Value() switch
+                    {
+                        "guard" => Tessera.Wasm.Runtime.BoundsChecks.GuardPages,
+                        "explicit" => Tessera.Wasm.Runtime.BoundsChecks.Explicit,
+                        var other => throw new UsageException($"--bounds takes guard or explicit, not '{other}'"),
+                    };
+                    break;
                 default:
                     throw new UsageException($"unknown option '{arg}'\nusage: {Usage}");
             }
@@ -119,6 +134,7 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
             MaxStderrBytes = maxErr,
             UseCache = useCache,
             CacheDirectory = cacheDirectory,
+            Bounds = bounds,
         };
         options.Directories.AddRange(directories);
         options.Environment.AddRange(environment);

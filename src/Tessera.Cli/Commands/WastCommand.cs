@@ -1,20 +1,24 @@
 using Tessera.Wasm;
+using Tessera.Wasm.Runtime;
 using Tessera.Wasm.Wast;
 
 namespace Tessera.Cli.Commands;
 
 /// <summary>
-/// <c>tessera wast [--features LEVEL[,PROPOSAL...]] [-v] FILE...</c>: runs spec scripts, one line per script,
-/// then the plain total line <c>N passed, N failed, N skipped</c>. Exit code 1 if anything failed.
+/// <c>tessera wast [--features LEVEL[,PROPOSAL...]] [--bounds explicit|guard] [-v] FILE...</c>: runs
+/// spec scripts, one line per script, then the plain total line <c>N passed, N failed, N skipped</c>.
+/// Exit code 1 if anything failed. <c>--bounds guard</c> compiles with guard pages instead of
+/// explicit bounds checks (exit code 2 where they are unavailable).
 /// </summary>
 internal static class WastCommand
 {
-    private const string Usage = "usage: tessera wast [--features LEVEL[,PROPOSAL...]] [-v|--verbose] FILE.wast...";
+    private const string Usage = "usage: tessera wast [--features LEVEL[,PROPOSAL...]] [--bounds explicit|guard] [-v|--verbose] FILE.wast...";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var features = WasmFeatures.Wasm2;
         bool verbose = false;
+        var bounds = BoundsChecks.Explicit;
         var files = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
@@ -29,6 +33,20 @@ internal static class WastCommand
                     {
                         stderr.WriteLine("tessera wast: " + e.Message);
                         return 2;
+                    }
+                    break;
+                case "--bounds" when i + 1 < args.Length:
+                    switch (args[++i])
+                    {
+                        case "explicit":
+                            bounds = BoundsChecks.Explicit;
+                            break;
+                        case "guard":
+                            bounds = BoundsChecks.GuardPages;
+                            break;
+                        default:
+                            stderr.WriteLine($"tessera wast: --bounds takes explicit or guard, not '{args[i]}'");
+                            return 2;
                     }
                     break;
                 case "-v" or "--verbose":
@@ -50,7 +68,12 @@ internal static class WastCommand
             return 2;
         }
 
-        var runner = new WastRunner(features);
+        var runner = new WastRunner(features, new EngineOptions { BoundsChecks = bounds });
+        if (bounds == BoundsChecks.GuardPages && runner.Engine.BoundsChecks != bounds)
+        {
+            stderr.WriteLine("tessera wast: guard pages are unavailable: " + runner.Engine.GuardPagesUnavailableReason);
+            return 2;
+        }
         var results = new WastScriptResult[files.Count];
         Parallel.For(0, files.Count, i => results[i] = runner.RunFile(files[i]));
 
