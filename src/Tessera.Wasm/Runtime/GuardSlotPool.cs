@@ -15,7 +15,9 @@ namespace Tessera.Wasm.Runtime;
 /// registered as one guard region (the fault handler scans its regions linearly, so fewer is
 /// better). Memory never moves: a memory's largest size (just under 2 GiB,
 /// <see cref="Memory.MaxPages"/>) fits in its slot, so growing only opens more pages. A returned
-/// slot has its pages replaced by fresh inaccessible ones and is reused. A freed memory points at
+/// slot's pages are decommitted but left open, and the next memory opens or closes only the
+/// difference (none for a memory of the same size: instantiating a module again costs no
+/// protection change). A freed memory points at
 /// <see cref="DeadBase"/>, a slot never opened, so stale code that still holds the memory faults
 /// into a guard region instead of touching another memory's pages.
 /// </remarks>
@@ -36,7 +38,9 @@ internal static class GuardSlotPool
     private static readonly nuint s_slotLength = (nuint)Math.Min(SlotBytes, nuint.MaxValue);
 
     private static readonly object s_lock = new();
-    private static readonly Stack<nint> s_free = new();
+    /// <summary>Returned slots and how many bytes at their start are still open (read-write,
+    /// decommitted): a slot reused for a memory of the same size needs no protection change.</summary>
+    private static readonly Stack<(nint Address, nuint Open)> s_free = new();
     private static (nint Next, nint End) s_arena;
     private static readonly Lazy<string?> s_unavailable = new(Initialize);
     private static nint s_deadBase;
@@ -64,15 +68,15 @@ internal static class GuardSlotPool
         }
     }
 
-    /// <summary>A slot whose first <paramref name="bytes"/> are accessible and zero.</summary>
+    /// <summary>A slot whose first <paramref name="bytes"/> are accessible and zero, and nothing after.</summary>
     /// <exception cref="VirtualMemoryException">The host refused the address space or the pages.</exception>
     public static MemorySlot Rent(nuint bytes)
     {
         if (!IsAvailable) throw new InvalidOperationException("guard pages are unavailable: " + UnavailableReason);
-        nint address;
+        (nint Address, nuint Open) slot;
         try
         {
-            lock (s_lock) address = s_free.TryPop(out nint reused) ? reused : TakeSlot();
+            slot = Take();
         }
         catch (VirtualMemoryException)
         {
@@ -81,18 +85,18 @@ internal static class GuardSlotPool
             // collect once, let their finalizers return their slots, and try again.
             GC.Collect();
             GC.WaitForPendingFinalizers();
-            lock (s_lock) address = s_free.TryPop(out nint reused) ? reused : TakeSlot();
+            slot = Take();
         }
-        try
-        {
-            if (bytes > 0) VirtualMemory.Protect(address, bytes, PageAccess.ReadWrite);
-        }
-        catch (VirtualMemoryException)
-        {
-            lock (s_lock) s_free.Push(address);
-            throw;
-        }
-        return new MemorySlot(address, s_slotLength);
+        // If the host refuses, the slot's state is unknown: it stays out of the pool (its address
+        // space stays reserved and registered, so nothing else is ever mapped there).
+        if (slot.Open < bytes) VirtualMemory.Protect(slot.Address + (nint)slot.Open, bytes - slot.Open, PageAccess.ReadWrite);
+        else if (slot.Open > bytes) VirtualMemory.Protect(slot.Address + (nint)bytes, slot.Open - bytes, PageAccess.None);
+        return new MemorySlot(slot.Address, s_slotLength);
+    }
+
+    private static (nint, nuint) Take()
+    {
+        lock (s_lock) return s_free.TryPop(out var reused) ? reused : (TakeSlot(), 0);
     }
 
     /// <summary>Opens the pages between <paramref name="oldBytes"/> and <paramref name="newBytes"/>.</summary>
@@ -100,14 +104,16 @@ internal static class GuardSlotPool
     public static void Open(MemorySlot slot, nuint oldBytes, nuint newBytes) =>
         VirtualMemory.Protect(slot.Address + (nint)oldBytes, newBytes - oldBytes, PageAccess.ReadWrite);
 
-    /// <summary>Takes a slot back: the first <paramref name="usedBytes"/> (which may include a
-    /// mapped image) become fresh inaccessible pages.</summary>
+    /// <summary>Takes a slot back from a memory of <paramref name="openBytes"/>: its pages are given
+    /// back to the host and read as zero (the first <paramref name="imageBytes"/>, a mapped image,
+    /// become fresh pages) but stay open, so the next memory of the same size opens nothing.</summary>
     /// <exception cref="VirtualMemoryException">The host would not reset the pages; the slot is
     /// then not reused.</exception>
-    public static void Return(MemorySlot slot, nuint usedBytes)
+    public static void Return(MemorySlot slot, nuint openBytes, nuint imageBytes)
     {
-        if (usedBytes > 0) VirtualMemory.Reset(slot.Address, usedBytes, PageAccess.None);
-        lock (s_lock) s_free.Push(slot.Address);
+        if (imageBytes > 0) VirtualMemory.Reset(slot.Address, imageBytes, PageAccess.ReadWrite);
+        if (openBytes > imageBytes) VirtualMemory.Decommit(slot.Address + (nint)imageBytes, openBytes - imageBytes);
+        lock (s_lock) s_free.Push((slot.Address, openBytes));
     }
 
     /// <summary>The next unused slot of the current arena, reserving and registering a new arena

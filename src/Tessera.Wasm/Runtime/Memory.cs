@@ -178,7 +178,7 @@ public sealed unsafe class Memory
         if (slot.Length == 0) return;
         try
         {
-            if (HasGuardPages) GuardSlotPool.Return(slot, Math.Max((nuint)bytes, _imageBytes));
+            if (HasGuardPages) GuardSlotPool.Return(slot, (nuint)bytes, _imageBytes);
             else SlotPool.Return(slot, (nuint)bytes, _imageBytes);
         }
         catch (VirtualMemoryException)

@@ -177,6 +177,31 @@ public class GuardPageTests
     }
 
     [Fact]
+    public void AReusedSlotIsClosedPastTheNewMemoryAndHoldsNothingOfTheOld()
+    {
+        // Slots are reused last in, first out, pages left open: a smaller memory in a slot a larger
+        // one had must still trap past its own end, and read zeros where the old one wrote, also
+        // where the old one had a copy-on-write data image.
+        for (int round = 0; round < 3; round++)
+        {
+            var big = new Store(s_guarded);
+            var write = Instantiate("""
+                (module (memory 4) (data (i32.const 0) "secret")
+                  (func (export "w") (param i32) (i64.store (local.get 0) (i64.const -1))))
+                """, big).GetFunc("w")!;
+            write.Invoke(Value.I32(65536));
+            write.Invoke(Value.I32(3 * 65536));
+            big.Dispose();
+
+            var small = Instantiate("""(module (memory 1) (func (export "r") (param i32) (result i64) (i64.load (local.get 0))))""").GetFunc("r")!;
+            Assert.Equal(0, small.Invoke(Value.I32(0))[0].AsI64());
+            Assert.Equal(0, small.Invoke(Value.I32(65528))[0].AsI64());
+            Assert.Equal(TrapKind.MemoryOutOfBounds, TrapOf(small, Value.I32(65536)).Kind);
+            Assert.Equal(TrapKind.MemoryOutOfBounds, TrapOf(small, Value.I32(3 * 65536)).Kind);
+        }
+    }
+
+    [Fact]
     public void ModulesCompiledForGuardPagesRefuseAMemoryWithout()
     {
         var module = Module.FromText(s_guarded, """(module (import "env" "m" (memory 1)) (func (export "l") (result i32) (i32.load (i32.const 0))))""");
