@@ -63,9 +63,13 @@ public static unsafe class GuardRegions
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64) return "guard pages are verified on x64 only";
         if (Environment.Version.Major != 10) return $"guard pages are verified on .NET 10 only (this is {Environment.Version})";
         if (!VirtualMemory.ReservesLazily) return "guard pages need lazily committed reservations";
+        // Next to the assemblies (a build or publish of this repository), else wherever the
+        // application's dependency manifest puts it (runtimes/linux-x64/native/ of the package).
         string? path = FindLibrary();
-        if (path is null) return $"{LibraryName} was not built (no C compiler when Tessera.Platform was built)";
-        if (!NativeLibrary.TryLoad(path, out nint library)) return $"{path} could not be loaded";
+        nint library;
+        if (path is not null ? !NativeLibrary.TryLoad(path, out library) : !NativeLibrary.TryLoad(LibraryName, typeof(GuardRegions).Assembly, null, out library))
+            return path is null ? $"{LibraryName} was not found (it is built with Tessera.Platform when a C compiler is installed)" : $"{path} could not be loaded";
+        path ??= LibraryName;
         if (!NativeLibrary.TryGetExport(library, "tessera_guard_install", out nint install)
             || !NativeLibrary.TryGetExport(library, "tessera_guard_add_region", out nint add)
             || !NativeLibrary.TryGetExport(library, "tessera_guard_take_fault", out nint take))
