@@ -39,7 +39,9 @@ public sealed class Instance
                     var expected = def.Types[(int)import.FunctionType.Value];
                     if (f.TypeId != module.Compiled.TypeIds[(int)import.FunctionType.Value] && !f.Type.Equals(expected)) throw Incompatible(import, expected.ToString(), f.Type.ToString());
                     CheckStore(import, f.Store);
-                    functions[nf++] = f.ImportInto(_context);
+                    // As it is, even a host function: calls pass this instance as the caller, and
+                    // it is bound to this instance only if it becomes a reference (FunctionRef).
+                    functions[nf++] = f;
                     break;
                 case (ExternKind.Table, Table t):
                     if (t.Type.ElementType != import.Table.ElementType || !LimitsMatch(new Limits((ulong)t.Size, t.Type.Limits.Max), import.Table.Limits))
@@ -91,7 +93,7 @@ public sealed class Instance
             var items = new object?[segment.Count];
             for (int i = 0; i < items.Length; i++)
             {
-                items[i] = segment.Functions is { } fs ? ctx.Functions[fs[i].Value] : Evaluate(segment.Expressions![i], segment.ElementType).Ref;
+                items[i] = segment.Functions is { } fs ? ctx.FunctionRef((int)fs[i].Value) : Evaluate(segment.Expressions![i], segment.ElementType).Ref;
             }
             ctx.Elements[e] = segment.Mode == SegmentMode.Passive ? items : [];
             if (segment.Mode != SegmentMode.Active) continue;
@@ -113,7 +115,7 @@ public sealed class Instance
             if (offset + (ulong)segment.Bytes.Length > (ulong)memory.ByteLength) throw new WasmTrap(TrapKind.MemoryOutOfBounds);
             segment.Bytes.Span.CopyTo(memory.Span[(int)offset..]);
         }
-        if (def.Start is { } start) ctx.Functions[start.Value].Invoke();
+        if (def.Start is { } start) ctx.FunctionRef((int)start.Value).Invoke();
     }
 
     public Store Store { get; }
@@ -154,7 +156,7 @@ public sealed class Instance
 
     private object Resolve(Export export) => export.Kind switch
     {
-        ExternKind.Func => _context.Functions[export.Index],
+        ExternKind.Func => _context.FunctionRef((int)export.Index),
         ExternKind.Table => _context.Tables[export.Index],
         ExternKind.Memory => _context.Memories[export.Index],
         ExternKind.Global => _context.Globals[export.Index],
@@ -215,7 +217,7 @@ public sealed class Instance
                         break;
                     }
                 case Opcode.RefNull: reader.ReadHeapType(); stack.Push((new Value(type, 0), null)); break;
-                case Opcode.RefFunc: stack.Push((new Value(type, 1), _context.Functions[reader.ReadU32()])); break;
+                case Opcode.RefFunc: stack.Push((new Value(type, 1), _context.FunctionRef((int)reader.ReadU32()))); break;
                 case Opcode.I32Add or Opcode.I32Sub or Opcode.I32Mul:
                     {
                         int b = stack.Pop().Item1.AsI32(), a = stack.Pop().Item1.AsI32();
