@@ -159,22 +159,13 @@ internal sealed partial class FunctionCompiler
                     Push(ValTypeKind.I32);
                     break;
                 case Opcode.RefFunc:
-                    {
-                        uint function = reader.ReadU32();
-                        if (function < (uint)_module.ImportedFunctionCount)
-                        {
-                            // An imported host function is bound to this instance when it becomes a reference.
-                            _il.Emit(OpCodes.Ldarg_0);
-                            _il.Emit(OpCodes.Ldc_I4, (int)function);
-                            _il.Emit(OpCodes.Call, Members.FunctionRef);
-                        }
-                        else
-                        {
-                            LoadContextElement(Members.Functions, function);
-                        }
-                        Push(ValTypeKind.Ref);
-                        break;
-                    }
+                    // The instance makes a function's reference on first use (a function of this
+                    // module, or an imported host function bound to this instance).
+                    _il.Emit(OpCodes.Ldarg_0);
+                    _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadU32());
+                    _il.Emit(OpCodes.Call, Members.FunctionRef);
+                    Push(ValTypeKind.Ref);
+                    break;
                 case Opcode.TableGet: TableOp(nameof(CallOps.TableGet), reader.ReadU32(), 1, ValTypeKind.Ref); break;
                 case Opcode.TableSet: TableOp(nameof(CallOps.TableSet), reader.ReadU32(), 2, null); break;
                 case Opcode.TableGrow: TableOp(nameof(CallOps.TableGrow), reader.ReadU32(), 2, ValTypeKind.I32); break;

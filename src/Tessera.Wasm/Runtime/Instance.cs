@@ -25,10 +25,10 @@ public sealed class Instance
         _context = new InstanceContext(store) { Instance = this };
         var def = module.Definition;
         if (imports.Count != def.Imports.Count) throw new WasmLinkException("wrong number of imports", $"{imports.Count} given", $"the module has {def.Imports.Count}");
-        var functions = new Func[module.ImportedFunctions + def.Functions.Count];
-        var tables = new Table[module.ImportedTables + def.Tables.Count];
-        var globals = new Global[module.ImportedGlobals + def.Globals.Count];
-        var memories = new Memory[module.ImportedMemories + def.Memories.Count];
+        var functions = Sized<Func?>(module.ImportedFunctions + def.Functions.Count);
+        var tables = Sized<Table>(module.ImportedTables + def.Tables.Count);
+        var globals = Sized<Global>(module.ImportedGlobals + def.Globals.Count);
+        var memories = Sized<Memory>(module.ImportedMemories + def.Memories.Count);
         int nf = 0, nt = 0, ng = 0, nm = 0;
         for (int i = 0; i < imports.Count; i++)
         {
@@ -62,15 +62,10 @@ public sealed class Instance
             }
         }
         var ctx = _context;
-        var typeIds = module.Compiled.TypeIds;
-        for (int i = 0; i < def.Functions.Count; i++)
-        {
-            int type = (int)def.Functions[i].Value;
-            functions[nf++] = new Func(def.Types[type], ctx, module.Compiled.Code[i], typeIds[type]);
-        }
+        // The module's own functions get a Func when they become references (FunctionRef).
         ctx.Functions = functions;
         ctx.Types = module.Compiled.Types;
-        ctx.TypeIds = typeIds;
+        ctx.TypeIds = module.Compiled.TypeIds;
         ctx.Constants = module.Compiled.Constants;
         foreach (var t in def.Tables) tables[nt++] = new Table(t, store);
         ctx.Tables = tables;
@@ -90,17 +85,30 @@ public sealed class Instance
         for (int e = 0; e < def.Elements.Count; e++)
         {
             var segment = def.Elements[e];
-            var items = new object?[segment.Count];
+            ctx.Elements[e] = [];
+            Span<object?> items;
+            if (segment.Mode == SegmentMode.Active)
+            {
+                // Checked before anything is written (a trap keeps what earlier segments wrote),
+                // then filled in place: no array of its own for a segment applied once.
+                var table = ctx.Tables[segment.Table.Value];
+                ulong offset = (uint)Evaluate(segment.Offset, ValType.I32).Value.AsI32();
+                if (offset + (ulong)segment.Count > (ulong)table.Size) throw new WasmTrap(TrapKind.TableOutOfBounds);
+                items = table.Elements.AsSpan((int)offset, segment.Count);
+            }
+            else if (segment.Mode == SegmentMode.Passive)
+            {
+                items = ctx.Elements[e] = new object?[segment.Count];
+            }
+            else
+            {
+                // Declarative: only declares functions for ref.func; nothing to keep.
+                continue;
+            }
             for (int i = 0; i < items.Length; i++)
             {
                 items[i] = segment.Functions is { } fs ? ctx.FunctionRef((int)fs[i].Value) : Evaluate(segment.Expressions![i], segment.ElementType).Ref;
             }
-            ctx.Elements[e] = segment.Mode == SegmentMode.Passive ? items : [];
-            if (segment.Mode != SegmentMode.Active) continue;
-            var table = ctx.Tables[segment.Table.Value];
-            ulong offset = (uint)Evaluate(segment.Offset, ValType.I32).Value.AsI32();
-            if (offset + (ulong)items.Length > (ulong)table.Size) throw new WasmTrap(TrapKind.TableOutOfBounds);
-            items.CopyTo(table.Elements, (int)offset);
         }
         ctx.Data = def.Data.Count == 0 ? [] : new byte[def.Data.Count][];
         // A module's image holds all its active segments (DataImage checks they fit and cannot trap).
@@ -120,6 +128,18 @@ public sealed class Instance
 
     public Store Store { get; }
     public Module Module { get; }
+
+    /// <summary>The <see cref="Func"/> of function <paramref name="index"/>, one this module defines,
+    /// bound to this instance (for <see cref="InstanceContext.FunctionRef"/>).</summary>
+    internal Func DefinedFunction(int index)
+    {
+        int defined = index - Module.ImportedFunctions;
+        int type = (int)Module.Definition.Functions[defined].Value;
+        return new Func(Module.Definition.Types[type], _context, Module.Compiled.Code[defined], Module.Compiled.TypeIds[type]);
+    }
+
+    /// <summary>An array of <paramref name="length"/> elements; the shared empty one for none.</summary>
+    private static T[] Sized<T>(int length) => length == 0 ? [] : new T[length];
 
     /// <summary>From any thread: code of this instance compiled with interrupt checks
     /// (<see cref="EngineOptions.Interruptible"/>) traps with <see cref="TrapKind.Interrupted"/> at its

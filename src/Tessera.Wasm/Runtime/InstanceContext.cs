@@ -33,8 +33,10 @@ internal sealed class InstanceContext
     /// Generated code reaches memories other than 0 through this array (multi-memory).</summary>
     public Memory[] Memories = [];
     public Global[] Globals = [];
-    /// <summary>The whole function index space (imports first), for imported calls and tables.</summary>
-    public Func[] Functions = [];
+    /// <summary>The whole function index space (imports first), for imported calls and tables. A
+    /// function defined by the module is null until it becomes a reference (<see cref="FunctionRef"/>):
+    /// calls within the module are direct, so most never need a <see cref="Func"/>.</summary>
+    public Func?[] Functions = [];
     public Table[] Tables = [];
     /// <summary>Data segments for memory.init; a dropped or applied active segment is empty.</summary>
     public byte[][] Data = [];
@@ -84,16 +86,16 @@ internal sealed class InstanceContext
     public nint HostEntry;
 
     /// <summary>Function <paramref name="index"/> as a reference (<c>ref.func</c>, an element segment,
-    /// an export, the start function): an imported host function bound to this instance as its
-    /// caller, made on first use and kept in <see cref="Functions"/> so the reference is the same
-    /// each time; any other function as it is.</summary>
+    /// an export, the start function): a function of this module or an imported host function
+    /// bound to this instance as its caller, made on first use and kept in <see cref="Functions"/>
+    /// so the reference is the same each time; any other import as it is.</summary>
     public Func FunctionRef(int index)
     {
         var function = Functions[index];
-        if (!function.IsHost || function.Target.Caller == this) return function;
-        var bound = function.BoundTo(this);
-        // Exports resolve from any thread: the first binding wins, so every reference is one object.
-        var seen = Interlocked.CompareExchange(ref Functions[index], bound, function);
-        return seen == function ? bound : seen;
+        if (function is not null && (!function.IsHost || function.Target.Caller == this)) return function;
+        var made = function is null ? Instance!.DefinedFunction(index) : function.BoundTo(this);
+        // Exports resolve from any thread: the first one made wins, so every reference is one object.
+        var seen = Interlocked.CompareExchange(ref Functions[index], made, function);
+        return seen == function ? made : seen!;
     }
 }
