@@ -39,12 +39,13 @@ internal static class Boundary
     /// <summary>The arguments array a host adapter fills: typed by the host function's type.</summary>
     public static Value[] HostArguments(InstanceContext host) => Typed(host.Types[0].Parameters);
 
-    /// <summary>Runs an untyped host callback for a host adapter and checks what it returned.</summary>
-    public static Value[] CallHost(InstanceContext host, Value[] args)
+    /// <summary>Runs an untyped host callback for a host adapter, as called by the instance whose
+    /// context is <paramref name="caller"/>, and checks what it returned.</summary>
+    public static Value[] CallHost(InstanceContext host, InstanceContext? caller, Value[] args)
     {
         var type = host.Types[0];
         var results = Typed(type.Results);
-        ((HostCallback)host.HostCallback!)(new Caller(host.Caller), args, results);
+        ((HostCallback)host.HostCallback!)(new Caller(caller), args, results);
         for (int i = 0; i < results.Length; i++)
         {
             if (results[i].Type != type.Results[i])

@@ -27,6 +27,18 @@ internal static class ClrSignature
         return parameters;
     }
 
+    /// <summary>A host function's direct adapter (<see cref="HostAdapters"/>): its own context, then
+    /// the calling instance's, then as <see cref="Parameters"/>.</summary>
+    public static Type[] DirectHostParameters(FuncType type) => [typeof(InstanceContext), .. Parameters(type)];
+
+    /// <summary>Emits <c>calli</c> for a host function's direct adapter of <paramref name="type"/>;
+    /// the stack holds the arguments as <see cref="DirectHostParameters"/> lists them, then the code pointer.</summary>
+    public static void EmitDirectHostCalli(ILGenerator il, FuncType type, bool tail = false)
+    {
+        if (tail) il.Emit(OpCodes.Tailcall);
+        il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, Return(type), DirectHostParameters(type), null);
+    }
+
     /// <summary>Emits <c>calli</c> for a function of <paramref name="type"/>; the stack holds the
     /// arguments as <see cref="Parameters"/> lists them, then the code pointer.</summary>
     public static void EmitCalli(ILGenerator il, FuncType type, bool tail = false)

@@ -159,7 +159,11 @@ internal sealed partial class FunctionCompiler
                     Push(ValTypeKind.I32);
                     break;
                 case Opcode.RefFunc:
-                    LoadContextElement(Members.Functions, reader.ReadU32());
+                    // The instance makes a function's reference on first use (a function of this
+                    // module, or an imported host function bound to this instance).
+                    _il.Emit(OpCodes.Ldarg_0);
+                    _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadU32());
+                    _il.Emit(OpCodes.Call, Members.FunctionRef);
                     Push(ValTypeKind.Ref);
                     break;
                 case Opcode.TableGet: TableOp(nameof(CallOps.TableGet), reader.ReadU32(), 1, ValTypeKind.Ref); break;

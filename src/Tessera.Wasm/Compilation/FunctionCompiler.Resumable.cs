@@ -193,7 +193,7 @@ internal sealed partial class FunctionCompiler
     /// Results after the first land in temporaries, not in the operand homes, because those homes
     /// may hold the arguments the frame must save.
     /// </summary>
-    private void EmitResumableCall(FuncType type, LocalBuilder? callee, System.Reflection.MethodInfo? direct, bool tail)
+    private void EmitResumableCall(FuncType type, LocalBuilder? callee, System.Reflection.MethodInfo? direct, bool tail, bool import = false)
     {
         var point = new ResumePoint(_il.DefineLabel(), _il.DefineLabel(), _stack.ToArray(), callee, Live: _liveness?.At(_opcodeOffset));
         int index = _resumePoints.Count;
@@ -203,25 +203,19 @@ internal sealed partial class FunctionCompiler
         int first = _stack.Count - type.Parameters.Length;
         var extra = new LocalBuilder[type.Results.Length];
         for (int r = 1; r < extra.Length; r++) extra[r] = _il.DeclareLocal(ClrType(type.Results[r].Kind));
+        void PushArguments()
+        {
+            for (int i = 0; i < type.Parameters.Length; i++) _il.Emit(OpCodes.Ldloc, Home(first + i, type.Parameters[i].Kind));
+            for (int r = 1; r < extra.Length; r++) _il.Emit(OpCodes.Ldloca, extra[r]);
+        }
         if (callee is not null)
         {
-            _il.Emit(OpCodes.Ldloc, callee);
-            _il.Emit(OpCodes.Ldfld, Members.FuncTarget);
+            EmitCalleeCall(callee, type, import, PushArguments, tail: false);
         }
         else
         {
             _il.Emit(OpCodes.Ldarg_0);
-        }
-        for (int i = 0; i < type.Parameters.Length; i++) _il.Emit(OpCodes.Ldloc, Home(first + i, type.Parameters[i].Kind));
-        for (int r = 1; r < extra.Length; r++) _il.Emit(OpCodes.Ldloca, extra[r]);
-        if (callee is not null)
-        {
-            _il.Emit(OpCodes.Ldloc, callee);
-            _il.Emit(OpCodes.Ldfld, Members.FuncCode);
-            ClrSignature.EmitCalli(_il, type);
-        }
-        else
-        {
+            PushArguments();
             _il.Emit(OpCodes.Call, direct!);
         }
 

@@ -66,6 +66,8 @@ internal sealed partial class FunctionCompiler
     private readonly Dictionary<(int, ValTypeKind), LocalBuilder> _homes = new();
     /// <summary>Memory 0's base address and length in bytes, cached (null without memories).</summary>
     private readonly LocalBuilder? _memoryBase, _memoryLength;
+    /// <summary>Temporaries of a call of an import (<see cref="EmitCalleeCall"/>), declared at the first.</summary>
+    private LocalBuilder? _calleeContext, _hostEntry;
     private int _ilDepth;
 
     public FunctionCompiler(ModuleCompiler owner, ModuleDefinition module, int functionIndex, FuncType type, FunctionBody body, ILGenerator il)
@@ -606,7 +608,7 @@ internal sealed partial class FunctionCompiler
             var callee = _il.DeclareLocal(typeof(Func));
             LoadContextElement(Members.Functions, functionIndex);
             _il.Emit(OpCodes.Stloc, callee);
-            EmitCallThrough(callee, type, tail, CallMaySuspend(functionIndex));
+            EmitCallThrough(callee, type, tail, CallMaySuspend(functionIndex), import: true);
         }
         else if (CallMaySuspend(functionIndex))
         {
@@ -671,22 +673,65 @@ internal sealed partial class FunctionCompiler
         EmitCallThrough(callee, type, tail, IndirectCallMaySuspend(typeIndex));
     }
 
-    /// <summary>Calls the <see cref="Func"/> in <paramref name="callee"/>: its context, the
-    /// arguments, then <c>calli</c> on its code pointer.</summary>
-    private void EmitCallThrough(LocalBuilder callee, FuncType type, bool tail, bool maySuspend)
+    /// <summary>Calls the <see cref="Func"/> in <paramref name="callee"/> (<see cref="EmitCalleeCall"/>).</summary>
+    private void EmitCallThrough(LocalBuilder callee, FuncType type, bool tail, bool maySuspend, bool import = false)
     {
         if (maySuspend)
         {
-            EmitResumableCall(type, callee, direct: null, tail);
+            EmitResumableCall(type, callee, direct: null, tail, import);
+            return;
+        }
+        EmitCalleeCall(callee, type, import, () => EmitArguments(type, tail), tail);
+        AfterCall(type, tail);
+    }
+
+    /// <summary>
+    /// Calls the <see cref="Func"/> in <paramref name="callee"/>: its context, the arguments
+    /// (<paramref name="pushArguments"/>), then <c>calli</c> on its code pointer. A call of an
+    /// <paramref name="import"/> that turns out to be a host function calls its direct adapter
+    /// instead, with this instance's context as the caller: an instance holds its imported host
+    /// functions unbound (<see cref="InstanceContext.FunctionRef"/>). A call through a table never
+    /// does: there the caller is the instance that imported the function, bound in its context.
+    /// A tail call returns on either path.
+    /// </summary>
+    private void EmitCalleeCall(LocalBuilder callee, FuncType type, bool import, Action pushArguments, bool tail)
+    {
+        if (import)
+        {
+            _calleeContext ??= _il.DeclareLocal(typeof(InstanceContext));
+            _hostEntry ??= _il.DeclareLocal(typeof(nint));
+            var notHost = _il.DefineLabel();
+            var done = _il.DefineLabel();
+            _il.Emit(OpCodes.Ldloc, callee);
+            _il.Emit(OpCodes.Ldfld, Members.FuncTarget);
+            _il.Emit(OpCodes.Stloc, _calleeContext);
+            _il.Emit(OpCodes.Ldloc, _calleeContext);
+            _il.Emit(OpCodes.Ldfld, Members.HostEntry);
+            _il.Emit(OpCodes.Stloc, _hostEntry);
+            _il.Emit(OpCodes.Ldloc, _hostEntry);
+            _il.Emit(OpCodes.Brfalse, notHost);
+            _il.Emit(OpCodes.Ldloc, _calleeContext);
+            _il.Emit(OpCodes.Ldarg_0);
+            pushArguments();
+            _il.Emit(OpCodes.Ldloc, _hostEntry);
+            ClrSignature.EmitDirectHostCalli(_il, type, tail);
+            _il.Emit(tail ? OpCodes.Ret : OpCodes.Br, done);
+            _il.MarkLabel(notHost);
+            _il.Emit(OpCodes.Ldloc, _calleeContext);
+            pushArguments();
+            _il.Emit(OpCodes.Ldloc, callee);
+            _il.Emit(OpCodes.Ldfld, Members.FuncCode);
+            ClrSignature.EmitCalli(_il, type, tail);
+            // Both paths leave the callee's result on the IL stack here.
+            _il.MarkLabel(done);
             return;
         }
         _il.Emit(OpCodes.Ldloc, callee);
         _il.Emit(OpCodes.Ldfld, Members.FuncTarget);
-        EmitArguments(type, tail);
+        pushArguments();
         _il.Emit(OpCodes.Ldloc, callee);
         _il.Emit(OpCodes.Ldfld, Members.FuncCode);
         ClrSignature.EmitCalli(_il, type, tail);
-        AfterCall(type, tail);
     }
 
     /// <summary>Pushes the arguments from their homes, then the byrefs for results after the first:

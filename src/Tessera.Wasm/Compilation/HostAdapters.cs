@@ -13,28 +13,57 @@ namespace Tessera.Wasm.Compilation;
 /// arguments into <see cref="Value"/>s for a <see cref="HostCallback"/>; a typed adapter calls the
 /// embedder's delegate directly, with no allocation and no boxing.
 /// </summary>
+/// <remarks>
+/// Each host function has two adapters of one body. <see cref="Entries.Code"/> takes the function's
+/// own context (the callback, and the importing instance once bound as a reference) and is what
+/// tables, exports and the embedder call. <see cref="Entries.Direct"/> takes the function's context
+/// and then the calling instance's: a direct call of an import passes its own context there, so
+/// an instance needs no context per imported host function (<see cref="InstanceContext.FunctionRef"/>).
+/// </remarks>
 internal static class HostAdapters
 {
-    private static readonly ConcurrentDictionary<FuncType, nint> s_untyped = new();
-    private static readonly ConcurrentDictionary<Type, nint> s_typed = new();
+    /// <summary>The two code pointers of one host function's adapter.</summary>
+    public readonly record struct Entries(nint Code, nint Direct);
+
+    private static readonly ConcurrentDictionary<FuncType, Entries> s_untyped = new();
+    private static readonly ConcurrentDictionary<Type, Entries> s_typed = new();
 
     private static readonly FieldInfo s_callback = typeof(InstanceContext).GetField(nameof(InstanceContext.HostCallback))!;
     private static readonly FieldInfo s_caller = typeof(InstanceContext).GetField(nameof(InstanceContext.Caller))!;
     private static readonly ConstructorInfo s_newCaller = typeof(Caller).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(InstanceContext)])!;
 
-    /// <summary>The code pointer of the adapter for an untyped callback of <paramref name="type"/>.</summary>
-    public static nint Untyped(FuncType type) => s_untyped.GetOrAdd(type, static t =>
-        Pointer(GeneratedAssembly.DefineStub("host", ClrSignature.Return(t), ClrSignature.Parameters(t), il => EmitUntyped(il, t))));
+    /// <summary>The adapters for an untyped callback of <paramref name="type"/>.</summary>
+    public static Entries Untyped(FuncType type) => s_untyped.GetOrAdd(type, static t =>
+        Define(t, (il, direct) => EmitUntyped(il, t, direct)));
 
-    /// <summary>The code pointer of the adapter for delegates of <paramref name="delegateType"/>,
-    /// whose WebAssembly type is <paramref name="type"/>.</summary>
-    public static nint Typed(Type delegateType, FuncType type, bool takesCaller) => s_typed.GetOrAdd(delegateType, d =>
-        Pointer(GeneratedAssembly.DefineStub("host", ClrSignature.Return(type), ClrSignature.Parameters(type), il => EmitTyped(il, d, type, takesCaller))));
+    /// <summary>The adapters for delegates of <paramref name="delegateType"/>, whose WebAssembly type
+    /// is <paramref name="type"/>.</summary>
+    public static Entries Typed(Type delegateType, FuncType type, bool takesCaller) => s_typed.GetOrAdd(delegateType, d =>
+        Define(type, (il, direct) => EmitTyped(il, d, type, takesCaller, direct)));
+
+    private static Entries Define(FuncType type, Action<ILGenerator, bool> emit) => new(
+        Pointer(GeneratedAssembly.DefineStub("host", ClrSignature.Return(type), ClrSignature.Parameters(type), il => emit(il, false))),
+        Pointer(GeneratedAssembly.DefineStub("host_direct", ClrSignature.Return(type), ClrSignature.DirectHostParameters(type), il => emit(il, true))));
 
     private static nint Pointer(MethodInfo method) => method.MethodHandle.GetFunctionPointer();
 
-    private static void EmitUntyped(ILGenerator il, FuncType type)
+    /// <summary>Pushes the calling instance's context: the second argument of a direct adapter, the
+    /// bound importer of the function's own context otherwise.</summary>
+    private static void LoadCaller(ILGenerator il, bool direct)
     {
+        if (direct)
+        {
+            il.Emit(OpCodes.Ldarg_1);
+            return;
+        }
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldfld, s_caller);
+    }
+
+    private static void EmitUntyped(ILGenerator il, FuncType type, bool direct)
+    {
+        // WebAssembly's parameters start after the contexts.
+        int first = direct ? 2 : 1;
         var args = il.DeclareLocal(typeof(Value[]));
         var results = il.DeclareLocal(typeof(Value[]));
         il.Emit(OpCodes.Ldarg_0);
@@ -44,16 +73,17 @@ internal static class HostAdapters
         {
             il.Emit(OpCodes.Ldloc, args);
             il.Emit(OpCodes.Ldc_I4, i);
-            il.Emit(OpCodes.Ldarg, i + 1);
+            il.Emit(OpCodes.Ldarg, first + i);
             il.Emit(OpCodes.Call, Boundary.Setter(type.Parameters[i]));
         }
         il.Emit(OpCodes.Ldarg_0);
+        LoadCaller(il, direct);
         il.Emit(OpCodes.Ldloc, args);
         il.Emit(OpCodes.Call, typeof(Boundary).GetMethod(nameof(Boundary.CallHost))!);
         il.Emit(OpCodes.Stloc, results);
         for (int r = 1; r < type.Results.Length; r++)
         {
-            il.Emit(OpCodes.Ldarg, type.Parameters.Length + r);
+            il.Emit(OpCodes.Ldarg, first + type.Parameters.Length + r - 1);
             il.Emit(OpCodes.Ldloc, results);
             il.Emit(OpCodes.Ldc_I4, r);
             il.Emit(OpCodes.Call, Boundary.Getter(type.Results[r]));
@@ -68,8 +98,9 @@ internal static class HostAdapters
         il.Emit(OpCodes.Ret);
     }
 
-    private static void EmitTyped(ILGenerator il, Type delegateType, FuncType type, bool takesCaller)
+    private static void EmitTyped(ILGenerator il, Type delegateType, FuncType type, bool takesCaller, bool direct)
     {
+        int first = direct ? 2 : 1;
         var invoke = delegateType.GetMethod("Invoke")!;
         var clrParameters = invoke.GetParameters();
         il.Emit(OpCodes.Ldarg_0);
@@ -77,14 +108,13 @@ internal static class HostAdapters
         il.Emit(OpCodes.Castclass, delegateType);
         if (takesCaller)
         {
-            il.Emit(OpCodes.Ldarg_0);
-            il.Emit(OpCodes.Ldfld, s_caller);
+            LoadCaller(il, direct);
             il.Emit(OpCodes.Newobj, s_newCaller);
         }
         int offset = takesCaller ? 1 : 0;
         for (int i = 0; i < type.Parameters.Length; i++)
         {
-            il.Emit(OpCodes.Ldarg, i + 1);
+            il.Emit(OpCodes.Ldarg, first + i);
             // Generated code holds funcrefs as object; the delegate wants a Func.
             if (clrParameters[i + offset].ParameterType == typeof(Func)) il.Emit(OpCodes.Castclass, typeof(Func));
         }
@@ -96,7 +126,7 @@ internal static class HostAdapters
             il.Emit(OpCodes.Stloc, tuple);
             for (int r = 1; r < type.Results.Length; r++)
             {
-                il.Emit(OpCodes.Ldarg, type.Parameters.Length + r);
+                il.Emit(OpCodes.Ldarg, first + type.Parameters.Length + r - 1);
                 il.Emit(OpCodes.Ldloc, tuple);
                 il.Emit(OpCodes.Ldfld, ClrSignature.TupleItem(returnType, r));
                 ClrSignature.EmitStoreIndirect(il, FunctionCompiler.ClrType(type.Results[r]));

@@ -34,6 +34,8 @@ internal static class Members
     public static readonly FieldInfo SuspendableDepth = typeof(InstanceContext).GetField(nameof(InstanceContext.SuspendableDepth))!;
     public static readonly FieldInfo EntryDepth = typeof(Store).GetField(nameof(Store.EntryDepth), Internal)!;
     public static readonly FieldInfo Interrupt = typeof(InstanceContext).GetField(nameof(InstanceContext.Interrupt))!;
+    public static readonly FieldInfo HostEntry = typeof(InstanceContext).GetField(nameof(InstanceContext.HostEntry))!;
+    public static readonly MethodInfo FunctionRef = typeof(InstanceContext).GetMethod(nameof(InstanceContext.FunctionRef))!;
     public static readonly FieldInfo Slots = typeof(InstanceContext).GetField(nameof(InstanceContext.Slots))!;
     public static readonly FieldInfo RefSlots = typeof(InstanceContext).GetField(nameof(InstanceContext.RefSlots))!;
     public static readonly MethodInfo TrapThrow = typeof(WasmTrap).GetMethod(nameof(WasmTrap.Throw))!;

@@ -15,7 +15,7 @@ namespace Tessera.Wasm.Runtime;
 public sealed class Func
 {
     /// <summary>The context passed as the first argument: the defining instance's, or for a host
-    /// function one holding the callback and the importing instance.</summary>
+    /// function one holding the callback (and, once bound as a reference, the importing instance).</summary>
     internal readonly InstanceContext Target;
     /// <summary>The entry point, called with <c>calli</c>.</summary>
     internal readonly nint Code;
@@ -39,18 +39,23 @@ public sealed class Func
 
     /// <summary>A host function taking and returning arrays of values of <paramref name="type"/>.</summary>
     public Func(FuncType type, Func<Value[], Value[]> host)
-        : this(type, HostContext(type, (HostCallback)((_, args, results) =>
+        : this(type, (HostCallback)((_, args, results) =>
         {
             var returned = host(args.ToArray());
             if (returned.Length != results.Length) throw new WasmTrap(TrapKind.HostError, $"host function returned {returned.Length} values, expected {results.Length}");
             returned.CopyTo(results);
-        })), HostAdapters.Untyped(type))
+        }), HostAdapters.Untyped(type))
+    {
+    }
+
+    private Func(FuncType type, object callback, HostAdapters.Entries adapters)
+        : this(type, new InstanceContext(store: null) { HostCallback = callback, Types = [type], HostEntry = adapters.Direct }, adapters.Code)
     {
     }
 
     /// <summary>A host function of <paramref name="type"/> that sees its <see cref="Caller"/>.</summary>
     public static Func FromCallback(FuncType type, HostCallback callback) =>
-        new(type, HostContext(type, callback), HostAdapters.Untyped(type));
+        new(type, callback, HostAdapters.Untyped(type));
 
     /// <summary>
     /// A typed host function from a delegate whose parameters are optionally a <see cref="Caller"/>
@@ -67,14 +72,11 @@ public sealed class Func
         var type = new FuncType(
             parameters.Skip(takesCaller ? 1 : 0).Select(p => ValTypeOf(p, "parameter")).ToArray(),
             ClrSignature.ResultTypes(invoke.ReturnType).Select(r => ValTypeOf(r, "result")).ToArray());
-        return new Func(type, HostContext(type, callback), HostAdapters.Typed(callback.GetType(), type, takesCaller));
+        return new Func(type, callback, HostAdapters.Typed(callback.GetType(), type, takesCaller));
     }
 
     private static ValType ValTypeOf(Type clr, string what) =>
         ClrSignature.ValTypeOf(clr) ?? throw new ArgumentException($"a host function {what} of type {clr.Name} has no WebAssembly type (use int, long, float, double, Func or object)");
-
-    private static InstanceContext HostContext(FuncType type, object callback) =>
-        new(store: null) { HostCallback = callback, Types = [type] };
 
     public FuncType Type { get; }
 
@@ -84,13 +86,13 @@ public sealed class Func
 
     internal bool IsHost => Target.HostCallback is not null;
 
-    /// <summary>This function as an import of the instance whose context is <paramref name="importer"/>:
-    /// a WebAssembly function must belong to the same store; a host function gets a context of its
-    /// own naming the importer as its caller.</summary>
-    internal Func ImportInto(InstanceContext importer)
+    /// <summary>This host function as a reference held by the instance whose context is
+    /// <paramref name="importer"/>: a context of its own naming the importer as its caller, so a call
+    /// through a table or an export still sees the importing instance
+    /// (<see cref="InstanceContext.FunctionRef"/>).</summary>
+    internal Func BoundTo(InstanceContext importer)
     {
-        if (!IsHost) return this;
-        var bound = new InstanceContext(importer.Store) { HostCallback = Target.HostCallback, Types = Target.Types, Caller = importer };
+        var bound = new InstanceContext(importer.Store) { HostCallback = Target.HostCallback, Types = Target.Types, HostEntry = Target.HostEntry, Caller = importer };
         return new Func(Type, bound, Code, TypeId);
     }
 

@@ -26,10 +26,10 @@ public sealed class Instance
         var def = module.Definition;
         bool guarded = module.Engine.BoundsChecks == BoundsChecks.GuardPages;
         if (imports.Count != def.Imports.Count) throw new WasmLinkException("wrong number of imports", $"{imports.Count} given", $"the module has {def.Imports.Count}");
-        var functions = new Func[module.ImportedFunctions + def.Functions.Count];
-        var tables = new Table[module.ImportedTables + def.Tables.Count];
-        var globals = new Global[module.ImportedGlobals + def.Globals.Count];
-        var memories = new Memory[module.ImportedMemories + def.Memories.Count];
+        var functions = Sized<Func?>(module.ImportedFunctions + def.Functions.Count);
+        var tables = Sized<Table>(module.ImportedTables + def.Tables.Count);
+        var globals = Sized<Global>(module.ImportedGlobals + def.Globals.Count);
+        var memories = Sized<Memory>(module.ImportedMemories + def.Memories.Count);
         int nf = 0, nt = 0, ng = 0, nm = 0;
         for (int i = 0; i < imports.Count; i++)
         {
@@ -40,7 +40,9 @@ public sealed class Instance
                     var expected = def.Types[(int)import.FunctionType.Value];
                     if (f.TypeId != module.Compiled.TypeIds[(int)import.FunctionType.Value] && !f.Type.Equals(expected)) throw Incompatible(import, expected.ToString(), f.Type.ToString());
                     CheckStore(import, f.Store);
-                    functions[nf++] = f.ImportInto(_context);
+                    // As it is, even a host function: calls pass this instance as the caller, and
+                    // it is bound to this instance only if it becomes a reference (FunctionRef).
+                    functions[nf++] = f;
                     break;
                 case (ExternKind.Table, Table t):
                     if (t.Type.ElementType != import.Table.ElementType || !LimitsMatch(new Limits((ulong)t.Size, t.Type.Limits.Max), import.Table.Limits))
@@ -65,15 +67,10 @@ public sealed class Instance
             }
         }
         var ctx = _context;
-        var typeIds = module.Compiled.TypeIds;
-        for (int i = 0; i < def.Functions.Count; i++)
-        {
-            int type = (int)def.Functions[i].Value;
-            functions[nf++] = new Func(def.Types[type], ctx, module.Compiled.Code[i], typeIds[type]);
-        }
+        // The module's own functions get a Func when they become references (FunctionRef).
         ctx.Functions = functions;
         ctx.Types = module.Compiled.Types;
-        ctx.TypeIds = typeIds;
+        ctx.TypeIds = module.Compiled.TypeIds;
         ctx.Constants = module.Compiled.Constants;
         foreach (var t in def.Tables) tables[nt++] = new Table(t, store);
         ctx.Tables = tables;
@@ -93,17 +90,30 @@ public sealed class Instance
         for (int e = 0; e < def.Elements.Count; e++)
         {
             var segment = def.Elements[e];
-            var items = new object?[segment.Count];
+            ctx.Elements[e] = [];
+            Span<object?> items;
+            if (segment.Mode == SegmentMode.Active)
+            {
+                // Checked before anything is written (a trap keeps what earlier segments wrote),
+                // then filled in place: no array of its own for a segment applied once.
+                var table = ctx.Tables[segment.Table.Value];
+                ulong offset = (uint)Evaluate(segment.Offset, ValType.I32).Value.AsI32();
+                if (offset + (ulong)segment.Count > (ulong)table.Size) throw new WasmTrap(TrapKind.TableOutOfBounds);
+                items = table.Elements.AsSpan((int)offset, segment.Count);
+            }
+            else if (segment.Mode == SegmentMode.Passive)
+            {
+                items = ctx.Elements[e] = new object?[segment.Count];
+            }
+            else
+            {
+                // Declarative: only declares functions for ref.func; nothing to keep.
+                continue;
+            }
             for (int i = 0; i < items.Length; i++)
             {
-                items[i] = segment.Functions is { } fs ? ctx.Functions[fs[i].Value] : Evaluate(segment.Expressions![i], segment.ElementType).Ref;
+                items[i] = segment.Functions is { } fs ? ctx.FunctionRef((int)fs[i].Value) : Evaluate(segment.Expressions![i], segment.ElementType).Ref;
             }
-            ctx.Elements[e] = segment.Mode == SegmentMode.Passive ? items : [];
-            if (segment.Mode != SegmentMode.Active) continue;
-            var table = ctx.Tables[segment.Table.Value];
-            ulong offset = (uint)Evaluate(segment.Offset, ValType.I32).Value.AsI32();
-            if (offset + (ulong)items.Length > (ulong)table.Size) throw new WasmTrap(TrapKind.TableOutOfBounds);
-            items.CopyTo(table.Elements, (int)offset);
         }
         ctx.Data = def.Data.Count == 0 ? [] : new byte[def.Data.Count][];
         // A module's image holds all its active segments (DataImage checks they fit and cannot trap).
@@ -118,11 +128,23 @@ public sealed class Instance
             if (offset + (ulong)segment.Bytes.Length > (ulong)memory.ByteLength) throw new WasmTrap(TrapKind.MemoryOutOfBounds);
             segment.Bytes.Span.CopyTo(memory.Span[(int)offset..]);
         }
-        if (def.Start is { } start) ctx.Functions[start.Value].Invoke();
+        if (def.Start is { } start) ctx.FunctionRef((int)start.Value).Invoke();
     }
 
     public Store Store { get; }
     public Module Module { get; }
+
+    /// <summary>The <see cref="Func"/> of function <paramref name="index"/>, one this module defines,
+    /// bound to this instance (for <see cref="InstanceContext.FunctionRef"/>).</summary>
+    internal Func DefinedFunction(int index)
+    {
+        int defined = index - Module.ImportedFunctions;
+        int type = (int)Module.Definition.Functions[defined].Value;
+        return new Func(Module.Definition.Types[type], _context, Module.Compiled.Code[defined], Module.Compiled.TypeIds[type]);
+    }
+
+    /// <summary>An array of <paramref name="length"/> elements; the shared empty one for none.</summary>
+    private static T[] Sized<T>(int length) => length == 0 ? [] : new T[length];
 
     /// <summary>From any thread: code of this instance compiled with interrupt checks
     /// (<see cref="EngineOptions.Interruptible"/>) traps with <see cref="TrapKind.Interrupted"/> at its
@@ -159,7 +181,7 @@ public sealed class Instance
 
     private object Resolve(Export export) => export.Kind switch
     {
-        ExternKind.Func => _context.Functions[export.Index],
+        ExternKind.Func => _context.FunctionRef((int)export.Index),
         ExternKind.Table => _context.Tables[export.Index],
         ExternKind.Memory => _context.Memories[export.Index],
         ExternKind.Global => _context.Globals[export.Index],
@@ -220,7 +242,7 @@ public sealed class Instance
                         break;
                     }
                 case Opcode.RefNull: reader.ReadHeapType(); stack.Push((new Value(type, 0), null)); break;
-                case Opcode.RefFunc: stack.Push((new Value(type, 1), _context.Functions[reader.ReadU32()])); break;
+                case Opcode.RefFunc: stack.Push((new Value(type, 1), _context.FunctionRef((int)reader.ReadU32()))); break;
                 case Opcode.I32Add or Opcode.I32Sub or Opcode.I32Mul:
                     {
                         int b = stack.Pop().Item1.AsI32(), a = stack.Pop().Item1.AsI32();

@@ -8,8 +8,12 @@ namespace Tessera.Wasm.Runtime;
 /// allowed to see Tessera.Wasm's internals); embedders use <see cref="Instance"/> instead.
 /// </summary>
 /// <remarks>
-/// A host function is called the same way as a WebAssembly one, so it has a context too: one per
-/// importing instance, holding the callback and the importing instance as the caller.
+/// A host function is called the same way as a WebAssembly one, so it has a context too, holding
+/// the callback. An instance that imports it shares that context: its direct calls pass the
+/// importing instance as the caller through <see cref="HostEntry"/>. Only when the import becomes a
+/// reference (an export, a table element, <c>ref.func</c>) does it get a context of its own naming
+/// the importer as its caller (<see cref="FunctionRef"/>), so instantiating allocates nothing per
+/// import.
 /// </remarks>
 internal sealed class InstanceContext
 {
@@ -29,8 +33,10 @@ internal sealed class InstanceContext
     /// Generated code reaches memories other than 0 through this array (multi-memory).</summary>
     public Memory[] Memories = [];
     public Global[] Globals = [];
-    /// <summary>The whole function index space (imports first), for imported calls and tables.</summary>
-    public Func[] Functions = [];
+    /// <summary>The whole function index space (imports first), for imported calls and tables. A
+    /// function defined by the module is null until it becomes a reference (<see cref="FunctionRef"/>):
+    /// calls within the module are direct, so most never need a <see cref="Func"/>.</summary>
+    public Func?[] Functions = [];
     public Table[] Tables = [];
     /// <summary>Data segments for memory.init; a dropped or applied active segment is empty.</summary>
     public byte[][] Data = [];
@@ -71,6 +77,25 @@ internal sealed class InstanceContext
 
     /// <summary>For a host function: the embedder's callback (a <see cref="HostCallback"/> or a typed delegate).</summary>
     public object? HostCallback;
-    /// <summary>For a host function: the context of the instance that imported it.</summary>
+    /// <summary>For a host function: the context of the instance that imported it, for calls
+    /// through a reference (a table, an export); null until bound (<see cref="FunctionRef"/>).</summary>
     public InstanceContext? Caller;
+    /// <summary>For a host function: its adapter with the caller's context as a second argument
+    /// (<c>(host, caller, params...)</c>, <see cref="Compilation.HostAdapters"/>). A direct call of an
+    /// import uses it when it is not zero, passing its own context as the caller.</summary>
+    public nint HostEntry;
+
+    /// <summary>Function <paramref name="index"/> as a reference (<c>ref.func</c>, an element segment,
+    /// an export, the start function): a function of this module or an imported host function
+    /// bound to this instance as its caller, made on first use and kept in <see cref="Functions"/>
+    /// so the reference is the same each time; any other import as it is.</summary>
+    public Func FunctionRef(int index)
+    {
+        var function = Functions[index];
+        if (function is not null && (!function.IsHost || function.Target.Caller == this)) return function;
+        var made = function is null ? Instance!.DefinedFunction(index) : function.BoundTo(this);
+        // Exports resolve from any thread: the first one made wins, so every reference is one object.
+        var seen = Interlocked.CompareExchange(ref Functions[index], made, function);
+        return seen == function ? made : seen!;
+    }
 }

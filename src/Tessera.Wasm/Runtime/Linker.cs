@@ -29,12 +29,14 @@ public sealed class Linker
     /// <summary>Resolves the module's imports by name and instantiates it.</summary>
     public Instance Instantiate(Store store, Module module)
     {
-        var imports = new List<object>();
-        foreach (var import in module.Definition.Imports)
+        var definitions = module.Definition.Imports;
+        var imports = definitions.Count == 0 ? [] : new object[definitions.Count];
+        for (int i = 0; i < imports.Length; i++)
         {
+            var import = definitions[i];
             if (!_definitions.TryGetValue((import.Module, import.Name), out var item))
                 throw new WasmLinkException("unknown import", $"\"{import.Module}\" \"{import.Name}\"");
-            imports.Add(item);
+            imports[i] = item;
         }
         return new Instance(store, module, imports);
     }

@@ -12,7 +12,8 @@ namespace Tessera.Wasm.Runtime;
 /// </remarks>
 public sealed class Store : IDisposable
 {
-    private readonly List<Memory> _memories = [];
+    /// <summary>Made by the first memory: a task's store often has none.</summary>
+    private List<Memory>? _memories;
     private long _memoryBytes;
     private long _tableElements;
     private bool _disposed;
@@ -59,7 +60,7 @@ public sealed class Store : IDisposable
     internal void Own(Memory memory)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _memories.Add(memory);
+        (_memories ??= []).Add(memory);
     }
 
     private static bool TryAdd(ref long total, long amount, long? limit)
@@ -84,6 +85,7 @@ public sealed class Store : IDisposable
             throw new InvalidOperationException("the store is running WebAssembly code: dispose it after the call returns");
         if (_disposed) return;
         _disposed = true;
+        if (_memories is null) return;
         foreach (var memory in _memories) memory.Free();
         _memories.Clear();
     }
