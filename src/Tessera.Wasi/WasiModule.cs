@@ -60,7 +60,8 @@ public static class WasiModule
     public static Linker Define(Linker linker, Func<Caller, WasiContext> contextOf, IWasiWaiter waiter)
     {
         var w = waiter;
-        void D(string name, Delegate f) => linker.Define(Name, name, Func.Wrap(f));
+        // Deferred: a function's adapter is generated only if a program imports it (start-up).
+        void D(string name, Delegate f) => linker.DefineFunc(Name, name, f);
 
         D("args_get", (Caller k, int argv, int buf) => Call(() => ArgsEnviron.Get(contextOf(k).Arguments, new M(k), argv, buf)));
         D("args_sizes_get", (Caller k, int count, int size) => Call(() => ArgsEnviron.SizesGet(contextOf(k).Arguments, new M(k), count, size)));

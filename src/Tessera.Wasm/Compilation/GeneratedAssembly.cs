@@ -41,14 +41,21 @@ internal static class GeneratedAssembly
 
     /// <summary>Defines one static method in a new type of <see cref="Stubs"/>, lets
     /// <paramref name="emit"/> write its body, and returns the created method.</summary>
-    public static MethodInfo DefineStub(string name, Type returnType, Type[] parameters, Action<ILGenerator> emit)
+    public static MethodInfo DefineStub(string name, Type returnType, Type[] parameters, Action<ILGenerator> emit) =>
+        DefineStubs(name, [(name, returnType, parameters, emit)])[0];
+
+    /// <summary>Defines several static methods in one new type of <see cref="Stubs"/> and returns
+    /// them in order: creating a type is the costly part of a stub (start-up creates one per host
+    /// signature), so methods made together share one.</summary>
+    public static MethodInfo[] DefineStubs(string typeName, (string Name, Type Return, Type[] Parameters, Action<ILGenerator> Emit)[] methods)
     {
         lock (s_lock)
         {
-            var type = Stubs.DefineType($"{name}#{++s_counter}", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
-            var method = type.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, returnType, parameters);
-            emit(method.GetILGenerator());
-            return type.CreateType().GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
+            var type = Stubs.DefineType($"{typeName}#{++s_counter}", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
+            foreach (var (name, returnType, parameters, emit) in methods)
+                emit(type.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, returnType, parameters).GetILGenerator());
+            var created = type.CreateType();
+            return methods.Select(m => created.GetMethod(m.Name, BindingFlags.Public | BindingFlags.Static)!).ToArray();
         }
     }
 }

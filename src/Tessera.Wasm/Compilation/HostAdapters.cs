@@ -41,9 +41,15 @@ internal static class HostAdapters
     public static Entries Typed(Type delegateType, FuncType type, bool takesCaller) => s_typed.GetOrAdd(delegateType, d =>
         Define(type, (il, direct) => EmitTyped(il, d, type, takesCaller, direct)));
 
-    private static Entries Define(FuncType type, Action<ILGenerator, bool> emit) => new(
-        Pointer(GeneratedAssembly.DefineStub("host", ClrSignature.Return(type), ClrSignature.Parameters(type), il => emit(il, false))),
-        Pointer(GeneratedAssembly.DefineStub("host_direct", ClrSignature.Return(type), ClrSignature.DirectHostParameters(type), il => emit(il, true))));
+    private static Entries Define(FuncType type, Action<ILGenerator, bool> emit)
+    {
+        var methods = GeneratedAssembly.DefineStubs("host",
+        [
+            ("host", ClrSignature.Return(type), ClrSignature.Parameters(type), il => emit(il, false)),
+            ("host_direct", ClrSignature.Return(type), ClrSignature.DirectHostParameters(type), il => emit(il, true)),
+        ]);
+        return new(Pointer(methods[0]), Pointer(methods[1]));
+    }
 
     private static nint Pointer(MethodInfo method) => method.MethodHandle.GetFunctionPointer();
 

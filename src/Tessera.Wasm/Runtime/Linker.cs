@@ -17,6 +17,22 @@ public sealed class Linker
         return this;
     }
 
+    /// <summary>
+    /// Defines a host function from a delegate, as <see cref="Func.Wrap"/> would make it, but
+    /// makes it only when an import first resolves to it: wrapping generates the function's
+    /// adapter code, and a host module of many functions (WASI's 46) need not pay for those a
+    /// program does not import. Thread-safe to resolve: every importer gets the same
+    /// <see cref="Func"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The delegate's signature has no WebAssembly type (checked
+    /// when the function is made).</exception>
+    public Linker DefineFunc(string module, string name, Delegate callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        _definitions[(module, name)] = new Lazy<Func>(() => Func.Wrap(callback), LazyThreadSafetyMode.ExecutionAndPublication);
+        return this;
+    }
+
     /// <summary>Defines every export of <paramref name="instance"/> under <paramref name="module"/>.</summary>
     public Linker DefineInstance(string module, Instance instance)
     {
@@ -24,7 +40,15 @@ public sealed class Linker
         return this;
     }
 
-    public bool TryGet(string module, string name, out object? item) => _definitions.TryGetValue((module, name), out item);
+    public bool TryGet(string module, string name, out object? item)
+    {
+        bool found = _definitions.TryGetValue((module, name), out item);
+        item = Resolve(item);
+        return found;
+    }
+
+    /// <summary>A definition as an extern: a deferred host function is made on first use.</summary>
+    private static object? Resolve(object? item) => item is Lazy<Func> deferred ? deferred.Value : item;
 
     /// <summary>Resolves the module's imports by name and instantiates it.</summary>
     public Instance Instantiate(Store store, Module module)
@@ -36,7 +60,7 @@ public sealed class Linker
             var import = definitions[i];
             if (!_definitions.TryGetValue((import.Module, import.Name), out var item))
                 throw new WasmLinkException("unknown import", $"\"{import.Module}\" \"{import.Name}\"");
-            imports[i] = item;
+            imports[i] = Resolve(item)!;
         }
         return new Instance(store, module, imports);
     }
