@@ -1,5 +1,5 @@
 using Tessera.Wasm.Runtime;
-using Tessera.Wasm.Wast;
+using Tessera.Wasm.Tests.Wast;
 using Xunit.Abstractions;
 
 namespace Tessera.Wasm.Tests.Compilation;
@@ -15,16 +15,6 @@ public class ResumableSpecSuiteTests(ITestOutputHelper output)
     public void SpecSuitePassesWithEveryFunctionResumableAndInterruptible()
     {
         var options = new EngineOptions { ResumableEverywhere = true, Interruptible = true, Preemptible = true };
-        var files = TestPaths.WastFiles(TestPaths.TestSuite("wasm-2.0"), recursive: false);
-        var results = files.AsParallel().Select(f => new WastRunner(WasmFeatures.Wasm2, options).RunFile(f)).ToList();
-        foreach (var result in results)
-        {
-            foreach (var failure in result.Failures) output.WriteLine($"{result.Name} {failure.Position}: {failure.Kind}: {failure.Detail}");
-        }
-        Assert.All(results, r => Assert.Null(r.ScriptError));
-        Assert.Equal(0, results.Sum(r => r.Failed));
-        Assert.Equal(0, results.Sum(r => r.Skipped));
-        // The plain suite's count (README: 52131 passed).
-        Assert.Equal(52131, results.Sum(r => r.Passed));
+        WholeSpecSuite.AssertPasses(options, output);
     }
 }

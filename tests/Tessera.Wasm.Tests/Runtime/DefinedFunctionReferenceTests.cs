@@ -49,15 +49,8 @@ public class DefinedFunctionReferenceTests
         var many = Module.FromText(s_engine, Wat(Many));
         var linker = new Linker();
         var store = new Store(s_engine);
-        long Allocated(Module module)
-        {
-            linker.Instantiate(store, module);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            var instance = linker.Instantiate(store, module);
-            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.Equal(0, instance.GetFunc("run")!.Invoke()[0].AsI32());
-            return bytes;
-        }
+        long Allocated(Module module) =>
+            Allocations.OfInstantiation(linker, store, module, instance => Assert.Equal(0, instance.GetFunc("run")!.Invoke()[0].AsI32()));
         long perFunction = (Allocated(many) - Allocated(one)) / (Many - 1);
         // A function's slot in the instance's function array; a Func of its own is 48 bytes.
         Assert.InRange(perFunction, 0, 12);

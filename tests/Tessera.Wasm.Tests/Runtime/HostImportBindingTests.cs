@@ -129,15 +129,8 @@ public class HostImportBindingTests
         var one = Module.FromText(s_engine, Wat(1));
         var many = Module.FromText(s_engine, Wat(Many));
         var store = new Store(s_engine);
-        long Allocated(Module module)
-        {
-            linker.Instantiate(store, module);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            var instance = linker.Instantiate(store, module);
-            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.Equal(2, instance.GetFunc("run")!.Invoke()[0].AsI32());
-            return bytes;
-        }
+        long Allocated(Module module) =>
+            Allocations.OfInstantiation(linker, store, module, instance => Assert.Equal(2, instance.GetFunc("run")!.Invoke()[0].AsI32()));
         long perImport = (Allocated(many) - Allocated(one)) / (Many - 1);
         // Each import costs its slot in the function array and in the linker's list of imports;
         // a context of its own would be well over 100 bytes.
