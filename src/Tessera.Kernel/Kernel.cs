@@ -92,19 +92,26 @@ public sealed class Kernel : IDisposable
     /// <summary>Starts a task as <see cref="Spawn(Module, string, Value[])"/> does, as the first task of
     /// a program whose WASI calls use <paramref name="wasi"/>; the tasks it spawns share it (its
     /// descriptors, arguments and environment), as a process's threads do.</summary>
-    public TaskHandle Spawn(Module module, string export, WasiContext? wasi, params Value[] arguments)
+    public TaskHandle Spawn(Module module, string export, WasiContext? wasi, params Value[] arguments) => Spawn(module, export, wasi, null, arguments);
+
+    /// <summary>Starts a task as <see cref="Spawn(Module, string, WasiContext?, Value[])"/> does, whose
+    /// memories and tables, and those of every task it spawns, also count against
+    /// <paramref name="quota"/>: a program's compartment. At the quota <c>memory.grow</c> returns
+    /// -1 and a spawn that cannot get its initial memory ends with <see cref="ExitKind.HostError"/>
+    /// naming the limit; other programs are not affected.</summary>
+    public TaskHandle Spawn(Module module, string export, WasiContext? wasi, ResourceQuota? quota, params Value[] arguments)
     {
         var completion = new TaskCompletionSource<ExitReason>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return new TaskHandle(SpawnTask(module, new TaskEntry(export, -1), arguments, wasi, completion).Id, completion.Task);
+        return new TaskHandle(SpawnTask(module, new TaskEntry(export, -1), arguments, wasi, completion, quota).Id, completion.Task);
     }
 
     /// <summary>Spawns; <paramref name="completion"/> is set when the task ends (guests' spawns pass
     /// none: nobody on the host waits for them).</summary>
-    internal KernelTask SpawnTask(Module module, TaskEntry entry, Value[] arguments, WasiContext? wasi, TaskCompletionSource<ExitReason>? completion = null)
+    internal KernelTask SpawnTask(Module module, TaskEntry entry, Value[] arguments, WasiContext? wasi, TaskCompletionSource<ExitReason>? completion = null, ResourceQuota? quota = null)
     {
         if (module.Engine != Engine) throw new ArgumentException("the module was not compiled with this kernel's engine", nameof(module));
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var task = new KernelTask(new TaskId(Interlocked.Increment(ref _nextId)), module, entry, arguments, Options.MailboxCapacity, wasi) { Completion = completion };
+        var task = new KernelTask(new TaskId(Interlocked.Increment(ref _nextId)), module, entry, arguments, Options.MailboxCapacity, wasi, quota) { Completion = completion };
         _tasks[task.Id.Value] = task;
         _scheduler.Schedule(task);
         return task;
@@ -319,7 +326,8 @@ public sealed class Kernel : IDisposable
     private ExitReason? Prepare(KernelTask task)
     {
         Instance instance;
-        task.Store = new Store(Engine, task, Options.TaskLimits);
+        // A task of a program with a quota charges it on top of the per-task limits.
+        task.Store = new Store(Engine, task, task.Quota is null ? Options.TaskLimits : (Options.TaskLimits ?? StoreLimits.None) with { Quota = task.Quota });
         try
         {
             instance = Linker.Instantiate(task.Store, task.Module);

@@ -27,10 +27,11 @@ internal sealed class KernelTask
 {
     public const int Runnable = 0, Running = 1, RunningNotified = 2, Parked = 3, Exited = 4;
 
-    public KernelTask(TaskId id, Module module, TaskEntry entry, Value[] arguments, int mailboxCapacity, WasiContext? wasi)
+    public KernelTask(TaskId id, Module module, TaskEntry entry, Value[] arguments, int mailboxCapacity, WasiContext? wasi, ResourceQuota? quota = null)
     {
         Id = id;
         Wasi = wasi;
+        Quota = quota;
         Module = module;
         Entry = entry;
         Arguments = arguments;
@@ -65,6 +66,10 @@ internal sealed class KernelTask
     /// <summary>The program the task belongs to: the WASI context its WASI calls use, shared with
     /// the tasks it spawns (as threads share a process's descriptors). Null: no WASI.</summary>
     public WasiContext? Wasi { get; }
+
+    /// <summary>The memory and table budget the task shares with the rest of its program (the
+    /// tasks it spawns inherit it); null for the kernel's per-task limits alone.</summary>
+    public ResourceQuota? Quota { get; }
 
     /// <summary>What a WASI call that parked had done (<see cref="Tessera.Wasi.Poll.WaitProgress.Done"/>).</summary>
     public long WaitDone;

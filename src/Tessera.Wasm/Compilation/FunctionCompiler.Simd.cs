@@ -50,8 +50,8 @@ internal sealed partial class FunctionCompiler
                     Need(pops.Length);
                     _il.Emit(OpCodes.Ldc_I8, (long)memArg.Offset);
                     // Vector loads keep the explicit check under guard pages: the JIT narrows an
-                    // unused one to a 4-byte probe, which would miss a straddling access (see
-                    // MemoryOps' guarded loads); stores are never unused.
+                    // unused one to a 1-byte probe, which would miss a straddling access
+                    // (docs/memory.md, Guard pages); stores are never unused.
                     if (pushes.Length == 0) LoadMemoryForAccess(memArg.Memory.Value, memArg.Offset);
                     else LoadMemoryBuffer(memArg.Memory.Value);
                     if (info.Immediate == ImmediateKind.MemArgLane) _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadByte());

@@ -50,27 +50,33 @@ public sealed class Store : IDisposable
     internal int EntryDepth;
 
     /// <summary>Counts <paramref name="bytes"/> more memory if the limit allows.</summary>
-    internal bool TryAddMemory(long bytes) => TryAdd(ref _memoryBytes, bytes, Limits.MemoryBytes);
+    internal bool TryAddMemory(long bytes)
+    {
+        if (!ResourceQuota.TryAdd(ref _memoryBytes, bytes, Limits.MemoryBytes)) return false;
+        if (Limits.Quota is not { } quota || quota.TryAddMemory(bytes)) return true;
+        Interlocked.Add(ref _memoryBytes, -bytes);
+        return false;
+    }
 
     /// <summary>Memory freed: a memory disposed or finalized, possibly on the finalizer thread.</summary>
-    internal void RemoveMemory(long bytes) => Interlocked.Add(ref _memoryBytes, -bytes);
+    internal void RemoveMemory(long bytes)
+    {
+        Interlocked.Add(ref _memoryBytes, -bytes);
+        Limits.Quota?.RemoveMemory(bytes);
+    }
 
-    internal bool TryAddTableElements(long count) => TryAdd(ref _tableElements, count, Limits.TableElements);
+    internal bool TryAddTableElements(long count)
+    {
+        if (!ResourceQuota.TryAdd(ref _tableElements, count, Limits.TableElements)) return false;
+        if (Limits.Quota is not { } quota || quota.TryAddTableElements(count)) return true;
+        Interlocked.Add(ref _tableElements, -count);
+        return false;
+    }
 
     internal void Own(Memory memory)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         (_memories ??= []).Add(memory);
-    }
-
-    private static bool TryAdd(ref long total, long amount, long? limit)
-    {
-        while (true)
-        {
-            long current = Volatile.Read(ref total);
-            if (limit is { } max && current + amount > max) return false;
-            if (Interlocked.CompareExchange(ref total, current + amount, current) == current) return true;
-        }
     }
 
     /// <summary>Frees the memories of every instance of the store at once. The instances must
@@ -85,6 +91,9 @@ public sealed class Store : IDisposable
             throw new InvalidOperationException("the store is running WebAssembly code: dispose it after the call returns");
         if (_disposed) return;
         _disposed = true;
+        // The tables die with the store: their elements go back to a shared quota. (Memories give
+        // theirs back as they are freed, here or by their finalizers.)
+        Limits.Quota?.RemoveTableElements(Interlocked.Exchange(ref _tableElements, 0));
         if (_memories is null) return;
         foreach (var memory in _memories) memory.Free();
         _memories.Clear();

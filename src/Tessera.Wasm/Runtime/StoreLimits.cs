@@ -18,4 +18,8 @@ public sealed record StoreLimits
 
     /// <summary>Most elements all tables of the store may hold together; null for no limit.</summary>
     public long? TableElements { get; init; }
+
+    /// <summary>A budget shared with other stores (a compartment of several), charged on top of
+    /// this store's own limits; null for none.</summary>
+    public ResourceQuota? Quota { get; init; }
 }

@@ -156,6 +156,46 @@ public sealed class KernelTests : IDisposable
     }
 
     [Fact]
+    public void AProgramsTasksShareItsQuotaAndOtherProgramsKeepTheirs()
+    {
+        // Each task waits until all have their first page, grows until memory.grow says -1, reports
+        // the pages it holds (+1000 for the other program), and holds them for a while.
+        var module = _kernel.Load(Module("""
+            (func $hog (param $bias i64) (local $n i32)
+              (call $sleep (i64.const 200))
+              (block $done (loop $again
+                (br_if $done (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
+                (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                (br $again)))
+              (call $report (i64.add (local.get $bias) (i64.extend_i32_s (i32.add (local.get $n) (i32.const 1)))))
+              (drop (call $receive (i32.const -1) (i32.const 0) (i32.const 0) (i64.const 1000) (i32.const 0))))
+            (func (export "program") (param i64)
+              (drop (call $spawn (i32.const 0) (i64.const 0)))
+              (drop (call $spawn (i32.const 0) (i64.const 0)))
+              (call $hog (i64.const 0)))
+            (func (export "other") (param i64) (call $hog (i64.const 1000)))
+            """, "$hog"));
+        var quota = new ResourceQuota(memoryBytes: 10 * 65536);
+        var other = new ResourceQuota(memoryBytes: 4 * 65536);
+        var program = _kernel.Spawn(module, "program", null, quota, Value.I64(0));
+        var solo = _kernel.Spawn(module, "other", null, other, Value.I64(0));
+        var clock = Stopwatch.StartNew();
+        while (_reports.Count < 4 && clock.Elapsed < s_patience) Thread.Sleep(5);
+        var reports = _reports.ToArray();
+        // The program's three tasks hold exactly its 10 pages between them; the other program
+        // its own 4, whatever the first did.
+        Assert.Equal(3, reports.Count(r => r < 1000));
+        Assert.Equal(10, reports.Where(r => r < 1000).Sum());
+        Assert.Equal([1004L], reports.Where(r => r >= 1000));
+        Assert.Equal(ExitKind.Normal, Join(program).Kind);
+        Assert.Equal(ExitKind.Normal, Join(solo).Kind);
+        // Every task of the program has ended (each holds its pages 1 s at most): all go back.
+        while ((quota.CommittedMemoryBytes != 0 || other.CommittedMemoryBytes != 0) && clock.Elapsed < s_patience) Thread.Sleep(5);
+        Assert.Equal(0, quota.CommittedMemoryBytes);
+        Assert.Equal(0, other.CommittedMemoryBytes);
+    }
+
+    [Fact]
     public void ReceiveTimesOutWhenNoMessageComes()
     {
         var module = _kernel.Load(Module("""
