@@ -67,7 +67,7 @@ internal sealed partial class FunctionCompiler
     /// the rewind dispatch).</summary>
     private void EmitEntryChecks()
     {
-        EmitInterruptCheck();
+        // No interrupt check here: the stack check before it is also the kill check at entry.
         if (Mode == ResumeMode.Fast)
         {
             var rewind = _il.DefineLabel();

@@ -343,20 +343,30 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>DESIGN's cheapest safe guard: the address of a local of this frame against the
-    /// limit the outermost call set.</summary>
+    /// limit the outermost call set. It is also the kill check at entry: an interrupt raises the
+    /// limit out of reach, and the slow path (out of line) tells a kill from an exhausted stack
+    /// (<see cref="StackGuard.LimitReached"/>), so entries pay one compare for both.</summary>
     private void EmitStackCheck()
     {
         var probe = _il.DeclareLocal(typeof(int));
+        var below = _il.DefineLabel();
         var ok = _il.DefineLabel();
         _il.Emit(OpCodes.Ldloca, probe);
         _il.Emit(OpCodes.Conv_U);
         _il.Emit(OpCodes.Ldarg_0);
         _il.Emit(OpCodes.Ldfld, Members.ContextStore);
         _il.Emit(OpCodes.Ldfld, Members.StackLimit);
-        _il.Emit(OpCodes.Bge_Un, ok);
-        _il.Emit(OpCodes.Ldc_I4, (int)TrapKind.StackExhausted);
-        _il.Emit(OpCodes.Call, Members.TrapThrow);
+        _il.Emit(OpCodes.Blt_Un, below);
         _il.MarkLabel(ok);
+        _coldBlocks.Add(() =>
+        {
+            _il.MarkLabel(below);
+            _il.Emit(OpCodes.Ldloca, probe);
+            _il.Emit(OpCodes.Conv_U);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Call, Members.StackLimitReached);
+            _il.Emit(OpCodes.Br, ok);
+        });
     }
 
     private void ReloadMemory()

@@ -39,6 +39,7 @@ internal static class Members
     public static readonly FieldInfo Slots = typeof(InstanceContext).GetField(nameof(InstanceContext.Slots))!;
     public static readonly FieldInfo RefSlots = typeof(InstanceContext).GetField(nameof(InstanceContext.RefSlots))!;
     public static readonly MethodInfo TrapThrow = typeof(WasmTrap).GetMethod(nameof(WasmTrap.Throw))!;
+    public static readonly MethodInfo StackLimitReached = typeof(StackGuard).GetMethod(nameof(StackGuard.LimitReached))!;
     public static readonly MethodInfo TrapCreate = typeof(WasmTrap).GetMethod(nameof(WasmTrap.Create))!;
     public static readonly MethodInfo F32ToBits = typeof(BitConverter).GetMethod(nameof(BitConverter.SingleToUInt32Bits), [typeof(float)])!;
     public static readonly MethodInfo F64ToBits = typeof(BitConverter).GetMethod(nameof(BitConverter.DoubleToUInt64Bits), [typeof(double)])!;

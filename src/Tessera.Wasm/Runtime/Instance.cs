@@ -146,10 +146,16 @@ public sealed class Instance
     /// <summary>An array of <paramref name="length"/> elements; the shared empty one for none.</summary>
     private static T[] Sized<T>(int length) => length == 0 ? [] : new T[length];
 
-    /// <summary>From any thread: code of this instance compiled with interrupt checks
-    /// (<see cref="EngineOptions.Interruptible"/>) traps with <see cref="TrapKind.Interrupted"/> at its
-    /// next function entry or loop head, and every later one (a killed task).</summary>
-    public void Interrupt() => Volatile.Write(ref _context.Interrupt, InstanceContext.InterruptKill);
+    /// <summary>From any thread: code of this instance traps with <see cref="TrapKind.Interrupted"/>
+    /// at its next function entry, and, compiled with interrupt checks
+    /// (<see cref="EngineOptions.Interruptible"/>), at its next loop head, and every later one (a
+    /// killed task). The entry check is the stack check: the store's stack limit is raised out of
+    /// reach, so other instances of the same store take a slower path at each call from then on.</summary>
+    public void Interrupt()
+    {
+        Volatile.Write(ref _context.Interrupt, InstanceContext.InterruptKill);
+        Store.RaiseStackLimitForInterrupt();
+    }
 
     /// <summary>From any thread: a <see cref="SuspendableCall"/> running this instance's code
     /// compiled with <see cref="EngineOptions.Preemptible"/> suspends at its next loop head, as if

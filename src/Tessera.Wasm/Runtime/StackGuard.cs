@@ -44,7 +44,7 @@ internal static class StackGuard
             if (floor > limit) limit = Math.Min(floor, sp);
             t_limit = limit;
         }
-        store.StackLimit = t_limit;
+        Publish(store, t_limit);
         store.EntryDepth++;
         return saved;
     }
@@ -61,7 +61,28 @@ internal static class StackGuard
     {
         if (store is null) return;
         store.EntryDepth--;
-        store.StackLimit = saved.StoreLimit;
+        Publish(store, saved.StoreLimit);
         t_limit = saved.ThreadLimit;
+    }
+
+    /// <summary>Sets the limit generated code reads, unless an interrupt keeps it raised: the flag
+    /// is read after the write, so an interrupt that lands between the two is not lost.</summary>
+    private static void Publish(Store store, nuint limit)
+    {
+        Volatile.Write(ref store.StackLimit, limit);
+        if (Volatile.Read(ref store.Interrupted) != 0) Volatile.Write(ref store.StackLimit, nuint.MaxValue);
+    }
+
+    /// <summary>
+    /// The slow path of the entry check, when the address of the frame's probe local
+    /// (<paramref name="probe"/>) is below the store's limit: a killed instance traps with
+    /// <see cref="TrapKind.Interrupted"/>; a probe below the thread's real limit is a stack
+    /// exhausted; otherwise the limit was raised for another instance of the store and the call
+    /// goes on.
+    /// </summary>
+    public static void LimitReached(nuint probe, InstanceContext context)
+    {
+        if (Volatile.Read(ref context.Interrupt) == InstanceContext.InterruptKill) throw new WasmTrap(TrapKind.Interrupted);
+        if (probe < t_limit || Volatile.Read(ref context.Store!.Interrupted) == 0) throw new WasmTrap(TrapKind.StackExhausted);
     }
 }

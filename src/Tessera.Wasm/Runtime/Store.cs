@@ -44,6 +44,20 @@ public sealed class Store : IDisposable
     /// context; the outermost host-to-WebAssembly call on a thread sets it (see <see cref="StackGuard"/>).</summary>
     internal nuint StackLimit;
 
+    /// <summary>Set once an instance of the store is interrupted (killed): from then on
+    /// <see cref="StackLimit"/> is kept at its maximum, so every function entry of the store's
+    /// code takes the stack check's slow path, which traps a killed instance
+    /// (<see cref="StackGuard.LimitReached"/>). The entry check thus doubles as the kill check, as
+    /// V8's stack guard does for interrupts, and costs nothing extra.</summary>
+    internal int Interrupted;
+
+    /// <summary>Raises <see cref="StackLimit"/> out of reach for an interrupt (see <see cref="Interrupted"/>).</summary>
+    internal void RaiseStackLimitForInterrupt()
+    {
+        Volatile.Write(ref Interrupted, 1);
+        Volatile.Write(ref StackLimit, nuint.MaxValue);
+    }
+
     /// <summary>How many host-to-WebAssembly entries of this store are on the stack
     /// (<see cref="StackGuard"/>): a suspension is refused when a host frame lies between the
     /// suspending import and the entry that can resume it.</summary>

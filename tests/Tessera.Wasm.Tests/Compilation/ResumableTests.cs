@@ -287,6 +287,35 @@ public class ResumableTests
         Assert.Equal(TrapKind.Interrupted, trap!.Kind);
     }
 
+    [Fact]
+    public void InterruptStopsLoopFreeRecursionAtAFunctionEntryWithoutInterruptChecks()
+    {
+        // fib(45) makes about 3.7 billion calls and no loop: only a check at function entries can
+        // stop it, and that check is the stack check, present in all code (no Interruptible).
+        var engine = new Engine();
+        var store = new Store(engine);
+        const string Fib = """
+            (module (func $fib (export "fib") (param i32) (result i32)
+              (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
+                (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1))) (call $fib (i32.sub (local.get 0) (i32.const 2))))))))
+            """;
+        var killed = new Linker().Instantiate(store, Module.FromText(engine, Fib));
+        var bystander = new Linker().Instantiate(store, Module.FromText(engine, Fib));
+        WasmTrap? trap = null;
+        var thread = new Thread(() => trap = Assert.Throws<WasmTrap>(() => killed.GetFunc("fib")!.Invoke(Value.I32(45))));
+        thread.Start();
+        Thread.Sleep(50);
+        Assert.True(thread.IsAlive);
+        killed.Interrupt();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal(TrapKind.Interrupted, trap!.Kind);
+        // Another instance of the same store still runs (through the entry check's slow path):
+        // fib(20) = 6765, and deep recursion there is still a stack exhaustion, not a kill.
+        Assert.Equal(6765, bystander.GetFunc("fib")!.Invoke(Value.I32(20))[0].AsI32());
+        var deep = new Linker().Instantiate(store, Module.FromText(engine, """(module (func $down (export "down") (call $down)))"""));
+        Assert.Equal(TrapKind.StackExhausted, Assert.Throws<WasmTrap>(() => deep.GetFunc("down")!.Invoke()).Kind);
+    }
+
     /// <summary>Runs the instance's "run" as a suspendable call while another thread asks it to
     /// yield every millisecond, resuming it each time it does; returns the call and how often it yielded.</summary>
     private static (SuspendableCall Call, int Yields) RunAskedToYieldEveryMillisecond(Instance instance, Value argument)
