@@ -74,4 +74,34 @@ public class EmbeddingGuideTests
         Assert.Equal(TrapKind.IntegerDivideByZero, trap.Kind);
         Assert.StartsWith("integer divide by zero", trap.FormatBacktrace());
     }
+
+    [Fact]
+    public void BoundsChecksAndQuotas()
+    {
+        var engine = new Engine(WasmFeatures.Wasm2, new EngineOptions { BoundsChecks = BoundsChecks.GuardPages });
+        Assert.Equal(BoundsChecks.GuardPages, engine.BoundsChecks);
+        Assert.Null(engine.GuardPagesUnavailableReason);
+
+        var limits = new StoreLimits { MemoryBytes = 64 << 20, TableElements = 10_000 };
+        var store = new Store(engine, data: null, limits);
+        var compartment = new ResourceQuota(memoryBytes: 256 << 20);
+        var a = new Store(engine, limits: new StoreLimits { Quota = compartment });
+        var b = new Store(engine, limits: new StoreLimits { Quota = compartment });
+        var module = Module.FromText(engine, "(module (memory 2))");
+        new Linker().Instantiate(store, module);
+        new Linker().Instantiate(a, module);
+        new Linker().Instantiate(b, module);
+        // Two pages in each of a and b: 4 * 64 KiB.
+        Assert.Equal(4 * 65536, compartment.CommittedMemoryBytes);
+    }
+
+    [Fact]
+    public void DeferredHostFunctions()
+    {
+        var linker = new Linker().DefineFunc("env", "log", (Caller caller, int ptr, int len) => { });
+        var module = Module.FromText(s_engine, """(module (import "env" "log" (func (param i32 i32))) (func (export "run") (call 0 (i32.const 0) (i32.const 0))))""");
+        linker.Instantiate(new Store(s_engine), module).GetFunc("run")!.Invoke();
+        Assert.True(linker.TryGet("env", "log", out var log));
+        Assert.IsType<Func>(log);
+    }
 }
