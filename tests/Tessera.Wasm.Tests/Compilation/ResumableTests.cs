@@ -277,14 +277,21 @@ public class ResumableTests
     {
         var engine = new Engine(options: new EngineOptions { Interruptible = true });
         var instance = new Linker().Instantiate(new Store(engine), Module.FromText(engine, """(module (func (export "spin") (loop $l (br $l))))"""));
+        Assert.Equal(TrapKind.Interrupted, TrapAfterInterruptFromAnotherThread(instance, () => instance.GetFunc("spin")!.Invoke()));
+    }
+
+    /// <summary>Starts <paramref name="call"/> on a thread of its own, interrupts
+    /// <paramref name="instance"/> once it has run 50 ms, and returns the kind of the trap it ended with.</summary>
+    private static TrapKind TrapAfterInterruptFromAnotherThread(Instance instance, Action call)
+    {
         WasmTrap? trap = null;
-        var thread = new Thread(() => trap = Assert.Throws<WasmTrap>(() => instance.GetFunc("spin")!.Invoke()));
+        var thread = new Thread(() => trap = Assert.Throws<WasmTrap>(call));
         thread.Start();
         Thread.Sleep(50);
         Assert.True(thread.IsAlive);
         instance.Interrupt();
         Assert.True(thread.Join(TimeSpan.FromSeconds(10)));
-        Assert.Equal(TrapKind.Interrupted, trap!.Kind);
+        return trap!.Kind;
     }
 
     [Fact]
@@ -301,14 +308,7 @@ public class ResumableTests
             """;
         var killed = new Linker().Instantiate(store, Module.FromText(engine, Fib));
         var bystander = new Linker().Instantiate(store, Module.FromText(engine, Fib));
-        WasmTrap? trap = null;
-        var thread = new Thread(() => trap = Assert.Throws<WasmTrap>(() => killed.GetFunc("fib")!.Invoke(Value.I32(45))));
-        thread.Start();
-        Thread.Sleep(50);
-        Assert.True(thread.IsAlive);
-        killed.Interrupt();
-        Assert.True(thread.Join(TimeSpan.FromSeconds(10)));
-        Assert.Equal(TrapKind.Interrupted, trap!.Kind);
+        Assert.Equal(TrapKind.Interrupted, TrapAfterInterruptFromAnotherThread(killed, () => killed.GetFunc("fib")!.Invoke(Value.I32(45))));
         // Another instance of the same store still runs (through the entry check's slow path):
         // fib(20) = 6765, and deep recursion there is still a stack exhaustion, not a kill.
         Assert.Equal(6765, bystander.GetFunc("fib")!.Invoke(Value.I32(20))[0].AsI32());

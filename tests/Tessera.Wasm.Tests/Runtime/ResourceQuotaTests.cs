@@ -11,21 +11,16 @@ public class ResourceQuotaTests
 {
     private static readonly Engine s_engine = new();
 
-    private static readonly Module s_grower = Module.FromText(s_engine, """
-        (module
-          (memory 1)
-          (table 1 funcref)
-          (func (export "grow_until_refused") (result i32) (local $n i32)
-            (block $done
-              (loop $again
-                (br_if $done (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
-                (local.set $n (i32.add (local.get $n) (i32.const 1)))
-                (br $again)))
-            (local.get $n))
+    private static readonly Module s_grower = Module.FromText(s_engine, StoreLimitsTests.Grower);
+
+    private static readonly Module s_tableGrower = Module.FromText(s_engine, """
+        (module (table 1 funcref)
           (func (export "grow_table") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))
         """);
 
     private static Instance Instantiate(Store store) => new Linker().Instantiate(store, s_grower);
+
+    private static Instance InstantiateTable(Store store) => new Linker().Instantiate(store, s_tableGrower);
 
     private static int GrowUntilRefused(Instance instance) => instance.GetFunc("grow_until_refused")!.Invoke()[0].AsI32();
 
@@ -62,17 +57,17 @@ public class ResourceQuotaTests
         var quota = new ResourceQuota(tableElements: 5);
         var limits = new StoreLimits { Quota = quota };
         var first = new Store(s_engine, limits: limits);
-        var grow = Instantiate(first).GetFunc("grow_table")!;
+        var grow = InstantiateTable(first).GetFunc("grow_table")!;
         // 1 element at instantiation; growing by 4 reaches 5 (table.grow returns the old size),
         // one more is refused (-1).
         Assert.Equal(1, grow.Invoke(Value.I32(4))[0].AsI32());
         Assert.Equal(-1, grow.Invoke(Value.I32(1))[0].AsI32());
         Assert.Equal(5, quota.CommittedTableElements);
         // Another store's table of 1 element does not fit until the first store is disposed.
-        Assert.Throws<WasmResourceLimitException>(() => Instantiate(new Store(s_engine, limits: limits)));
+        Assert.Throws<WasmResourceLimitException>(() => InstantiateTable(new Store(s_engine, limits: limits)));
         first.Dispose();
         Assert.Equal(0, quota.CommittedTableElements);
-        var next = Instantiate(new Store(s_engine, limits: limits)).GetFunc("grow_table")!;
+        var next = InstantiateTable(new Store(s_engine, limits: limits)).GetFunc("grow_table")!;
         Assert.Equal(1, next.Invoke(Value.I32(4))[0].AsI32());
     }
 }

@@ -12,7 +12,7 @@ public class StoreLimitsTests
     private static readonly Engine s_engine = new();
 
     /// <summary>Grows one page at a time until memory.grow fails; returns how many grows succeeded.</summary>
-    private const string Grower = """
+    internal const string Grower = """
         (module
           (memory (export "memory") 1)
           (func (export "grow_until_refused") (result i32) (local $n i32)
