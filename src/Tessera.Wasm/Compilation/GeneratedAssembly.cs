@@ -39,11 +39,6 @@ internal static class GeneratedAssembly
     private static readonly Lock s_lock = new();
     private static int s_counter;
 
-    /// <summary>Defines one static method in a new type of <see cref="Stubs"/>, lets
-    /// <paramref name="emit"/> write its body, and returns the created method.</summary>
-    public static MethodInfo DefineStub(string name, Type returnType, Type[] parameters, Action<ILGenerator> emit) =>
-        DefineStubs(name, [(name, returnType, parameters, emit)])[0];
-
     /// <summary>Defines several static methods in one new type of <see cref="Stubs"/> and returns
     /// them in order: creating a type is the costly part of a stub (start-up creates one per host
     /// signature), so methods made together share one.</summary>
