@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace Tessera.Wasm.Caching;
 
@@ -31,7 +30,7 @@ internal static class CacheEntry
         if ((ulong)length + (ulong)count * 8 != (ulong)body) return false;
         if (!trailer[32..64].SequenceEqual(key)) return false;
         Span<byte> checksum = stackalloc byte[32];
-        SHA256.HashData(file.AsSpan(0, (int)body), checksum);
+        Sha256.HashData(file.AsSpan(0, (int)body), checksum);
         if (!checksum.SequenceEqual(trailer[..32])) return false;
         image = new ArraySegment<byte>(file, 0, (int)length);
         constants = new ulong[count];
@@ -48,12 +47,10 @@ internal static class CacheEntry
         for (int i = 0; i < constants.Length; i++) BinaryPrimitives.WriteUInt64LittleEndian(slots.AsSpan(i * 8), constants[i]);
 
         Span<byte> trailer = stackalloc byte[TrailerLength];
-        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-        {
-            hash.AppendData(image);
-            hash.AppendData(slots);
-            hash.GetHashAndReset(trailer[..32]);
-        }
+        var hash = new Sha256();
+        hash.Append(image);
+        hash.Append(slots);
+        hash.GetHashAndReset(trailer[..32]);
         key.CopyTo(trailer[32..64]);
         BinaryPrimitives.WriteUInt32LittleEndian(trailer[64..68], (uint)image.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(trailer[68..72], (uint)constants.Length);

@@ -1,19 +1,22 @@
-using System.Reflection;
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace Tessera.Wasm.Caching;
 
 /// <summary>
 /// What a cache entry's code depends on, in two parts. The engine part (<see cref="EngineId"/>)
-/// names a directory: one per build of the compiler, runtime and CPU, so entries of an old build
-/// are never read and can be deleted together. The module part names the file: the SHA-256 of the
-/// module's bytes and the enabled features.
+/// names a directory: one per build of the compiler and runtime, so entries of an old build are
+/// never read and can be deleted together. The module part names the file: the SHA-256 of the
+/// module's bytes, the enabled features and the kind of bounds checks.
 /// </summary>
+/// <remarks>
+/// Computed from numbers, not text, on purpose: this runs at the start of every cached
+/// <c>tessera run</c>, and formatting a GUID, an enum and an interpolated description, reading a
+/// custom attribute and probing instruction sets cost about 13 ms there (all of it first-call JIT
+/// and reflection), against a whole run of under 200 ms. The CPU is not part of the key: entries
+/// hold IL, which the JIT compiles for whatever CPU loads it, and the compiler emits the same IL on
+/// every CPU. Caching machine code (ReadyToRun images) would have to add it.
+/// </remarks>
 internal static class CacheKey
 {
     /// <summary>
@@ -21,70 +24,62 @@ internal static class CacheKey
     /// entry file's layout, say). Code changes need no bump: the engine id includes the module
     /// version id of Tessera.Wasm.dll, which a deterministic build derives from its content.
     /// </summary>
-    public const int Format = 1;
+    public const int Format = 2;
 
-    /// <summary>The engine part, as text (kept in docs and useful when debugging a stale cache).</summary>
-    public static readonly string EngineDescription = DescribeEngine();
+    /// <summary>The SHA-256 of the engine's identity: <see cref="Format"/>, Tessera.Wasm's module
+    /// version id, the runtime's version and the process architecture.</summary>
+    private static readonly byte[] s_engineDigest = DigestEngine();
 
-    /// <summary>16 hex digits of the SHA-256 of <see cref="EngineDescription"/>.</summary>
-    public static readonly string EngineId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(EngineDescription)))[..16];
+    /// <summary>16 hex digits of the engine digest: the name of this build's entry directory.</summary>
+    public static readonly string EngineId = Hex(s_engineDigest.AsSpan(0, 8));
 
     /// <summary>The file name of a module's entry in its engine directory.</summary>
     public static string FileName(ReadOnlySpan<byte> moduleDigest, WasmFeatures features, Runtime.BoundsChecks bounds = Runtime.BoundsChecks.Explicit) =>
-        $"{Convert.ToHexStringLower(moduleDigest)}-{(ulong)features:x}{BoundsSuffix(bounds)}.dll";
+        string.Concat(Hex(moduleDigest), "-", ((ulong)features).ToString("x"), BoundsSuffix(bounds), ".dll");
+
+    /// <summary>Lower-case hexadecimal. Not <see cref="Convert.ToHexStringLower(ReadOnlySpan{byte})"/>:
+    /// its vectorized code is JIT-compiled on first use, about 3 ms of a cached run's start.</summary>
+    public static string Hex(ReadOnlySpan<byte> bytes)
+    {
+        Span<char> text = bytes.Length <= 64 ? stackalloc char[bytes.Length * 2] : new char[bytes.Length * 2];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            text[2 * i] = "0123456789abcdef"[bytes[i] >> 4];
+            text[2 * i + 1] = "0123456789abcdef"[bytes[i] & 0xf];
+        }
+        return new string(text);
+    }
 
     /// <summary>Code compiled for guard pages has no bounds checks: it must never be loaded for an
-    /// engine with explicit checks, so it has its own entry. Explicit entries keep the old name.</summary>
+    /// engine with explicit checks, so it has its own entry. Explicit entries keep the plain name.</summary>
     private static string BoundsSuffix(Runtime.BoundsChecks bounds) => bounds == Runtime.BoundsChecks.Explicit ? "" : "-guard";
 
     /// <summary>The whole key, stored in the entry and compared on read, so an entry copied or
-    /// renamed into the wrong place is never taken for another module's code.</summary>
-    public static byte[] Digest(ReadOnlySpan<byte> moduleDigest, WasmFeatures features, Runtime.BoundsChecks bounds = Runtime.BoundsChecks.Explicit) =>
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{EngineDescription}\nmodule={Convert.ToHexStringLower(moduleDigest)}\nfeatures={(ulong)features:x}{BoundsSuffix(bounds)}"));
-
-    private static string DescribeEngine()
+    /// renamed into the wrong place is never taken for another module's code: the SHA-256 of the
+    /// engine digest, the module digest, the features and the bounds checks.</summary>
+    public static byte[] Digest(ReadOnlySpan<byte> moduleDigest, WasmFeatures features, Runtime.BoundsChecks bounds = Runtime.BoundsChecks.Explicit)
     {
-        var engine = typeof(CacheKey).Assembly;
-        string version = engine.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        return string.Join('\n',
-            $"format={Format}",
-            $"engine={version}",
-            $"engine-mvid={engine.ManifestModule.ModuleVersionId}",
-            $"runtime={RuntimeInformation.FrameworkDescription}",
-            $"arch={RuntimeInformation.ProcessArchitecture}",
-            $"cpu={CpuFeatures()}");
+        var hash = new Sha256();
+        hash.Append(s_engineDigest);
+        hash.Append(moduleDigest);
+        Span<byte> rest = stackalloc byte[12];
+        BinaryPrimitives.WriteUInt64LittleEndian(rest, (ulong)features);
+        BinaryPrimitives.WriteInt32LittleEndian(rest[8..], (int)bounds);
+        hash.Append(rest);
+        var digest = new byte[Sha256.HashLength];
+        hash.GetHashAndReset(digest);
+        return digest;
     }
 
-    /// <summary>
-    /// The instruction sets the JIT may use. Cached images are IL, which the JIT compiles for the
-    /// CPU it runs on, so today they would be correct on any CPU; the features are in the key so
-    /// that caching machine code later (ReadyToRun images), or compiling by CPU, cannot load code
-    /// built for another machine from a shared home directory.
-    /// </summary>
-    private static string CpuFeatures()
+    private static byte[] DigestEngine()
     {
-        var features = new List<string>();
-        void Add(string name, bool supported)
-        {
-            if (supported) features.Add(name);
-        }
-        Add("x86base", X86Base.IsSupported);
-        Add("sse4.1", Sse41.IsSupported);
-        Add("sse4.2", Sse42.IsSupported);
-        Add("popcnt", Popcnt.IsSupported);
-        Add("lzcnt", Lzcnt.IsSupported);
-        Add("bmi1", Bmi1.IsSupported);
-        Add("bmi2", Bmi2.IsSupported);
-        Add("avx", Avx.IsSupported);
-        Add("avx2", Avx2.IsSupported);
-        Add("fma", Fma.IsSupported);
-        Add("avx512f", Avx512F.IsSupported);
-        Add("avx512bw", Avx512BW.IsSupported);
-        Add("armbase", ArmBase.IsSupported);
-        Add("advsimd", AdvSimd.IsSupported);
-        Add("v128", Vector128.IsHardwareAccelerated);
-        Add("v256", Vector256.IsHardwareAccelerated);
-        Add("v512", Vector512.IsHardwareAccelerated);
-        return string.Join(',', features);
+        // The runtime is named by its core library's module version id (Environment.Version reads a
+        // custom attribute, which is what made this slow).
+        Span<byte> identity = stackalloc byte[4 + 16 + 16 + 4];
+        BinaryPrimitives.WriteInt32LittleEndian(identity, Format);
+        typeof(CacheKey).Assembly.ManifestModule.ModuleVersionId.TryWriteBytes(identity[4..]);
+        typeof(object).Assembly.ManifestModule.ModuleVersionId.TryWriteBytes(identity[20..]);
+        BinaryPrimitives.WriteInt32LittleEndian(identity[36..], (int)RuntimeInformation.ProcessArchitecture);
+        return Sha256.HashData(identity);
     }
 }

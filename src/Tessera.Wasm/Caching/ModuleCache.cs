@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Tessera.Wasm.Compilation;
 using Tessera.Wasm.Model;
 using Tessera.Wasm.Runtime;
@@ -26,10 +25,6 @@ public sealed class ModuleCache
     public ModuleCache(string directory)
     {
         Directory = Path.GetFullPath(directory);
-        // The engine id is a SHA-256, and the first SHA-256 loads and initializes the host's crypto
-        // library (OpenSSL on Linux, about 30 ms): done on another core while the caller reads,
-        // decodes and validates its module, so the lookup does not wait for it.
-        ThreadPool.UnsafeQueueUserWorkItem(static _ => _ = CacheKey.EngineId, null);
     }
 
     /// <summary>
@@ -70,10 +65,10 @@ public sealed class ModuleCache
     internal CompiledModule GetOrCompile(ModuleDefinition module, ReadOnlySpan<byte> bytes, WasmFeatures features, bool collectible = true, BoundsChecks bounds = BoundsChecks.Explicit)
     {
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(bytes, digest);
+        Sha256.HashData(bytes, digest);
         byte[] key = CacheKey.Digest(digest, features, bounds);
         string path = Path.Combine(EngineDirectory, CacheKey.FileName(digest, features, bounds));
-        string name = "Tessera.Module." + Convert.ToHexStringLower(digest[..8]);
+        string name = "Tessera.Module." + CacheKey.Hex(digest[..8]);
 
         if (TryLoad(path, key, module, name, collectible) is { } cached)
         {
