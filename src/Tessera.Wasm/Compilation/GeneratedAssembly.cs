@@ -50,7 +50,9 @@ internal static class GeneratedAssembly
             foreach (var (name, returnType, parameters, emit) in methods)
                 emit(type.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, returnType, parameters).GetILGenerator());
             var created = type.CreateType();
-            return methods.Select(m => created.GetMethod(m.Name, BindingFlags.Public | BindingFlags.Static)!).ToArray();
+            var defined = new MethodInfo[methods.Length];
+            for (int i = 0; i < defined.Length; i++) defined[i] = created.GetMethod(methods[i].Name, BindingFlags.Public | BindingFlags.Static)!;
+            return defined;
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Reflection;
 using System.Reflection.Emit;
 using Tessera.Wasm.Model;
@@ -22,24 +21,42 @@ namespace Tessera.Wasm.Compilation;
 /// </remarks>
 internal static class HostAdapters
 {
-    /// <summary>The two code pointers of one host function's adapter.</summary>
-    public readonly record struct Entries(nint Code, nint Direct);
+    /// <summary>The two code pointers of one host function's adapter. A class, so the tables below
+    /// are instantiations the runtime has precompiled (start-up: docs/benchmarks.md, Startup).</summary>
+    public sealed record Entries(nint Code, nint Direct);
 
-    private static readonly ConcurrentDictionary<FuncType, Entries> s_untyped = new();
-    private static readonly ConcurrentDictionary<Type, Entries> s_typed = new();
+    private static readonly Dictionary<FuncType, Entries> s_untyped = [];
+    private static readonly Dictionary<Type, Entries> s_typed = [];
 
     private static readonly FieldInfo s_callback = typeof(InstanceContext).GetField(nameof(InstanceContext.HostCallback))!;
     private static readonly FieldInfo s_caller = typeof(InstanceContext).GetField(nameof(InstanceContext.Caller))!;
     private static readonly ConstructorInfo s_newCaller = typeof(Caller).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(InstanceContext)])!;
 
     /// <summary>The adapters for an untyped callback of <paramref name="type"/>.</summary>
-    public static Entries Untyped(FuncType type) => s_untyped.GetOrAdd(type, static t =>
-        Define(t, (il, direct) => EmitUntyped(il, t, direct)));
+    public static Entries Untyped(FuncType type)
+    {
+        lock (s_untyped)
+        {
+            if (!s_untyped.TryGetValue(type, out var entries)) s_untyped[type] = entries = Define(type, (il, direct) => EmitUntyped(il, type, direct));
+            return entries;
+        }
+    }
 
     /// <summary>The adapters for delegates of <paramref name="delegateType"/>, whose WebAssembly type
-    /// is <paramref name="type"/>.</summary>
-    public static Entries Typed(Type delegateType, FuncType type, bool takesCaller) => s_typed.GetOrAdd(delegateType, d =>
-        Define(type, (il, direct) => EmitTyped(il, d, type, takesCaller, direct)));
+    /// is <paramref name="type"/>: instantiated generic ones (<see cref="GenericHostAdapters"/>) where
+    /// the delegate's shape allows, generated ones otherwise.</summary>
+    public static Entries Typed(Type delegateType, FuncType type, bool takesCaller)
+    {
+        lock (s_typed)
+        {
+            if (!s_typed.TryGetValue(delegateType, out var entries))
+            {
+                s_typed[delegateType] = entries = GenericHostAdapters.TryGet(delegateType, takesCaller)
+                    ?? Define(type, (il, direct) => EmitTyped(il, delegateType, type, takesCaller, direct));
+            }
+            return entries;
+        }
+    }
 
     private static Entries Define(FuncType type, Action<ILGenerator, bool> emit)
     {

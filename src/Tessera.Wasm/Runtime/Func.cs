@@ -67,11 +67,15 @@ public sealed class Func
     public static Func Wrap(Delegate callback)
     {
         var invoke = callback.GetType().GetMethod("Invoke")!;
-        var parameters = invoke.GetParameters().Select(p => p.ParameterType).ToArray();
-        bool takesCaller = parameters.Length > 0 && parameters[0] == typeof(Caller);
-        var type = new FuncType(
-            parameters.Skip(takesCaller ? 1 : 0).Select(p => ValTypeOf(p, "parameter")).ToArray(),
-            ClrSignature.ResultTypes(invoke.ReturnType).Select(r => ValTypeOf(r, "result")).ToArray());
+        var parameters = invoke.GetParameters();
+        bool takesCaller = parameters.Length > 0 && parameters[0].ParameterType == typeof(Caller);
+        int first = takesCaller ? 1 : 0;
+        var parameterTypes = new ValType[parameters.Length - first];
+        for (int i = 0; i < parameterTypes.Length; i++) parameterTypes[i] = ValTypeOf(parameters[first + i].ParameterType, "parameter");
+        var resultClrTypes = ClrSignature.ResultTypes(invoke.ReturnType);
+        var resultTypes = new ValType[resultClrTypes.Length];
+        for (int i = 0; i < resultTypes.Length; i++) resultTypes[i] = ValTypeOf(resultClrTypes[i], "result");
+        var type = new FuncType(parameterTypes, resultTypes);
         return new Func(type, callback, HostAdapters.Typed(callback.GetType(), type, takesCaller));
     }
 
