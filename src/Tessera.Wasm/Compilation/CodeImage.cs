@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Reflection.Metadata.Ecma335;
+using System.Runtime.Loader;
 using Tessera.Wasm.Model;
 
 namespace Tessera.Wasm.Compilation;
@@ -12,6 +13,22 @@ namespace Tessera.Wasm.Compilation;
 /// </summary>
 internal static class CodeImage
 {
+    /// <summary>The names of images loaded into the default context: an assembly name can be loaded
+    /// there once.</summary>
+    private static readonly HashSet<string> s_inDefaultContext = [];
+
+    /// <summary>
+    /// Whether an image named <paramref name="name"/> that is kept for the life of the process may
+    /// load into the default context, which resolves its reference to Tessera.Wasm natively; a
+    /// context of its own does that through a managed callback, about 5 ms on first use, a quarter
+    /// of a cached <c>tessera run</c> after the runtime starts (docs/benchmarks.md, Startup). The
+    /// same module loaded again gets a context of its own.
+    /// </summary>
+    private static bool ClaimDefaultContext(string name)
+    {
+        lock (s_inDefaultContext) return s_inDefaultContext.Add(name);
+    }
+
     /// <summary>Compiles <paramref name="module"/>, which must be valid, to an image whose assembly is
     /// named <paramref name="name"/>, and the constant table its code reads; its loads and stores
     /// are checked as <paramref name="bounds"/> says.</summary>
@@ -33,8 +50,8 @@ internal static class CodeImage
     /// </summary>
     public static CompiledModule Load(ModuleDefinition module, ArraySegment<byte> image, ulong[] constants, string name, bool collectible = true)
     {
-        var context = new CodeLoadContext(name, collectible);
-        var lifetime = collectible ? new CodeLoadContext.UnloadWhenCollected(context) : null;
+        var context = collectible || !ClaimDefaultContext(name) ? new CodeLoadContext(name, collectible) : AssemblyLoadContext.Default;
+        var lifetime = collectible ? new CodeLoadContext.UnloadWhenCollected((CodeLoadContext)context) : null;
         try
         {
             Assembly assembly;
@@ -61,6 +78,10 @@ internal static class CodeImage
             {
                 GC.SuppressFinalize(lifetime);
                 context.Unload();
+            }
+            else if (context == AssemblyLoadContext.Default)
+            {
+                lock (s_inDefaultContext) s_inDefaultContext.Remove(name);
             }
             throw;
         }

@@ -19,8 +19,10 @@ public sealed class CompiledModule
         Methods = methods;
         Constants = constants;
         Types = definition.Types.ToArray();
-        TypeIds = Types.Select(FuncTypeIds.Of).ToArray();
-        Code = methods.Select(m => m.MethodHandle.GetFunctionPointer()).ToArray();
+        TypeIds = new int[Types.Length];
+        for (int i = 0; i < Types.Length; i++) TypeIds[i] = FuncTypeIds.Of(Types[i]);
+        Code = new nint[methods.Length];
+        for (int i = 0; i < methods.Length; i++) Code[i] = methods[i].MethodHandle.GetFunctionPointer();
         FirstMethodToken = methods.Length > 0 ? methods[0].MetadataToken : 0;
         Lifetime = lifetime;
         if (methods.Length > 0) s_byModule.AddOrUpdate(methods[0].Module, new WeakReference<CompiledModule>(this));

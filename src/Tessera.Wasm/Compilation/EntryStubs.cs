@@ -28,7 +28,18 @@ internal static class EntryStubs
     private static readonly MethodInfo s_exit = typeof(StackGuard).GetMethod(nameof(StackGuard.Exit))!;
     private static readonly MethodInfo s_fromFault = typeof(WasmTrap).GetMethod(nameof(WasmTrap.FromFault))!;
 
-    public static Untyped For(FuncType type) => s_untyped.GetOrAdd(type, static t =>
+    /// <summary>The stub of <paramref name="type"/>: generated once per type, except for [] -> [].</summary>
+    public static Untyped For(FuncType type) =>
+        type.Parameters.Length == 0 && type.Results.Length == 0 ? CallNullary : Generate(type);
+
+    /// <summary>The stub of [] -> [], the type of every WASI command's <c>_start</c>: written here
+    /// rather than generated, so running a program needs no dynamic method (and no JIT of one) on
+    /// its way in (docs/benchmarks.md, Startup). A static method: naming it does not run this
+    /// class's static initializer, which looks up what generated stubs use.</summary>
+    private static unsafe void CallNullary(Func callee, Value[] args, Value[] results) =>
+        ((delegate*<InstanceContext, void>)callee.Code)(callee.Target);
+
+    private static Untyped Generate(FuncType type) => s_untyped.GetOrAdd(type, static t =>
     {
         var method = new DynamicMethod("entry " + t, typeof(void), [typeof(Func), typeof(Value[]), typeof(Value[])], typeof(EntryStubs).Module, skipVisibility: true);
         var il = method.GetILGenerator();

@@ -12,16 +12,28 @@ public sealed class FuncType : IEquatable<FuncType>
     public ValType[] Parameters { get; }
     public ValType[] Results { get; }
 
+    // Loops, not SequenceEqual or HashCode: generic methods over ValType are JIT-compiled on first
+    // use, and function types are compared and hashed at start-up (docs/benchmarks.md, Startup).
     public bool Equals(FuncType? other) =>
-        other is not null && Parameters.AsSpan().SequenceEqual(other.Parameters) && Results.AsSpan().SequenceEqual(other.Results);
+        other is not null && SameTypes(Parameters, other.Parameters) && SameTypes(Results, other.Results);
+
+    private static bool SameTypes(ValType[] a, ValType[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (!a[i].Equals(b[i])) return false;
+        }
+        return true;
+    }
     public override bool Equals(object? obj) => Equals(obj as FuncType);
     public override int GetHashCode()
     {
-        var h = new HashCode();
-        foreach (var p in Parameters) h.Add(p);
-        h.Add(-1);
-        foreach (var r in Results) h.Add(r);
-        return h.ToHashCode();
+        int h = Parameters.Length;
+        foreach (var p in Parameters) h = h * 31 + p.GetHashCode();
+        h = h * 31 - 1;
+        foreach (var r in Results) h = h * 31 + r.GetHashCode();
+        return h;
     }
 
     public override string ToString() =>

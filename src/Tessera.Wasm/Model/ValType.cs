@@ -51,7 +51,9 @@ public readonly struct ValType : IEquatable<ValType>
 
     public bool Equals(ValType other) => Kind == other.Kind && IsNullable == other.IsNullable && _heap == other._heap;
     public override bool Equals(object? obj) => obj is ValType v && Equals(v);
-    public override int GetHashCode() => HashCode.Combine(Kind, IsNullable, _heap);
+    // Not HashCode.Combine: a generic method over these types is JIT-compiled at start-up, where
+    // this is used before anything runs (docs/benchmarks.md, Startup).
+    public override int GetHashCode() => (int)Kind | (IsNullable ? 0x100 : 0) | (_heap << 9);
     public static bool operator ==(ValType a, ValType b) => a.Equals(b);
     public static bool operator !=(ValType a, ValType b) => !a.Equals(b);
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Tessera.Wasm.Model;
 
 namespace Tessera.Wasm.Runtime;
@@ -10,9 +9,17 @@ namespace Tessera.Wasm.Runtime;
 /// </summary>
 internal static class FuncTypeIds
 {
-    private static readonly ConcurrentDictionary<FuncType, int> s_ids = new();
-    private static int s_next;
+    // A dictionary under a lock, not a ConcurrentDictionary: ids are looked up when modules load and
+    // host functions are made, never per call, and this instantiation is precompiled in the core
+    // library where ConcurrentDictionary's would be JIT-compiled at start-up (docs/benchmarks.md, Startup).
+    private static readonly Dictionary<FuncType, int> s_ids = [];
 
-    public static int Of(FuncType type) =>
-        s_ids.TryGetValue(type, out int id) ? id : s_ids.GetOrAdd(type, _ => Interlocked.Increment(ref s_next));
+    public static int Of(FuncType type)
+    {
+        lock (s_ids)
+        {
+            if (!s_ids.TryGetValue(type, out int id)) s_ids[type] = id = s_ids.Count + 1;
+            return id;
+        }
+    }
 }
