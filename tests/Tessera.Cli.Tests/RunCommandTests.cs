@@ -1,3 +1,4 @@
+using Tessera.Wasm.Runtime;
 using Tessera.Wasm.Text;
 
 namespace Tessera.Cli.Tests;
@@ -337,10 +338,8 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public void CompiledModulesAreCachedInCacheDirUnlessNoCache()
     {
-        // run caches modules of 64 KiB and more; the calculator grows past that by a custom section
-        // (id 0, size 65,540 as LEB128 84 80 04, the name "pad", 65,536 zeros), which changes no code.
-        var program = Path.Combine(_dir.FullName, "padded.wasm");
-        File.WriteAllBytes(program, [.. File.ReadAllBytes(CalculatorWasm()), 0, 0x84, 0x80, 0x04, 3, (byte)'p', (byte)'a', (byte)'d', .. new byte[65536]]);
+        // run caches every module, however small (loading an entry beats compiling even hello.wasm).
+        var program = CalculatorWasm();
         var cache = Path.Combine(_dir.FullName, "cache");
         string[] Entries() => Directory.Exists(cache) ? Directory.GetFiles(cache, "*.dll", SearchOption.AllDirectories) : [];
 
@@ -360,10 +359,13 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(new FileInfo(entry).Length > 3);
         Assert.Equal(2, Run("run", "--cache-dir", program).Exit);
 
-        // The calculator itself is below the minimum: never cached.
-        Directory.Delete(cache, recursive: true);
-        Assert.Equal((0, "-1\n", ""), Run("run", "--cache-dir", cache, "--invoke", "div", CalculatorWasm(), "7", "-7"));
-        Assert.Empty(Entries());
+        // The same module compiled for guard pages has its own entry: that code has no bounds checks.
+        Assert.Equal((0, "-1\n", ""), Run("run", "--cache-dir", cache, "--bounds", "guard", "--invoke", "div", program, "7", "-7"));
+        Assert.Equal((0, "-1\n", ""), Run("run", "--cache-dir", cache, "--bounds", "explicit", "--invoke", "div", program, "7", "-7"));
+        var names = Entries().Select(Path.GetFileName).ToArray();
+        bool guarded = new Engine(options: new EngineOptions { BoundsChecks = BoundsChecks.GuardPages }).BoundsChecks == BoundsChecks.GuardPages;
+        Assert.Equal(guarded ? 2 : 1, names.Length);
+        Assert.Single(names, n => !n!.EndsWith("-guard.dll", StringComparison.Ordinal));
     }
 
     /// <summary>A program using the task API runs under the kernel: its first task spawns a child

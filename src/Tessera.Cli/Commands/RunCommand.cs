@@ -38,7 +38,7 @@ internal static class RunCommand
         // A program has one or a few memories and gains from guard pages; a task program may have a
         // memory per task, and 6 GiB of address space each would cap it at about 20,000 tasks.
         var bounds = options.Bounds ?? (tasks ? BoundsChecks.Explicit : BoundsChecks.GuardPages);
-        var engineOptions = new EngineOptions { UseCache = options.UseCache, CacheDirectory = options.CacheDirectory, CollectibleCode = false, CacheMinimumBytes = 64 * 1024, BoundsChecks = bounds };
+        var engineOptions = new EngineOptions { UseCache = options.UseCache, CacheDirectory = options.CacheDirectory, CollectibleCode = false, BoundsChecks = bounds };
         using var kernel = tasks ? TaskProgram.CreateKernel(engineOptions) : null;
         var engine = kernel?.Engine ?? new Engine(ModuleFile.Features, engineOptions);
         Module module;

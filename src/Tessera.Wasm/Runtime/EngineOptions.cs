@@ -17,9 +17,10 @@ public sealed record EngineOptions
     /// Ignored unless <see cref="UseCache"/> is set.</summary>
     public string? CacheDirectory { get; init; }
 
-    /// <summary>Modules smaller than this many bytes are compiled without the cache: loading a cached
-    /// image has a fixed cost (the crypto library for its digest, the image loader) that compiling a
-    /// small module beats (docs/benchmarks.md, Startup). 0, the default, caches every module.</summary>
+    /// <summary>Modules smaller than this many bytes are compiled without the cache. 0, the default,
+    /// caches every module: loading a cached image costs less than compiling even a small program
+    /// (docs/benchmarks.md, Startup), but an embedder making many tiny throwaway modules may not want
+    /// them on disk.</summary>
     public int CacheMinimumBytes { get; init; }
 
     /// <summary>
