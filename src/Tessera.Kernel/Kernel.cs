@@ -143,12 +143,12 @@ public sealed class Kernel : IDisposable
     }
 
     /// <summary>Sends a copy of <paramref name="payload"/>; from the host the sender is task 0.</summary>
-    public DeliveryResult Send(TaskId to, int tag, ReadOnlySpan<byte> payload) => Send(new TaskId(0), to, tag, payload.ToArray());
+    public DeliveryResult Send(TaskId to, int tag, ReadOnlySpan<byte> payload) => Send(to, new Message(new TaskId(0), tag, payload.ToArray()));
 
-    internal DeliveryResult Send(TaskId from, TaskId to, int tag, byte[] payload)
+    internal DeliveryResult Send(TaskId to, Message message)
     {
         if (!_tasks.TryGetValue(to.Value, out var task)) return DeliveryResult.Closed;
-        var result = task.Mailbox.Post(new Message(from, tag, payload));
+        var result = task.Mailbox.Post(message);
         if (result == DeliveryResult.Delivered) Wake(task);
         return result;
     }
@@ -395,7 +395,7 @@ public sealed class Kernel : IDisposable
         BinaryPrimitives.WriteInt64LittleEndian(payload, target.Value);
         BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(8), (int)reason.Kind);
         BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(12), reason.Trap is { } trap ? (int)trap : -1);
-        Send(target, watcher, Message.Down, payload);
+        Send(watcher, new Message(target, Message.Down, payload));
     }
 
     private void TimerLoop()

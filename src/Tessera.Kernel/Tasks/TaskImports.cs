@@ -54,11 +54,11 @@ internal static class TaskImports
     {
         if (tag < 0) return BadName;
         var payload = Bytes(caller, pointer, length).ToArray();
-        return Deliver(kernel, caller, to, tag, payload);
+        return Deliver(kernel, caller, to, new Message(Task(caller).Id, tag, payload));
     }
 
-    private static int Deliver(Kernel kernel, Caller caller, long to, int tag, byte[] payload) =>
-        kernel.Send(Task(caller).Id, new TaskId(to), tag, payload) switch
+    private static int Deliver(Kernel kernel, Caller caller, long to, Message message) =>
+        kernel.Send(new TaskId(to), message) switch
         {
             DeliveryResult.Delivered => 0,
             DeliveryResult.Full => MailboxFull,
@@ -70,9 +70,7 @@ internal static class TaskImports
     private static int SendValue(Kernel kernel, Caller caller, long to, int tag, long value)
     {
         if (tag < 0) return BadName;
-        var payload = new byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(payload, value);
-        return Deliver(kernel, caller, to, tag, payload);
+        return Deliver(kernel, caller, to, Message.OfValue(Task(caller).Id, tag, value));
     }
 
     /// <summary>receive_value(tag, timeout): as receive, returning the message's first 8 bytes as
@@ -80,32 +78,29 @@ internal static class TaskImports
     private static long ReceiveValue(Kernel kernel, Caller caller, int tag, long timeout)
     {
         var task = Task(caller);
-        if (TakeOrWait(kernel, caller, task, tag, timeout) is not { } message) return ValueTimeout;
-        Span<byte> value = stackalloc byte[8];
-        message.Payload.AsSpan(0, Math.Min(8, message.Payload.Length)).CopyTo(value);
-        return BinaryPrimitives.ReadInt64LittleEndian(value);
+        return TakeOrWait(kernel, caller, task, tag, timeout, out var message) ? message.FirstValue() : ValueTimeout;
     }
 
-    /// <summary>The receive protocol shared by both receives: the oldest matching message, or null
+    /// <summary>The receive protocol shared by both receives: the oldest matching message, or false
     /// when the timeout passed (or the call suspended: then the value returned is ignored).</summary>
-    private static Message? TakeOrWait(Kernel kernel, Caller caller, KernelTask task, int tag, long timeout)
+    private static bool TakeOrWait(Kernel kernel, Caller caller, KernelTask task, int tag, long timeout, out Message message)
     {
         bool resumed = caller.CompleteResume();
         if (!resumed) task.TimerFired = false;
-        if (task.Mailbox.TryTake(tag) is { } message)
+        if (task.Mailbox.TryTake(tag, out message))
         {
             kernel.CancelTimer(task);
-            return message;
+            return true;
         }
         if (task.TimerFired || timeout == 0)
         {
             task.TimerFired = false;
             task.TimerArmed = false;
-            return null;
+            return false;
         }
         if (timeout > 0 && !task.TimerArmed) kernel.StartTimer(task, timeout);
         caller.Suspend();
-        return null;
+        return false;
     }
 
     /// <summary>receive(tag, buffer, capacity, timeout, info): the oldest message with the tag (-1:
@@ -119,10 +114,10 @@ internal static class TaskImports
         var task = Task(caller);
         Bytes(caller, buffer, capacity);
         if (info != 0) Bytes(caller, info, 16);
-        if (TakeOrWait(kernel, caller, task, tag, timeout) is { } message)
+        if (TakeOrWait(kernel, caller, task, tag, timeout, out var message))
         {
-            int copied = (int)Math.Min((uint)capacity, (uint)message.Payload.Length);
-            message.Payload.AsSpan(0, copied).CopyTo(Bytes(caller, buffer, copied));
+            int copied = (int)Math.Min((uint)capacity, (uint)message.Length);
+            message.CopyTo(Bytes(caller, buffer, copied));
             if (info != 0)
             {
                 var header = Bytes(caller, info, 16);
@@ -130,7 +125,7 @@ internal static class TaskImports
                 BinaryPrimitives.WriteInt32LittleEndian(header[8..], message.Tag);
                 BinaryPrimitives.WriteInt32LittleEndian(header[12..], 0);
             }
-            return message.Payload.Length;
+            return message.Length;
         }
         return Timeout;
     }
