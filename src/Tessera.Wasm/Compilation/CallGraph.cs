@@ -21,12 +21,15 @@ internal sealed class CallGraph
     private readonly bool[] _suspends;
     /// <summary>Per type index: may a <c>call_indirect</c> of this type suspend?</summary>
     private readonly bool[] _indirectSuspends;
+    /// <summary>Per function index: can it be called other than by a direct call of this module?</summary>
+    private readonly bool[] _escapes;
 
     private CallGraph(ModuleDefinition module, bool[] suspends, bool[] indirectSuspends)
     {
         _module = module;
         _suspends = suspends;
         _indirectSuspends = indirectSuspends;
+        _escapes = Escaping(module);
     }
 
     /// <summary>The call graph of <paramref name="module"/> (valid) given which imports suspend, or
@@ -85,6 +88,42 @@ internal sealed class CallGraph
 
     /// <summary>May a <c>call_indirect</c> of type <paramref name="typeIndex"/> suspend?</summary>
     public bool IndirectMaySuspend(uint typeIndex) => _indirectSuspends[typeIndex];
+
+    /// <summary>
+    /// Can function <paramref name="functionIndex"/> be called other than by a direct <c>call</c> in
+    /// this module: exported, the start function, or in an element segment (a table, or a
+    /// <c>ref.func</c> declaration)? Only such a function can be entered through its
+    /// <see cref="Runtime.Func"/> while a suspended call rewinds, so only its fast version needs the
+    /// rewind check at entry; a direct call rewinds straight into the callee's resume version.
+    /// </summary>
+    public bool Escapes(uint functionIndex) => _escapes[functionIndex];
+
+    private static bool[] Escaping(ModuleDefinition module)
+    {
+        var escapes = new bool[module.TotalFunctionCount];
+        // Element expressions and reference-typed globals may hold ref.func of any function: then
+        // every function is taken to escape rather than each expression being read.
+        bool all = false;
+        foreach (var export in module.Exports)
+        {
+            if (export.Kind == ExternKind.Func) escapes[export.Index] = true;
+        }
+        if (module.Start is { } start) escapes[start.Value] = true;
+        foreach (var segment in module.Elements)
+        {
+            if (segment.Functions is { } functions)
+            {
+                foreach (var f in functions) escapes[f.Value] = true;
+            }
+            else
+            {
+                all = true;
+            }
+        }
+        foreach (var global in module.Globals) all |= global.Type.Type.IsRef;
+        if (all) Array.Fill(escapes, true);
+        return escapes;
+    }
 
     /// <summary>Is defined function <paramref name="definedIndex"/> compiled resumable?</summary>
     public bool IsResumable(int definedIndex) => _suspends[_module.ImportedFunctionCount + definedIndex];

@@ -622,7 +622,8 @@ internal sealed partial class FunctionCompiler
         }
         else if (CallMaySuspend(functionIndex))
         {
-            EmitResumableCall(type, callee: null, _owner.Method((int)functionIndex - _module.ImportedFunctionCount), tail);
+            int defined = (int)functionIndex - _module.ImportedFunctionCount;
+            EmitResumableCall(type, callee: null, _owner.Method(defined), tail, directDefined: defined);
         }
         else
         {
