@@ -51,8 +51,17 @@ internal static class HostAdapters
         {
             if (!s_typed.TryGetValue(delegateType, out var entries))
             {
-                s_typed[delegateType] = entries = GenericHostAdapters.TryGet(delegateType, takesCaller)
-                    ?? Define(type, (il, direct) => EmitTyped(il, delegateType, type, takesCaller, direct));
+                entries = GenericHostAdapters.TryGet(delegateType, takesCaller);
+                if (entries is null)
+                {
+                    // Generated code lives in an assembly of its own and may only name public types
+                    // (and the engine's own): said here, not as a TypeAccessException at the
+                    // function's first call.
+                    if (!delegateType.IsVisible && delegateType.Assembly != typeof(HostAdapters).Assembly)
+                        throw new ArgumentException($"the host function's delegate type {delegateType} is not public: use a public delegate type, or Func<...>/Action<...>");
+                    entries = Define(type, (il, direct) => EmitTyped(il, delegateType, type, takesCaller, direct));
+                }
+                s_typed[delegateType] = entries;
             }
             return entries;
         }

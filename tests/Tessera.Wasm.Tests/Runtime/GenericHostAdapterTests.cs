@@ -132,6 +132,17 @@ public class GenericHostAdapterTests
         Assert.Equal(12, Instantiate(sum, "(param i32 i32) (result i32)", "(i32.const 5) (i32.const 7)", "i32").GetFunc("direct")!.Invoke()[0].AsI32());
     }
 
+    [Fact]
+    public void A_delegate_type_generated_code_cannot_see_is_refused_when_wrapped()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Func.Wrap(new Hidden((a, b) => a + b)));
+        Assert.Contains("not public", error.Message);
+        // The same shape as a Func needs no generated code and works.
+        Assert.Equal(3, Instantiate(Func.Wrap((int a, int b) => a + b), "(param i32 i32) (result i32)", "(i32.const 1) (i32.const 2)", "i32").GetFunc("direct")!.Invoke()[0].AsI32());
+    }
+
     /// <summary>Public: generated adapters can call only delegate types they can see.</summary>
     public delegate int Adder(int a, int b);
+
+    private delegate int Hidden(int a, int b);
 }
