@@ -22,7 +22,9 @@ internal static class CodeImage
     /// load into the default context, which resolves its reference to Tessera.Wasm natively; a
     /// context of its own does that through a managed callback, about 5 ms on first use, a quarter
     /// of a cached <c>tessera run</c> after the runtime starts (docs/benchmarks.md, Startup). The
-    /// same module loaded again gets a context of its own.
+    /// same module loaded again gets a context of its own. A claim is never given back, even when
+    /// the image turns out bad: the default context may already hold an assembly of that name, and
+    /// the recompiled image that replaces a bad entry must not collide with it.
     /// </summary>
     private static bool ClaimDefaultContext(string name)
     {
@@ -78,10 +80,6 @@ internal static class CodeImage
             {
                 GC.SuppressFinalize(lifetime);
                 context.Unload();
-            }
-            else if (context == AssemblyLoadContext.Default)
-            {
-                lock (s_inDefaultContext) s_inDefaultContext.Remove(name);
             }
             throw;
         }
