@@ -84,9 +84,7 @@ internal sealed partial class FunctionCompiler
                         // Through the bits, so a NaN constant keeps its payload. The JIT keeps float
                         // constants as doubles, which quiets a signaling NaN: those stay opaque to it.
                         uint bits = reader.ReadFixedU32();
-                        bool signaling = (bits & 0x7F80_0000) == 0x7F80_0000 && (bits & 0x007F_FFFF) != 0 && (bits & 0x0040_0000) == 0;
-                        _il.Emit(OpCodes.Ldc_I4, (int)bits);
-                        _il.Emit(OpCodes.Call, Members.Numeric(signaling ? nameof(NumericOps.F32FromBitsOpaque) : nameof(NumericOps.F32FromBits)));
+                        EmitF32Constant(bits);
                         Push(ValTypeKind.F32, bits);
                     }
                     break;
@@ -185,6 +183,7 @@ internal sealed partial class FunctionCompiler
                         Need(pops.Length, keep: safe ? pops.Length : 0);
                         bool rotated = IsRotate(op) || (safe && AnyRotated(pops.Length));
                         if (HasIdentityConstant(op, pops.Length)) op = OpaqueVariant(op);
+                        if (ReinterpretConstant(op)) break;
                         if (EmitNumeric(op))
                         {
                             Pop(pops.Length);
@@ -210,6 +209,41 @@ internal sealed partial class FunctionCompiler
         WasmFeatures.ReferenceTypes => "reference-types",
         _ => feature.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>Loads an f32 constant through its bits, so a NaN keeps its payload. The JIT keeps
+    /// float constants as doubles, which quiets a signaling NaN: those stay opaque to it.</summary>
+    private void EmitF32Constant(uint bits)
+    {
+        bool signaling = (bits & 0x7F80_0000) == 0x7F80_0000 && (bits & 0x007F_FFFF) != 0 && (bits & 0x0040_0000) == 0;
+        _il.Emit(OpCodes.Ldc_I4, (int)bits);
+        _il.Emit(OpCodes.Call, Members.Numeric(signaling ? nameof(NumericOps.F32FromBitsOpaque) : nameof(NumericOps.F32FromBits)));
+    }
+
+    /// <summary>
+    /// <c>f32.reinterpret_i32</c> or <c>f64.reinterpret_i64</c> of a constant is that float
+    /// constant: emitted as <c>f32.const</c> is (the JIT folded the reinterpretation of an i32
+    /// constant into a float constant and so quieted a signaling NaN), and known as a constant to
+    /// what follows (a local or home it is stored in hides it; <see cref="HasIdentityConstant"/>
+    /// sees it).
+    /// </summary>
+    private bool ReinterpretConstant(Opcode op)
+    {
+        if (op is not (Opcode.F32ReinterpretI32 or Opcode.F64ReinterpretI64) || _constants[^1] is not { } bits) return false;
+        _il.Emit(OpCodes.Pop);
+        Pop(1);
+        if (op == Opcode.F32ReinterpretI32)
+        {
+            EmitF32Constant((uint)bits);
+            Push(ValTypeKind.F32, (uint)bits);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Ldc_I8, (long)bits);
+            _il.Emit(OpCodes.Call, Members.Numeric(nameof(NumericOps.F64FromBits)));
+            Push(ValTypeKind.F64, bits);
+        }
+        return true;
+    }
 
     /// <summary>The JIT folds x - 0, x * 1, x / 1, x + -0 and x * -1 on floats, which would return
     /// a signaling NaN operand unquieted; the spec requires an arithmetic NaN.</summary>

@@ -141,7 +141,14 @@ internal sealed partial class FunctionCompiler
             case Opcode.F64PromoteF32: _il.Emit(OpCodes.Call, Members.Numeric("F64PromoteF32")); return true;
             case Opcode.I32ReinterpretF32: _il.Emit(OpCodes.Call, Members.Numeric("I32FromF32")); return true;
             case Opcode.I64ReinterpretF64: _il.Emit(OpCodes.Call, Members.Numeric("I64FromF64")); return true;
-            case Opcode.F32ReinterpretI32: _il.Emit(OpCodes.Call, Members.Numeric("F32FromBits")); return true;
+            case Opcode.F32ReinterpretI32:
+                // The JIT folds the reinterpretation of an int it knows (a constant it propagated
+                // through a local, say) into a float constant, kept as a double: a signaling NaN
+                // comes out quieted. x ^ 0 with a zero it cannot see keeps the bits its own.
+                _il.Emit(OpCodes.Ldsfld, Members.OpaqueZeroI32);
+                _il.Emit(OpCodes.Xor);
+                _il.Emit(OpCodes.Call, Members.Numeric("F32FromBits"));
+                return true;
             case Opcode.F64ReinterpretI64: _il.Emit(OpCodes.Call, Members.Numeric("F64FromBits")); return true;
             case Opcode.I32Extend8S: _il.Emit(OpCodes.Conv_I1); return true;
             case Opcode.I32Extend16S: _il.Emit(OpCodes.Conv_I2); return true;
