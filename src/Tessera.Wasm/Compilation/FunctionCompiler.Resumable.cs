@@ -350,8 +350,18 @@ internal sealed partial class FunctionCompiler
             _pointIndex ??= _il.DeclareLocal(typeof(int));
             _coldBlocks.Add(() =>
             {
+                // One call to the shape's saver (FrameSavers: why not inline stores), then return.
                 _il.MarkLabel(save);
-                EmitSaveFrame(point, _pointIndex);
+                var values = FrameValues(point).ToList();
+                var kinds = new ValTypeKind[values.Count];
+                _il.Emit(OpCodes.Ldarg_0);
+                _il.Emit(OpCodes.Ldloc, _pointIndex);
+                for (int i = 0; i < kinds.Length; i++)
+                {
+                    kinds[i] = values[i].Kind;
+                    values[i].Load();
+                }
+                _il.Emit(OpCodes.Call, _owner.Savers.For(kinds));
                 EmitDefaultReturn();
             });
         }
@@ -366,53 +376,6 @@ internal sealed partial class FunctionCompiler
         var text = new System.Text.StringBuilder(live.Length);
         foreach (bool bit in live) text.Append(bit ? '1' : '0');
         return text.ToString();
-    }
-
-    /// <summary>Pushes this frame on the slot stacks: its values, then its resume point (the number
-    /// in <paramref name="pointIndex"/>) on top.</summary>
-    private void EmitSaveFrame(ResumePoint point, LocalBuilder pointIndex)
-    {
-        DeclareFrameLocals();
-        var values = FrameValues(point).ToList();
-        int slots = values.Sum(v => SlotCount(v.Kind)) + 1;
-        int refs = values.Count(v => v.Kind == ValTypeKind.Ref);
-        EmitFrameBases(nameof(ResumeOps.ReserveSlots), slots, nameof(ResumeOps.ReserveRefs), refs);
-        int slot = 0, reference = 0;
-        foreach (var (kind, load, _) in values)
-        {
-            if (kind == ValTypeKind.Ref)
-            {
-                _il.Emit(OpCodes.Ldarg_0);
-                _il.Emit(OpCodes.Ldfld, Members.RefSlots);
-                EmitIndex(_refBase!, reference++);
-                load();
-                _il.Emit(OpCodes.Stelem_Ref);
-                continue;
-            }
-            if (kind == ValTypeKind.V128)
-            {
-                foreach (var half in new[] { nameof(ResumeOps.Low), nameof(ResumeOps.High) })
-                {
-                    _il.Emit(OpCodes.Ldloc, _slotArray!);
-                    EmitIndex(_slotBase!, slot++);
-                    load();
-                    _il.Emit(OpCodes.Call, Members.Resume(half));
-                    _il.Emit(OpCodes.Stelem_I8);
-                }
-                continue;
-            }
-            _il.Emit(OpCodes.Ldloc, _slotArray!);
-            EmitIndex(_slotBase!, slot++);
-            load();
-            if (kind == ValTypeKind.I32) _il.Emit(OpCodes.Conv_I8);
-            else EmitToBits(kind);
-            _il.Emit(OpCodes.Stelem_I8);
-        }
-        _il.Emit(OpCodes.Ldloc, _slotArray!);
-        EmitIndex(_slotBase!, slot);
-        _il.Emit(OpCodes.Ldloc, pointIndex);
-        _il.Emit(OpCodes.Conv_I8);
-        _il.Emit(OpCodes.Stelem_I8);
     }
 
     /// <summary>The rewind dispatch of the resume copy: pop the resume point, restore that point's

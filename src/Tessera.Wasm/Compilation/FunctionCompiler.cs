@@ -113,7 +113,7 @@ internal sealed partial class FunctionCompiler
         _ => throw new WasmUnsupportedFeatureException("function-references", type + " value"),
     };
 
-    private static Type ClrType(ValTypeKind kind) => kind switch
+    internal static Type ClrType(ValTypeKind kind) => kind switch
     {
         ValTypeKind.I32 => typeof(int),
         ValTypeKind.I64 => typeof(long),

@@ -14,12 +14,16 @@ public sealed class ModuleCompiler
 
     private readonly MethodBuilder?[] _resumeMethods;
 
-    private ModuleCompiler(ModuleDefinition module, MethodBuilder[] methods, MethodBuilder?[] resumeMethods)
+    private ModuleCompiler(ModuleDefinition module, MethodBuilder[] methods, MethodBuilder?[] resumeMethods, FrameSavers savers)
     {
         _module = module;
         _methods = methods;
         _resumeMethods = resumeMethods;
+        Savers = savers;
     }
+
+    /// <summary>The methods suspending frames call to save themselves.</summary>
+    internal FrameSavers Savers { get; }
 
     internal MethodInfo Method(int definedIndex) => _methods[definedIndex];
 
@@ -60,6 +64,8 @@ public sealed class ModuleCompiler
         if (options?.ResumableEverywhere == true)
         {
             foreach (var method in created.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)) System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+            var savers = created.Module.GetType(FrameSavers.TypeName);
+            foreach (var method in savers?.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly) ?? []) System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
         }
         var names = MethodNames(module);
         var infos = new MethodInfo[names.Length];
@@ -99,7 +105,7 @@ public sealed class ModuleCompiler
             if (graph?.IsResumable(i) != true) continue;
             resumeMethods[i] = type.DefineMethod(methodNames[i] + "$resume", MethodAttributes.Public | MethodAttributes.Static, methods[i].ReturnType, ClrSignature.Parameters(module.Types[(int)module.Functions[i].Value]));
         }
-        var compiler = new ModuleCompiler(module, methods, resumeMethods) { GuardPages = options?.BoundsChecks == BoundsChecks.GuardPages };
+        var compiler = new ModuleCompiler(module, methods, resumeMethods, new FrameSavers(target)) { GuardPages = options?.BoundsChecks == BoundsChecks.GuardPages };
         for (int i = 0; i < methods.Length; i++)
         {
             var ft = module.Types[(int)module.Functions[i].Value];
@@ -121,6 +127,7 @@ public sealed class ModuleCompiler
                 Preemptible = preemptible,
             }.Compile(body);
         }
+        compiler.Savers.Create();
         return (type.CreateType(), compiler._constants.ToArray());
     }
 

@@ -15,7 +15,7 @@ namespace Tessera.Wasm.Runtime;
 /// the importer as its caller (<see cref="FunctionRef"/>), so instantiating allocates nothing per
 /// import.
 /// </remarks>
-internal sealed class InstanceContext
+internal sealed class InstanceContext : ContextFlags
 {
     public InstanceContext(Store? store) => Store = store;
 
@@ -51,12 +51,6 @@ internal sealed class InstanceContext
     /// constants the JIT must not fold are loaded from here.</summary>
     public ulong[] Constants = [];
 
-    /// <summary>Suspension (Compilation/README.md, "Resumable functions"): <see cref="SuspendNormal"/>,
-    /// <see cref="SuspendUnwinding"/> (a suspending import asked to suspend; each resumable frame
-    /// saves itself and returns) or <see cref="SuspendRewinding"/> (frames restore themselves down to
-    /// the import, which ends the rewind). Read after every call that may suspend.</summary>
-    public int SuspendState;
-    public const int SuspendNormal = 0, SuspendUnwinding = 1, SuspendRewinding = 2;
     /// <summary>The saved frames of a suspended call: numeric values (a v128 takes two slots) and
     /// resume points, innermost frame at the bottom; <see cref="SlotTop"/> is the first free slot.</summary>
     public long[] Slots = [];
@@ -68,13 +62,6 @@ internal sealed class InstanceContext
     /// 0 when none does. A suspension request is honoured only at that depth, so no host frame
     /// is ever unwound through.</summary>
     public int SuspendableDepth;
-    /// <summary>Written from any thread, read by interrupt checks with <c>volatile.</c>
-    /// (<see cref="EngineOptions.Interruptible"/>): <see cref="InterruptKill"/> makes the code trap
-    /// at its next function entry or loop head; <see cref="InterruptYield"/> makes a preemptible
-    /// suspendable call suspend at its next loop head.</summary>
-    public int Interrupt;
-    public const int InterruptKill = 1, InterruptYield = 2;
-
     /// <summary>For a host function: the embedder's callback (a <see cref="HostCallback"/> or a typed delegate).</summary>
     public object? HostCallback;
     /// <summary>For a host function: the context of the instance that imported it, for calls

@@ -64,6 +64,71 @@ public class ResumableTests
         Assert.Equal(1, suspensions());
     }
 
+    /// <summary>Every kind of value a frame can hold comes back bit for bit: the saver methods
+    /// (one per list of value kinds) convert each to slot bits and back. NaN payloads, a negative
+    /// i32 (sign bits above 32 would show in a sign-extended slot read back wrongly), both halves of
+    /// a v128, references by identity, and operand-stack values of several kinds (nine values, so
+    /// the saver takes some of them on the machine stack).</summary>
+    [Fact]
+    public void SuspensionKeepsEveryValueKindBitForBit()
+    {
+        var (instance, suspensions) = Instantiate("""
+            (module
+              (import "env" "wait" (func $wait (param i32) (result i32)))
+              (table $t 1 funcref)
+              (type $five (func (result i32)))
+              (func $five (type $five) (i32.const 5))
+              (elem declare func $five)
+              (func (export "run") (param $r externref)
+                (result i32 i64 i32 i64 i64 i64 i32 externref i32 i64 i32)
+                (local $a i32) (local $b i64) (local $c f32) (local $d f64) (local $v v128) (local $g funcref)
+                (local $s32 f32) (local $s64 i64) (local $w i32)
+                (local.set $a (i32.const -7))
+                (local.set $b (i64.const 0x8000000000000001))
+                (local.set $c (f32.reinterpret_i32 (i32.const 0x7fc00abc)))
+                (local.set $d (f64.reinterpret_i64 (i64.const 0xfff0000000000123)))
+                (local.set $v (v128.const i64x2 0x0123456789abcdef 0xfedcba9876543210))
+                (local.set $g (ref.func $five))
+                ;; an f32 and an i64 wait on the operand stack under the call
+                (f32.reinterpret_i32 (i32.const 0xff800001))
+                (i64.const -2)
+                (call $wait (i32.const 21))
+                (local.set $w)
+                (local.set $s64)
+                (local.set $s32)
+                (table.set $t (i32.const 0) (local.get $g))
+                (local.get $a)
+                (local.get $b)
+                (i32.reinterpret_f32 (local.get $c))
+                (i64.reinterpret_f64 (local.get $d))
+                (i64x2.extract_lane 0 (local.get $v))
+                (i64x2.extract_lane 1 (local.get $v))
+                (call_indirect $t (type $five) (i32.const 0))
+                (local.get $r)
+                (i32.reinterpret_f32 (local.get $s32))
+                (local.get $s64)
+                (local.get $w)))
+            """);
+        var reference = new object();
+        var call = new SuspendableCall(instance.GetFunc("run")!);
+        Assert.False(call.Start(Value.Reference(Model.ValType.ExternRef, reference)));
+        Assert.Equal(1, suspensions());
+        Assert.True(call.Resume());
+        var results = call.Results;
+        Assert.Equal(-7, results[0].AsI32());
+        Assert.Equal(unchecked((long)0x8000000000000001UL), results[1].AsI64());
+        Assert.Equal(0x7fc00abc, results[2].AsI32());
+        Assert.Equal(unchecked((long)0xfff0000000000123UL), results[3].AsI64());
+        Assert.Equal(0x0123456789abcdefL, results[4].AsI64());
+        Assert.Equal(unchecked((long)0xfedcba9876543210UL), results[5].AsI64());
+        Assert.Equal(5, results[6].AsI32());
+        Assert.Same(reference, results[7].Ref);
+        Assert.Equal(unchecked((int)0xff800001), results[8].AsI32());
+        Assert.Equal(-2L, results[9].AsI64());
+        // wait(21) resumed returns 21 * 2
+        Assert.Equal(42, results[10].AsI32());
+    }
+
     [Fact]
     public void ResumesOnAnotherThread()
     {
