@@ -117,6 +117,27 @@ public sealed class Kernel : IDisposable
         return task;
     }
 
+    /// <summary>Spawns a task calling <paramref name="entry"/> in the instance of
+    /// <paramref name="spawner"/>, the task running now on this worker (a guest's
+    /// <c>spawn_local</c>): the two share memory, globals and tables and take turns in the
+    /// instance. The new task belongs to the spawner's program.</summary>
+    internal KernelTask SpawnLocal(KernelTask spawner, TaskEntry entry, Value[] arguments)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        // Only the worker running the spawner gets here, so making its instance shared is safe.
+        var shared = spawner.Shared ??= new SharedInstance(spawner);
+        shared.Join();
+        var task = new KernelTask(new TaskId(Interlocked.Increment(ref _nextId)), spawner.Module, entry, arguments, Options.MailboxCapacity, spawner.Wasi, spawner.Quota)
+        {
+            Shared = shared,
+            Store = shared.Store,
+            Instance = shared.Instance,
+        };
+        _tasks[task.Id.Value] = task;
+        _scheduler.Schedule(task);
+        return task;
+    }
+
     /// <summary>Completes when the task ends, with why; at once, with <see cref="ExitKind.Unknown"/>,
     /// for a task that is not live (the host waits on a task it spawned with <see cref="TaskHandle.Exited"/>).</summary>
     public Task<ExitReason> Join(TaskId id)
@@ -137,7 +158,9 @@ public sealed class Kernel : IDisposable
         if (!_tasks.TryGetValue(id.Value, out var task)) return false;
         task.KillDetail ??= detail;
         task.KillRequested = true;
-        task.Instance?.Interrupt();
+        // In a shared instance only the task whose turn it is may be interrupted.
+        if (task.Shared is { } shared) shared.Kill(task);
+        else task.Instance?.Interrupt();
         Wake(task);
         return true;
     }
@@ -251,6 +274,21 @@ public sealed class Kernel : IDisposable
     private void RunSlice(KernelTask task)
     {
         if (Interlocked.CompareExchange(ref task.State, KernelTask.Running, KernelTask.Runnable) != KernelTask.Runnable) return;
+        // A task of a shared instance waits for its turn there, off the run queues.
+        if (task.Shared is { } shared && !shared.TryEnter(task)) return;
+        try
+        {
+            RunSliceInInstance(task);
+        }
+        finally
+        {
+            // Read again: the slice may have made the instance shared (spawn_local).
+            if (task.Shared?.Exit(task) is { } next) _scheduler.Schedule(next);
+        }
+    }
+
+    private void RunSliceInInstance(KernelTask task)
+    {
         if (task.KillRequested)
         {
             Finish(task, new ExitReason(ExitKind.Killed, null, task.KillDetail));
@@ -325,6 +363,7 @@ public sealed class Kernel : IDisposable
     /// threads at once; a store is used by one thread at a time) and finds its export.</summary>
     private ExitReason? Prepare(KernelTask task)
     {
+        if (task.Shared is not null && task.Instance is { } shared) return PrepareCall(task, shared);
         Instance instance;
         // A task of a program with a quota charges it on top of the per-task limits.
         task.Store = new Store(Engine, task, task.Quota is null ? Options.TaskLimits : (Options.TaskLimits ?? StoreLimits.None) with { Quota = task.Quota });
@@ -336,11 +375,17 @@ public sealed class Kernel : IDisposable
         {
             return new ExitReason(ExitKind.BadEntry, null, e.Message);
         }
+        task.Instance = instance;
+        if (task.KillRequested) instance.Interrupt();
+        return PrepareCall(task, instance);
+    }
+
+    /// <summary>Finds the task's function in <paramref name="instance"/> and makes its call.</summary>
+    private static ExitReason? PrepareCall(KernelTask task, Instance instance)
+    {
         if (EntryFunction(instance, task.Entry) is not { } entry) return new ExitReason(ExitKind.BadEntry, null, $"no function {task.Entry}");
         if (!Accepts(entry.Type, task.Arguments))
             return new ExitReason(ExitKind.BadEntry, null, $"{task.Entry} is {entry.Type}, called with {task.Arguments.Length} arguments");
-        task.Instance = instance;
-        if (task.KillRequested) instance.Interrupt();
         task.Call = new SuspendableCall(entry);
         return null;
     }

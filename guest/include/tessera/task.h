@@ -47,6 +47,13 @@ TESSERA_IMPORT("self") tessera_task_t tessera_self(void);
 /* Starts a task calling entry(argument) in a fresh instance of this module; returns its id. */
 TESSERA_IMPORT("spawn") tessera_task_t tessera_spawn(void (*entry)(int64_t), int64_t argument);
 
+/* Starts a task calling entry(argument) in this task's own instance: it shares this module's
+ * memory, globals and table, as a thread shares a process. Tasks of one instance take turns (one
+ * runs at a time; a turn ends at a receive, sleep, yield or the end of a time slice, which comes
+ * only at a loop head), so plain loads and stores between two such points need no lock; across
+ * them, shared data needs the care threads need. Each still has its own mailbox and dies alone. */
+TESSERA_IMPORT("spawn_local") tessera_task_t tessera_spawn_local(void (*entry)(int64_t), int64_t argument);
+
 /* Sends a copy of [data, data + length) with a tag (>= 0). */
 TESSERA_IMPORT("send") int32_t tessera_send(tessera_task_t to, int32_t tag, const void *data, int32_t length);
 

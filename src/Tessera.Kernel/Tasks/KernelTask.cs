@@ -6,8 +6,9 @@ using Tessera.Wasm.Runtime;
 namespace Tessera.Kernel.Tasks;
 
 /// <summary>
-/// A task: a call of one export in a fresh instance of a module, run by the scheduler a slice at a
-/// time, parked as data (its suspended frames and its memory) while it waits.
+/// A task: a call of one export in a fresh instance of a module (or of a function in the instance of
+/// the task that spawned it), run by the scheduler a slice at a time, parked as data (its suspended
+/// frames and its memory) while it waits.
 /// </summary>
 /// <remarks>
 /// <para><see cref="State"/> moves only by compare-and-swap, so a wake racing with the task parking
@@ -45,10 +46,15 @@ internal sealed class KernelTask
     public Value[] Arguments { get; private set; }
     public Mailbox Mailbox { get; }
 
-    /// <summary>The task's store and instance, made on its first slice.</summary>
+    /// <summary>The task's store and instance, made on its first slice (a task spawned into
+    /// another's instance has them from the start).</summary>
     public Store? Store;
     public Instance? Instance;
     public SuspendableCall? Call;
+
+    /// <summary>Set when the task's instance is shared with other tasks (<c>spawn_local</c>): they
+    /// take turns in it. Null for a task alone in its instance, which is most.</summary>
+    public SharedInstance? Shared;
 
     public volatile bool KillRequested;
     public string? KillDetail;
@@ -85,7 +91,8 @@ internal sealed class KernelTask
     /// last slice, so none of the task's code is running: nothing can touch the freed memory.</summary>
     public void Release()
     {
-        Store?.Dispose();
+        // A shared instance's store lives until its last task ends.
+        if (Shared is not { } shared || shared.Leave()) Store?.Dispose();
         Store = null;
         Instance = null;
         Call = null;

@@ -30,6 +30,8 @@ internal static class TaskImports
         linker.Define(ModuleName, "self", Func.Wrap((Caller caller) => Task(caller).Id.Value));
         linker.Define(ModuleName, "spawn", Func.Wrap((Caller caller, int slot, long argument) =>
             kernel.SpawnTask(caller.Instance!.Module, new TaskEntry(null, slot), [Value.I64(argument)], Task(caller).Wasi, quota: Task(caller).Quota).Id.Value));
+        linker.Define(ModuleName, "spawn_local", Func.Wrap((Caller caller, int slot, long argument) =>
+            kernel.SpawnLocal(Task(caller), new TaskEntry(null, slot), [Value.I64(argument)]).Id.Value));
         linker.Define(ModuleName, "send", Func.Wrap((Caller caller, long to, int tag, int pointer, int length) => Send(kernel, caller, to, tag, pointer, length)));
         linker.Define(ModuleName, "receive", Func.Wrap((Caller caller, int tag, int buffer, int capacity, long timeout, int info) => Receive(kernel, caller, tag, buffer, capacity, timeout, info)));
         linker.Define(ModuleName, "send_value", Func.Wrap((Caller caller, long to, int tag, long value) => SendValue(kernel, caller, to, tag, value)));

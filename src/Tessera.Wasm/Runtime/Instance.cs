@@ -153,8 +153,20 @@ public sealed class Instance
     /// reach, so other instances of the same store take a slower path at each call from then on.</summary>
     public void Interrupt()
     {
-        Volatile.Write(ref _context.Interrupt, InstanceContext.InterruptKill);
-        Store.RaiseStackLimitForInterrupt();
+        if (Interlocked.Exchange(ref _context.Interrupt, InstanceContext.InterruptKill) != InstanceContext.InterruptKill) Store.RaiseStackLimitForInterrupt();
+        else Volatile.Write(ref Store.StackLimit, nuint.MaxValue);
+    }
+
+    /// <summary>Takes back an <see cref="Interrupt"/>: the instance's code runs normally again, and
+    /// the store's stack limit returns to normal at its next entry once no instance of the store is
+    /// interrupted. For an embedder that runs several calls in one instance and killed one of them
+    /// (the kernel's tasks sharing an instance): the others must not die of it. False when the
+    /// instance was not interrupted.</summary>
+    public bool ResetInterrupt()
+    {
+        if (Interlocked.CompareExchange(ref _context.Interrupt, 0, InstanceContext.InterruptKill) != InstanceContext.InterruptKill) return false;
+        Store.LowerStackLimitAfterInterrupt();
+        return true;
     }
 
     /// <summary>From any thread: a <see cref="SuspendableCall"/> running this instance's code

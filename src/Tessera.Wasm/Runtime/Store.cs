@@ -44,7 +44,7 @@ public sealed class Store : IDisposable
     /// context; the outermost host-to-WebAssembly call on a thread sets it (see <see cref="StackGuard"/>).</summary>
     internal nuint StackLimit;
 
-    /// <summary>Set once an instance of the store is interrupted (killed): from then on
+    /// <summary>How many instances of the store are interrupted (killed): while any is,
     /// <see cref="StackLimit"/> is kept at its maximum, so every function entry of the store's
     /// code takes the stack check's slow path, which traps a killed instance
     /// (<see cref="StackGuard.LimitReached"/>). The entry check thus doubles as the kill check, as
@@ -54,9 +54,13 @@ public sealed class Store : IDisposable
     /// <summary>Raises <see cref="StackLimit"/> out of reach for an interrupt (see <see cref="Interrupted"/>).</summary>
     internal void RaiseStackLimitForInterrupt()
     {
-        Volatile.Write(ref Interrupted, 1);
+        Interlocked.Increment(ref Interrupted);
         Volatile.Write(ref StackLimit, nuint.MaxValue);
     }
+
+    /// <summary>An interrupt was taken back (<see cref="Instance.ResetInterrupt"/>): when it was the
+    /// last, the next entry publishes a real stack limit again.</summary>
+    internal void LowerStackLimitAfterInterrupt() => Interlocked.Decrement(ref Interrupted);
 
     /// <summary>How many host-to-WebAssembly entries of this store are on the stack
     /// (<see cref="StackGuard"/>): a suspension is refused when a host frame lies between the

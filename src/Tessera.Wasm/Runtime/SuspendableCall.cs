@@ -14,14 +14,22 @@ public enum SuspendableCallState : byte { NotStarted, Suspended, Completed, Fail
 /// resumable frame saves itself and returns, and <see cref="Start"/> or <see cref="Resume"/> returns
 /// false. <see cref="Resume"/> calls the function again with its context rewinding: each frame
 /// restores itself and makes its call again, down to the import, which is called again with the
-/// same arguments and must first call <see cref="Caller.CompleteResume"/>. One call at a time per
-/// instance: the instance's slot stacks hold this call's frames.
+/// same arguments and must first call <see cref="Caller.CompleteResume"/>. Several calls of one
+/// instance may be suspended at once (tasks sharing an instance, as threads share a process): each
+/// call keeps its own slot stacks and lends them to the instance while it runs. They run one at a
+/// time: a call started while another of the same instance runs throws.
 /// </remarks>
 public sealed class SuspendableCall
 {
     private readonly Func _function;
     private readonly InstanceContext _context;
     private Value[] _arguments = [];
+
+    // This call's saved frames while it is not running (the context's slot stacks while it is).
+    private long[] _slots = [];
+    private int _slotTop;
+    private object?[] _refSlots = [];
+    private int _refTop;
 
     public SuspendableCall(Func function)
     {
@@ -36,7 +44,7 @@ public sealed class SuspendableCall
     public Value[] Results { get; private set; } = [];
 
     /// <summary>Bytes the suspended frames take in the slot stacks (8 per slot in use).</summary>
-    public int SavedBytes => (_context.SlotTop + _context.RefTop) * sizeof(long);
+    public int SavedBytes => (_slotTop + _refTop) * sizeof(long);
 
     /// <summary>Calls the function; true when it completed, false when it suspended.</summary>
     public bool Start(params Value[] arguments)
@@ -59,6 +67,8 @@ public sealed class SuspendableCall
         if (context.SuspendableDepth != 0) throw new InvalidOperationException("another suspendable call is running in this instance");
         context.SuspendableDepth = context.Store!.EntryDepth + 1;
         context.SuspendState = rewinding ? InstanceContext.SuspendRewinding : InstanceContext.SuspendNormal;
+        // Lend this call's frames to the instance; saving may grow (replace) the arrays.
+        (context.Slots, context.SlotTop, context.RefSlots, context.RefTop) = (_slots, _slotTop, _refSlots, _refTop);
         try
         {
             Results = _function.Invoke(_arguments);
@@ -73,6 +83,7 @@ public sealed class SuspendableCall
         finally
         {
             context.SuspendableDepth = 0;
+            (_slots, _slotTop, _refSlots, _refTop) = (context.Slots, context.SlotTop, context.RefSlots, context.RefTop);
         }
         switch (context.SuspendState)
         {

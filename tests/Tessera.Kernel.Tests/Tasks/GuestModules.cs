@@ -6,6 +6,7 @@ internal static class GuestModules
     public const string Imports = """
         (import "tessera_task" "self" (func $self (result i64)))
         (import "tessera_task" "spawn" (func $spawn (param i32 i64) (result i64)))
+        (import "tessera_task" "spawn_local" (func $spawn_local (param i32 i64) (result i64)))
         (import "tessera_task" "send" (func $send (param i64 i32 i32 i32) (result i32)))
         (import "tessera_task" "receive" (func $receive (param i32 i32 i32 i64 i32) (result i32)))
         (import "tessera_task" "send_value" (func $send_value (param i64 i32 i64) (result i32)))

@@ -381,6 +381,57 @@ public class ResumableTests
         Assert.Equal(TrapKind.StackExhausted, Assert.Throws<WasmTrap>(() => deep.GetFunc("down")!.Invoke()).Kind);
     }
 
+    [Fact]
+    public void CallsOfOneInstanceSuspendAndResumeInAnyOrder()
+    {
+        // Three calls of one instance (tasks sharing it), all suspended at once with different
+        // frames, resumed in another order: each keeps its own frames, and they share the memory.
+        var (instance, suspensions) = Instantiate("""
+            (module
+              (import "env" "wait" (func $wait (param i32) (result i32)))
+              (memory (export "memory") 1)
+              (func (export "run") (param $x i32) (result i32) (local $keep i32)
+                (local.set $keep (i32.mul (local.get $x) (i32.const 10)))
+                ;; memory[0] += x, before and after the wait: shared by every call
+                (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (local.get $x)))
+                (i32.add (local.get $keep) (call $wait (local.get $x)))
+                (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (local.get $x)))))
+            """);
+        var calls = new[] { 1, 2, 3 }.Select(x => (X: x, Call: new SuspendableCall(instance.GetFunc("run")!))).ToArray();
+        foreach (var (x, call) in calls) Assert.False(call.Start(Value.I32(x)));
+        Assert.Equal(3, suspensions());
+        Assert.All(calls, c => Assert.True(c.Call.SavedBytes > 0));
+        foreach (var (x, call) in calls.Reverse())
+        {
+            Assert.True(call.Resume());
+            // 10x + wait(x) = 10x + 2x
+            Assert.Equal(12 * x, call.Results[0].AsI32());
+            Assert.Equal(0, call.SavedBytes);
+        }
+        // each call added x twice: 2 * (1 + 2 + 3)
+        Assert.Equal(12, BitConverter.ToInt32(instance.GetMemory("memory")!.Span[..4]));
+    }
+
+    [Fact]
+    public void ResetInterruptLetsTheInstanceRunAgain()
+    {
+        var engine = new Engine(options: new EngineOptions { Interruptible = true });
+        var store = new Store(engine);
+        var instance = new Linker().Instantiate(store, Module.FromText(engine, """
+            (module (func $count (export "count") (param i32) (result i32)
+              (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+                (else (i32.add (i32.const 1) (call $count (i32.sub (local.get 0) (i32.const 1))))))))
+            """));
+        var count = instance.GetFunc("count")!;
+        instance.Interrupt();
+        Assert.Equal(TrapKind.Interrupted, Assert.Throws<WasmTrap>(() => count.Invoke(Value.I32(5))).Kind);
+        Assert.True(instance.ResetInterrupt());
+        Assert.False(instance.ResetInterrupt());
+        // 1,000 nested calls, every entry through the stack check, none of them trapping
+        Assert.Equal(1000, count.Invoke(Value.I32(1000))[0].AsI32());
+        Assert.Equal(0, store.Interrupted);
+    }
+
     /// <summary>Runs the instance's "run" as a suspendable call while another thread asks it to
     /// yield every millisecond, resuming it each time it does; returns the call and how often it yielded.</summary>
     private static (SuspendableCall Call, int Yields) RunAskedToYieldEveryMillisecond(Instance instance, Value argument)
