@@ -32,7 +32,8 @@ public sealed class Kernel : IDisposable
     public Kernel(KernelOptions? options = null)
     {
         Options = options ?? new KernelOptions();
-        Engine = new Engine(WasmFeatures.Wasm2, (Options.Engine ?? new EngineOptions()) with { SuspendingImports = SuspendingImports, Interruptible = true, Preemptible = true });
+        Engine = new Engine(WasmFeatures.Wasm2, (Options.Engine ?? new EngineOptions()) with { SuspendingImports = SuspendingImports, Interruptible = true, Preemptible = true, Fuel = Options.FuelPerSlice is not null });
+        if (Options.FuelPerSlice is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "FuelPerSlice must be positive");
         Timers = new TimerService(Options.Clock ?? new SystemClock());
         _reactor = new IoReactor(Wake);
         Linker = new Linker();
@@ -305,10 +306,12 @@ public sealed class Kernel : IDisposable
                     Finish(task, failure);
                     return;
                 }
+                RefillFuel(task);
                 done = task.Call!.Start(task.Arguments);
             }
             else
             {
+                RefillFuel(task);
                 done = task.Call.Resume();
             }
         }
@@ -344,7 +347,7 @@ public sealed class Kernel : IDisposable
         // Asked to yield (its slice is over) or yielding itself: to the back of the global queue. A
         // task that parked in an import at the same moment is requeued too; its import, called
         // again, finds nothing and parks it again.
-        if (task.Instance?.TakeYieldRequest() == true || task.Yielding)
+        if (task.Instance?.TakeYieldRequest() == true || task.Yielding || Options.FuelPerSlice is not null && task.Instance?.Fuel < 0)
         {
             task.Yielding = false;
             Volatile.Write(ref task.State, KernelTask.Runnable);
@@ -357,6 +360,13 @@ public sealed class Kernel : IDisposable
             Volatile.Write(ref task.State, KernelTask.Runnable);
             _scheduler.Schedule(task);
         }
+    }
+
+    /// <summary>A fuel slice's worth (<see cref="KernelOptions.FuelPerSlice"/>), unless killed: an
+    /// interrupt emptied the fuel so the code would see the kill, and must not be undone.</summary>
+    private void RefillFuel(KernelTask task)
+    {
+        if (Options.FuelPerSlice is { } fuel && task.Instance is { } instance && !task.KillRequested) instance.Fuel = fuel;
     }
 
     /// <summary>Instantiates the task's module in a store of its own (tasks run on different
@@ -450,7 +460,8 @@ public sealed class Kernel : IDisposable
         {
             Thread.Sleep(1);
             Timers.Poll();
-            _scheduler.PreemptOverdue(slice);
+            // Fuel slices end by themselves.
+            if (Options.FuelPerSlice is null) _scheduler.PreemptOverdue(slice);
         }
     }
 

@@ -77,9 +77,10 @@ internal static class TasksSuite
 
         if (Part("preemption"))
         {
-            var (overhead, killOnly, perKernel) = PreemptionOverhead(root, runs);
+            var (overhead, killOnly, fuel, perKernel) = PreemptionOverhead(root, runs);
             result["preemption_overhead_pct"] = overhead;
             result["kill_checks_overhead_pct"] = killOnly;
+            result["fuel_preemption_overhead_pct"] = fuel;
             result["preemption_kernels"] = perKernel;
         }
 
@@ -140,18 +141,20 @@ internal static class TasksSuite
     }
 
     /// <summary>The guest/bench kernels compiled plain, preemptible (what task modules are: interrupt
-    /// checks, loops that can yield and so resumable functions) and with kill checks only, timed
-    /// round-robin; each overhead is the geometric mean of the ratios of the medians, minus 1.</summary>
-    private static (double? Overhead, double? KillOnly, JsonArray PerKernel) PreemptionOverhead(string root, int runs)
+    /// checks, loops that can yield and so resumable functions), with kill checks only, and
+    /// preemptible counting fuel (<c>KernelOptions.FuelPerSlice</c>), timed round-robin; each
+    /// overhead is the geometric mean of the ratios of the medians, minus 1.</summary>
+    private static (double? Overhead, double? KillOnly, double? Fuel, JsonArray PerKernel) PreemptionOverhead(string root, int runs)
     {
         string buildDir = Path.Combine(root, ".build", "guest-bench");
         var perKernel = new JsonArray();
-        if (!File.Exists(Path.Combine(buildDir, "expected.tsv"))) return (null, null, perKernel);
+        if (!File.Exists(Path.Combine(buildDir, "expected.tsv"))) return (null, null, null, perKernel);
         var set = BenchKernels.Load(root, buildDir);
         var plain = new TesseraRuntime.Engine();
         var checks = new TesseraRuntime.Engine(options: new TesseraRuntime.EngineOptions { Preemptible = true });
         var killOnly = new TesseraRuntime.Engine(options: new TesseraRuntime.EngineOptions { Interruptible = true });
-        double logSum = 0, killLogSum = 0;
+        var fuel = new TesseraRuntime.Engine(options: new TesseraRuntime.EngineOptions { Preemptible = true, Fuel = true });
+        double logSum = 0, killLogSum = 0, fuelLogSum = 0;
         int count = 0;
         foreach (var kernel in set.Kernels)
         {
@@ -159,23 +162,27 @@ internal static class TasksSuite
             {
                 var module = TesseraRuntime.Module.FromBytes(engine, File.ReadAllBytes(set.WasmPath(kernel.Name)));
                 var instance = TesseraEngine.HostCallLinker().Instantiate(new TesseraRuntime.Store(engine), module);
+                // Fuel that never runs out: the cost of counting it, not of yielding.
+                if (engine == fuel) instance.Fuel = long.MaxValue;
                 return instance.GetFunc("run")!.AsDelegate<Func<int, long>>();
             }
             Func<int, long>?[] entries;
             try
             {
-                entries = [Entry(plain), Entry(checks), Entry(killOnly)];
+                entries = [Entry(plain), Entry(checks), Entry(killOnly), Entry(fuel)];
             }
             catch (Tessera.Wasm.WasmUnsupportedFeatureException)
             {
                 continue;
             }
             var timings = Timing.RoundRobin(entries, kernel.BenchN, warmup: 1, runs);
-            if (timings[0].Timing is not { } a || timings[1].Timing is not { } b || timings[2].Timing is not { } c) continue;
+            if (timings[0].Timing is not { } a || timings[1].Timing is not { } b || timings[2].Timing is not { } c || timings[3].Timing is not { } d) continue;
             double ratio = Timing.Median(b.TimesMs) / Timing.Median(a.TimesMs);
             double killRatio = Timing.Median(c.TimesMs) / Timing.Median(a.TimesMs);
+            double fuelRatio = Timing.Median(d.TimesMs) / Timing.Median(a.TimesMs);
             logSum += Math.Log(ratio);
             killLogSum += Math.Log(killRatio);
+            fuelLogSum += Math.Log(fuelRatio);
             count++;
             perKernel.Add(new JsonObject
             {
@@ -183,13 +190,15 @@ internal static class TasksSuite
                 ["plain_ms"] = Math.Round(Timing.Median(a.TimesMs), 2),
                 ["preemptible_ms"] = Math.Round(Timing.Median(b.TimesMs), 2),
                 ["kill_checks_ms"] = Math.Round(Timing.Median(c.TimesMs), 2),
+                ["fuel_ms"] = Math.Round(Timing.Median(d.TimesMs), 2),
                 ["ratio"] = Math.Round(ratio, 3),
                 ["kill_ratio"] = Math.Round(killRatio, 3),
+                ["fuel_ratio"] = Math.Round(fuelRatio, 3),
             });
-            Console.Error.WriteLine($"preemption checks: {kernel.Name} x{ratio:F3} (kill checks only x{killRatio:F3})");
+            Console.Error.WriteLine($"preemption checks: {kernel.Name} x{ratio:F3} (kill checks only x{killRatio:F3}, fuel x{fuelRatio:F3})");
         }
         static double? Percent(double sum, int n) => n == 0 ? null : Math.Round((Math.Exp(sum / n) - 1) * 100, 1);
-        return (Percent(logSum, count), Percent(killLogSum, count), perKernel);
+        return (Percent(logSum, count), Percent(killLogSum, count), Percent(fuelLogSum, count), perKernel);
     }
 
     private static double Median(int runs, Func<double> measure)

@@ -34,6 +34,12 @@ internal sealed partial class FunctionCompiler
     /// <summary>Loop heads of resumable versions may yield (<c>EngineOptions.Preemptible</c>).</summary>
     internal bool Preemptible { get; init; }
 
+    /// <summary>Count fuel at entries and loop heads (<c>EngineOptions.Fuel</c>); the fuel check
+    /// replaces the interrupt flag's load at loop heads.</summary>
+    internal bool Fuel { get; init; }
+
+    private LocalBuilder? _fuelLeft;
+
     /// <summary>A call site that may suspend, or a loop head that may yield: where the resume copy
     /// re-enters (before the call, or after the loop head's check; the IL stack empty), and the
     /// shape of what is live there. A yield point ends the rewind itself: no import is called.</summary>
@@ -72,6 +78,18 @@ internal sealed partial class FunctionCompiler
     /// the rewind dispatch).</summary>
     private void EmitEntryChecks()
     {
+        if (Fuel)
+        {
+            // A kill at entry is the stack check's; here only the fuel. Preemptible code goes on
+            // with its fuel below zero and yields at its next loop head that can.
+            var (interrupted, back) = EmitInterruptFlagTest();
+            _coldBlocks.Add(() =>
+            {
+                _il.MarkLabel(interrupted);
+                if (Preemptible) _il.Emit(OpCodes.Br, back);
+                else EmitOutOfFuelTrap();
+            });
+        }
         // No interrupt check here: the stack check before it is also the kill check at entry.
         // A function only ever called directly is never entered rewinding (its callers' resume
         // copies call its resume copy), so it needs no rewind check: one load and branch less per
@@ -110,9 +128,25 @@ internal sealed partial class FunctionCompiler
         var (interrupted, back) = EmitInterruptFlagTest();
         _coldBlocks.Add(() =>
         {
-            // Only a kill stops here; a yield request waits for a loop head that can yield.
-            EmitKillTrap(interrupted, back);
+            // Only a kill stops here; a yield request waits for a loop head that can yield. Out of
+            // fuel: a trap, unless preemptible (then as a yield request).
+            if (!Fuel || Preemptible)
+            {
+                EmitKillTrap(interrupted, back);
+                return;
+            }
+            var outOfFuel = _il.DefineLabel();
+            EmitKillTrap(interrupted, outOfFuel);
+            _il.MarkLabel(outOfFuel);
+            EmitOutOfFuelTrap();
         });
+    }
+
+    private void EmitOutOfFuelTrap()
+    {
+        _il.Emit(OpCodes.Ldc_I4, (int)TrapKind.OutOfFuel);
+        _il.Emit(OpCodes.Call, Members.TrapCreate);
+        _il.Emit(OpCodes.Throw);
     }
 
     /// <summary>The hot part of every interrupt check: a volatile load of the flag and a branch to
@@ -122,6 +156,26 @@ internal sealed partial class FunctionCompiler
     {
         var interrupted = _il.DefineLabel();
         var back = _il.DefineLabel();
+        if (Fuel)
+        {
+            // ctx.Fuel -= 1; below zero (out of fuel, or emptied by an interrupt): out of line.
+            _fuelLeft ??= _il.DeclareLocal(typeof(long));
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldfld, Members.Fuel);
+            _il.Emit(OpCodes.Ldc_I4_1);
+            _il.Emit(OpCodes.Conv_I8);
+            _il.Emit(OpCodes.Sub);
+            _il.Emit(OpCodes.Dup);
+            _il.Emit(OpCodes.Stloc, _fuelLeft);
+            _il.Emit(OpCodes.Stfld, Members.Fuel);
+            _il.Emit(OpCodes.Ldloc, _fuelLeft);
+            _il.Emit(OpCodes.Ldc_I4_0);
+            _il.Emit(OpCodes.Conv_I8);
+            _il.Emit(OpCodes.Blt, interrupted);
+            _il.MarkLabel(back);
+            return (interrupted, back);
+        }
         _il.Emit(OpCodes.Ldarg_0);
         _il.Emit(OpCodes.Volatile);
         _il.Emit(OpCodes.Ldfld, Members.Interrupt);

@@ -33,6 +33,7 @@ internal static class Members
     public static readonly FieldInfo SuspendState = typeof(InstanceContext).GetField(nameof(InstanceContext.SuspendState))!;
     public static readonly FieldInfo SuspendableDepth = typeof(InstanceContext).GetField(nameof(InstanceContext.SuspendableDepth))!;
     public static readonly FieldInfo EntryDepth = typeof(Store).GetField(nameof(Store.EntryDepth), Internal)!;
+    public static readonly FieldInfo Fuel = typeof(InstanceContext).GetField(nameof(InstanceContext.Fuel))!;
     public static readonly FieldInfo Interrupt = typeof(InstanceContext).GetField(nameof(InstanceContext.Interrupt))!;
     public static readonly FieldInfo HostEntry = typeof(InstanceContext).GetField(nameof(InstanceContext.HostEntry))!;
     public static readonly MethodInfo FunctionRef = typeof(InstanceContext).GetMethod(nameof(InstanceContext.FunctionRef))!;

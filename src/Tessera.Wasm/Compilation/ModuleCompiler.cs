@@ -97,8 +97,9 @@ public sealed class ModuleCompiler
         // Resume copies come after every function's method, so methods keep their function-order
         // tokens (CompiledModule maps a token back to its function).
         bool preemptible = options?.Preemptible == true;
+        bool fuel = options?.Fuel == true;
         var graph = CallGraph.Build(module, options?.SuspendingImports, options?.ResumableEverywhere == true, preemptible);
-        bool interruptible = options?.Interruptible == true || preemptible;
+        bool interruptible = options?.Interruptible == true || preemptible || fuel;
         var resumeMethods = new MethodBuilder?[methods.Length];
         for (int i = 0; i < methods.Length; i++)
         {
@@ -117,6 +118,7 @@ public sealed class ModuleCompiler
                 Mode = resumable ? ResumeMode.Fast : ResumeMode.None,
                 Interruptible = interruptible,
                 Preemptible = preemptible,
+                Fuel = fuel,
             }.Compile(body);
             if (!resumable) continue;
             new FunctionCompiler(compiler, module, i + module.ImportedFunctionCount, ft, body, resumeMethods[i]!.GetILGenerator())
@@ -125,6 +127,7 @@ public sealed class ModuleCompiler
                 Mode = ResumeMode.Resume,
                 Interruptible = interruptible,
                 Preemptible = preemptible,
+                Fuel = fuel,
             }.Compile(body);
         }
         compiler.Savers.Create();
@@ -134,7 +137,7 @@ public sealed class ModuleCompiler
     /// <summary>Does <paramref name="module"/> compiled under <paramref name="options"/> differ from
     /// its plain compilation (the code the module cache holds, for either kind of bounds check)?</summary>
     internal static bool NeedsOptions(ModuleDefinition module, EngineOptions options) =>
-        options.Interruptible || options.Preemptible || options.ResumableEverywhere
+        options.Interruptible || options.Preemptible || options.Fuel || options.ResumableEverywhere
         || options.SuspendingImports is { Count: > 0 } suspending && module.Imports.Any(i => i.Kind == ExternKind.Func && suspending.Contains((i.Module, i.Name)));
 
     /// <summary>The method name of each defined function: its name-section name, else

@@ -25,4 +25,9 @@ internal abstract class ContextFlags
     /// the import, which ends the rewind). Read after every call that may suspend.</summary>
     public int SuspendState;
     public const int SuspendNormal = 0, SuspendUnwinding = 1, SuspendRewinding = 2;
+
+    /// <summary>Fuel left (<see cref="EngineOptions.Fuel"/>): code compiled to count it subtracts
+    /// one at each function entry and loop head and leaves the hot path when it goes below zero.
+    /// An interrupt or a yield request sets it to zero, so that path sees them too.</summary>
+    public long Fuel;
 }

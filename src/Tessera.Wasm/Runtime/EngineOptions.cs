@@ -63,6 +63,16 @@ public sealed record EngineOptions
     /// function cannot yield until it returns to a loop.</summary>
     public bool Preemptible { get; init; }
 
+    /// <summary>
+    /// Count fuel (Wasmtime's <c>consume_fuel</c>), a deterministic measure of work instead of
+    /// time: one unit per function entry and per loop iteration, from the instance's
+    /// <see cref="Instance.Fuel"/>. With <see cref="Preemptible"/>, a suspendable call whose fuel
+    /// runs out yields at its next loop head (the kernel's fuel slices); otherwise running out
+    /// traps with <see cref="TrapKind.OutOfFuel"/>. Implies interrupt checks: the fuel check is the
+    /// loop heads' interrupt check (an interrupt empties the fuel), so it costs a subtraction more.
+    /// </summary>
+    public bool Fuel { get; init; }
+
     /// <summary>For tests of the resumable transform: every function is compiled resumable and
     /// every call may suspend, and every generated method is JIT-compiled at once, so the spec
     /// suite runs through the transform and any invalid IL in a resume copy shows.</summary>

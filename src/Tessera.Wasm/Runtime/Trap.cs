@@ -19,6 +19,8 @@ public enum TrapKind : byte
     HostError,
     /// <summary>Stopped from outside by an interrupt check (a killed task), not a fault of the code.</summary>
     Interrupted,
+    /// <summary>The instance's fuel ran out (<see cref="EngineOptions.Fuel"/> without preemption).</summary>
+    OutOfFuel,
 }
 
 /// <summary>
@@ -108,6 +110,7 @@ public sealed class WasmTrap : WasmException
         TrapKind.UninitializedElement => "uninitialized element",
         TrapKind.StackExhausted => "call stack exhausted",
         TrapKind.Interrupted => "interrupted",
+        TrapKind.OutOfFuel => "all fuel consumed",
         _ => "host error",
     };
 

@@ -156,6 +156,42 @@ public sealed class KernelTests : IDisposable
     }
 
     [Fact]
+    public void FuelSlicesPreemptASpinnerAndInterleaveTwoCountersByTheirWork()
+    {
+        // One worker, slices of 1,000 units and a time slice of an hour, so only fuel can preempt.
+        using var single = new Kernel(new KernelOptions { Workers = 1, FuelPerSlice = 1_000, TimeSlice = TimeSpan.FromHours(1) });
+        var log = new ConcurrentQueue<long>();
+        single.Linker.Define("env", "report", Func.Wrap((long value) => log.Enqueue(value)));
+        var module = single.Load(Module("""
+            (func (export "spin") (loop $forever (br $forever)))
+            (func (export "sleeper") (call $sleep (i64.const 10)) (call $report (i64.const 1)))
+            ;; counts to 100,000 in memory[tag * 8]; reports the other counter's count when done
+            (func $count (param $tag i64) (local $i i64)
+              (loop $l
+                (local.set $i (i64.add (local.get $i) (i64.const 1)))
+                (i64.store (i32.wrap_i64 (i64.shl (local.get $tag) (i64.const 3))) (local.get $i))
+                (br_if $l (i64.lt_u (local.get $i) (i64.const 100000))))
+              (call $report (i64.load (i32.wrap_i64 (i64.shl (i64.sub (i64.const 5) (local.get $tag)) (i64.const 3))))))
+            (func (export "pair")
+              (drop (call $spawn_local (i32.const 0) (i64.const 2)))
+              (drop (call $spawn_local (i32.const 0) (i64.const 3))))
+            """, "$count"));
+        var sleeper = single.Spawn(module, "sleeper");
+        var spinner = single.Spawn(module, "spin");
+        Assert.Equal(ExitKind.Normal, Join(sleeper).Kind);
+        Assert.Equal([1L], log);
+        Assert.True(single.Kill(spinner.Id));
+        Assert.Equal(ExitKind.Killed, Join(spinner).Kind);
+        // Two counters sharing an instance, 100,001 units each (an entry and 100,000 loop heads),
+        // in slices of 1,000 on one worker: they alternate, so when the first ends the other is
+        // within a slice or two of the end (run one after the other, it would read 0).
+        log.Clear();
+        Assert.Equal(ExitKind.Normal, Join(single.Spawn(module, "pair")).Kind);
+        Assert.True(SpinWait.SpinUntil(() => log.Count == 2, s_patience));
+        Assert.All(log, count => Assert.InRange(count, 97_000, 100_000));
+    }
+
+    [Fact]
     public void AProgramsTasksShareItsQuotaAndOtherProgramsKeepTheirs()
     {
         // Each task waits until all have their first page, grows until memory.grow says -1, reports

@@ -33,7 +33,7 @@ public sealed partial class TaskApiMisuseTests
     };
 
     /// <summary>The other functions' i32 parameters, which are not addresses.</summary>
-    private static readonly HashSet<string> Scalars = ["spawn", "send_value", "receive_value"];
+    private static readonly HashSet<string> Scalars = ["spawn", "spawn_local", "send_value", "receive_value"];
 
     private const long Nothing = long.MinValue;
 
