@@ -277,15 +277,10 @@ public sealed class Kernel : IDisposable
         if (Interlocked.CompareExchange(ref task.State, KernelTask.Running, KernelTask.Runnable) != KernelTask.Runnable) return;
         // A task of a shared instance waits for its turn there, off the run queues.
         if (task.Shared is { } shared && !shared.TryEnter(task)) return;
-        try
-        {
-            RunSliceInInstance(task);
-        }
-        finally
-        {
-            // Read again: the slice may have made the instance shared (spawn_local).
-            if (task.Shared?.Exit(task) is { } next) _scheduler.Schedule(next);
-        }
+        RunSliceInInstance(task);
+        // Read again: the slice may have made the instance shared (spawn_local). No finally:
+        // RunSliceInInstance catches everything but running out of memory, which ends the process.
+        if (task.Shared?.Exit(task) is { } next) _scheduler.Schedule(next);
     }
 
     private void RunSliceInInstance(KernelTask task)
