@@ -73,6 +73,7 @@ public sealed class SharedInstanceTests : IDisposable
         var module = _kernel.Load(Module("""
             (func $spinner (param i64)
               (i32.store (i32.const 0) (i32.const 41))
+              (call $report (i64.const 41))
               (loop $forever (br $forever)))
             (func (export "parent") (local $child i64)
               (local.set $child (call $spawn_local (i32.const 0) (i64.const 0)))
@@ -85,7 +86,8 @@ public sealed class SharedInstanceTests : IDisposable
             """, "$spinner"));
         var parent = _kernel.Spawn(module, "parent");
         var child = new TaskId(NextReport());
-        Thread.Sleep(30);
+        // the child has the instance and spins
+        Assert.Equal(41, NextReport());
         Assert.True(_kernel.Kill(child));
         Assert.Equal(ExitKind.Normal, Join(parent).Kind);
         Assert.Equal((long)ExitKind.Killed, NextReport());
