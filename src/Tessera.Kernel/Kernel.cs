@@ -357,11 +357,10 @@ public sealed class Kernel : IDisposable
         }
     }
 
-    /// <summary>A fuel slice's worth (<see cref="KernelOptions.FuelPerSlice"/>), unless killed: an
-    /// interrupt emptied the fuel so the code would see the kill, and must not be undone.</summary>
+    /// <summary>A fuel slice's worth (<see cref="KernelOptions.FuelPerSlice"/>).</summary>
     private void RefillFuel(KernelTask task)
     {
-        if (Options.FuelPerSlice is { } fuel && task.Instance is { } instance && !task.KillRequested) instance.Fuel = fuel;
+        if (Options.FuelPerSlice is { } fuel && task.Instance is { } instance) instance.Fuel = fuel;
     }
 
     /// <summary>Instantiates the task's module in a store of its own (tasks run on different

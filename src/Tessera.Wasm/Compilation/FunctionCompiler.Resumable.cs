@@ -87,7 +87,7 @@ internal sealed partial class FunctionCompiler
             {
                 _il.MarkLabel(interrupted);
                 if (Preemptible) _il.Emit(OpCodes.Br, back);
-                else EmitOutOfFuelTrap();
+                else EmitOutOfFuelTrap(back);
             });
         }
         // No interrupt check here: the stack check before it is also the kill check at entry.
@@ -138,12 +138,19 @@ internal sealed partial class FunctionCompiler
             var outOfFuel = _il.DefineLabel();
             EmitKillTrap(interrupted, outOfFuel);
             _il.MarkLabel(outOfFuel);
-            EmitOutOfFuelTrap();
+            EmitOutOfFuelTrap(back);
         });
     }
 
-    private void EmitOutOfFuelTrap()
+    /// <summary>Traps with <see cref="TrapKind.OutOfFuel"/> when the fuel is below zero; else (the
+    /// path was taken for a yield request, meaningless here) goes on at <paramref name="back"/>.</summary>
+    private void EmitOutOfFuelTrap(Label back)
     {
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldfld, Members.Fuel);
+        _il.Emit(OpCodes.Ldc_I4_0);
+        _il.Emit(OpCodes.Conv_I8);
+        _il.Emit(OpCodes.Bge, back);
         _il.Emit(OpCodes.Ldc_I4, (int)TrapKind.OutOfFuel);
         _il.Emit(OpCodes.Call, Members.TrapCreate);
         _il.Emit(OpCodes.Throw);
@@ -158,7 +165,10 @@ internal sealed partial class FunctionCompiler
         var back = _il.DefineLabel();
         if (Fuel)
         {
-            // ctx.Fuel -= 1; below zero (out of fuel, or emptied by an interrupt): out of line.
+            // ctx.Fuel -= 1; out of line when it goes below zero or the interrupt flag is set, in
+            // one branch: fuel | -flag is negative if either is. The flag must be read here: an
+            // interrupting thread that wrote the fuel instead would race with this subtraction
+            // and could lose (a killed loop with fuel to spare spun on, found by FuelTests).
             _fuelLeft ??= _il.DeclareLocal(typeof(long));
             _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldarg_0);
@@ -170,6 +180,12 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Stloc, _fuelLeft);
             _il.Emit(OpCodes.Stfld, Members.Fuel);
             _il.Emit(OpCodes.Ldloc, _fuelLeft);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Volatile);
+            _il.Emit(OpCodes.Ldfld, Members.Interrupt);
+            _il.Emit(OpCodes.Neg);
+            _il.Emit(OpCodes.Conv_I8);
+            _il.Emit(OpCodes.Or);
             _il.Emit(OpCodes.Ldc_I4_0);
             _il.Emit(OpCodes.Conv_I8);
             _il.Emit(OpCodes.Blt, interrupted);

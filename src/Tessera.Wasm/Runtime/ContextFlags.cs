@@ -27,7 +27,7 @@ internal abstract class ContextFlags
     public const int SuspendNormal = 0, SuspendUnwinding = 1, SuspendRewinding = 2;
 
     /// <summary>Fuel left (<see cref="EngineOptions.Fuel"/>): code compiled to count it subtracts
-    /// one at each function entry and loop head and leaves the hot path when it goes below zero.
-    /// An interrupt or a yield request sets it to zero, so that path sees them too.</summary>
+    /// one at each function entry and loop head and leaves the hot path when it goes below zero
+    /// or <see cref="Interrupt"/> is set. Written only by the thread running the code.</summary>
     public long Fuel;
 }

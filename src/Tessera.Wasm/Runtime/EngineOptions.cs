@@ -68,8 +68,8 @@ public sealed record EngineOptions
     /// time: one unit per function entry and per loop iteration, from the instance's
     /// <see cref="Instance.Fuel"/>. With <see cref="Preemptible"/>, a suspendable call whose fuel
     /// runs out yields at its next loop head (the kernel's fuel slices); otherwise running out
-    /// traps with <see cref="TrapKind.OutOfFuel"/>. Implies interrupt checks: the fuel check is the
-    /// loop heads' interrupt check (an interrupt empties the fuel), so it costs a subtraction more.
+    /// traps with <see cref="TrapKind.OutOfFuel"/>. Implies interrupt checks: the fuel check also
+    /// reads the interrupt flag, in the same branch, so it costs a subtraction and a store more.
     /// </summary>
     public bool Fuel { get; init; }
 

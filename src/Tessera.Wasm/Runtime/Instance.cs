@@ -153,8 +153,6 @@ public sealed class Instance
     /// reach, so other instances of the same store take a slower path at each call from then on.</summary>
     public void Interrupt()
     {
-        // Code that counts fuel reads the flag only once its fuel is gone.
-        Volatile.Write(ref _context.Fuel, 0);
         if (Interlocked.Exchange(ref _context.Interrupt, InstanceContext.InterruptKill) != InstanceContext.InterruptKill) Store.RaiseStackLimitForInterrupt();
         else Volatile.Write(ref Store.StackLimit, nuint.MaxValue);
     }
@@ -174,19 +172,15 @@ public sealed class Instance
     /// <summary>From any thread: a <see cref="SuspendableCall"/> running this instance's code
     /// compiled with <see cref="EngineOptions.Preemptible"/> suspends at its next loop head, as if
     /// a suspending import had asked (a time slice is over). No effect once killed.</summary>
-    public void RequestYield()
-    {
-        if (Interlocked.CompareExchange(ref _context.Interrupt, InstanceContext.InterruptYield, 0) == 0) Volatile.Write(ref _context.Fuel, 0);
-    }
+    public void RequestYield() => Interlocked.CompareExchange(ref _context.Interrupt, InstanceContext.InterruptYield, 0);
 
     /// <summary>
     /// Fuel left for this instance's code (<see cref="EngineOptions.Fuel"/>): one unit per function
     /// entry and loop iteration; below zero, code traps with <see cref="TrapKind.OutOfFuel"/>, or,
     /// preemptible, yields its suspendable call. Zero for a new instance: give it fuel before
-    /// calling. Set by the thread that runs the instance's calls, between calls. An
-    /// <see cref="Interrupt"/> or <see cref="RequestYield"/> from another thread empties it, racing
-    /// with the running code's own subtraction: a lost write delays the kill until the fuel runs
-    /// out or the next function entry (whose stack check sees a kill anyway).
+    /// calling. Set by the thread that runs the instance's calls, between calls (the code's own
+    /// subtraction is not atomic); <see cref="Interrupt"/> and <see cref="RequestYield"/> do not
+    /// touch it, the fuel check reads their flag too.
     /// </summary>
     public long Fuel
     {
