@@ -117,12 +117,8 @@ internal sealed class FrameSavers
             il.Emit(OpCodes.Ldloc, slotArray);
             Index(slotBase, slot++);
             il.Emit(OpCodes.Ldarg, argument);
-            switch (kind)
-            {
-                case ValTypeKind.I32: il.Emit(OpCodes.Conv_I8); break;
-                case ValTypeKind.F32: il.Emit(OpCodes.Call, Members.F32ToBits); il.Emit(OpCodes.Conv_U8); break;
-                case ValTypeKind.F64: il.Emit(OpCodes.Call, Members.F64ToBits); break;
-            }
+            // Restoring reads the low 32 bits of an i32's slot back (FunctionCompiler.EmitFromBits).
+            FunctionCompiler.EmitToBits(il, kind);
             il.Emit(OpCodes.Stelem_I8);
         }
         il.Emit(OpCodes.Ldloc, slotArray);

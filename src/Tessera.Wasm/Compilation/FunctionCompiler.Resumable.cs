@@ -35,7 +35,7 @@ internal sealed partial class FunctionCompiler
     internal bool Preemptible { get; init; }
 
     /// <summary>Count fuel at entries and loop heads (<c>EngineOptions.Fuel</c>); the fuel check
-    /// replaces the interrupt flag's load at loop heads.</summary>
+    /// reads the interrupt flag too, in the same branch.</summary>
     internal bool Fuel { get; init; }
 
     private LocalBuilder? _fuelLeft;
@@ -382,9 +382,9 @@ internal sealed partial class FunctionCompiler
         _slotArray ??= _il.DeclareLocal(typeof(long[]));
     }
 
-    /// <summary>Reserves (saving) or pops (restoring) a frame's value slots and reference slots
-    /// with the given <see cref="ResumeOps"/> helpers, keeping where each begins, and caches the
-    /// slot array, which reserving may have replaced.</summary>
+    /// <summary>Pops a frame's value slots and reference slots with the given
+    /// <see cref="ResumeOps"/> helpers when restoring it, keeping where each begins, and caches
+    /// the slot array. (Saving is <see cref="FrameSavers"/>'.)</summary>
     private void EmitFrameBases(string slotsHelper, int slots, string refsHelper, int refs)
     {
         _il.Emit(OpCodes.Ldarg_0);

@@ -812,15 +812,18 @@ internal sealed partial class FunctionCompiler
         foreach (var t in type.Parameters.Concat(type.Results)) ClrType(t);
     }
 
-    /// <summary>Converts the value on the IL stack to its bits as a ulong (i32 zero-extended).</summary>
-    private void EmitToBits(ValTypeKind kind)
+    private void EmitToBits(ValTypeKind kind) => EmitToBits(_il, kind);
+
+    /// <summary>Converts the numeric value on the IL stack to its bits as a ulong (i32
+    /// zero-extended); also used by <see cref="FrameSavers"/>.</summary>
+    internal static void EmitToBits(ILGenerator il, ValTypeKind kind)
     {
         switch (kind)
         {
-            case ValTypeKind.I32: _il.Emit(OpCodes.Conv_U8); break;
+            case ValTypeKind.I32: il.Emit(OpCodes.Conv_U8); break;
             case ValTypeKind.I64: break;
-            case ValTypeKind.F32: _il.Emit(OpCodes.Call, Members.F32ToBits); _il.Emit(OpCodes.Conv_U8); break;
-            case ValTypeKind.F64: _il.Emit(OpCodes.Call, Members.F64ToBits); break;
+            case ValTypeKind.F32: il.Emit(OpCodes.Call, Members.F32ToBits); il.Emit(OpCodes.Conv_U8); break;
+            case ValTypeKind.F64: il.Emit(OpCodes.Call, Members.F64ToBits); break;
         }
     }
 
