@@ -10,6 +10,7 @@ namespace Tessera.Kernel.Tests.Tasks;
 /// Tasks end to end: guests in the text format using the tessera_task imports, run by a kernel with
 /// two workers. Guests report values through env.report; expected values are arithmetic by hand.
 /// </summary>
+[Collection(ProcessWideMeasurements.Name)]
 public sealed class KernelTests : IDisposable
 {
     private readonly Kernel _kernel = new(new KernelOptions { Workers = 2, MailboxCapacity = 4 });
