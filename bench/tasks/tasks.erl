@@ -4,7 +4,10 @@
 -module(tasks).
 -export([main/1]).
 
-main([SpawnN, RoundN, Levels, ParkN, Runs]) ->
+main([SpawnN, RoundN, Levels, ParkN, Runs, Sizes]) ->
+    [io:format("erlang_message_~p_roundtrip_us ~.4f~n",
+               [Size, median([bounce(hops(Size), Size) || _ <- lists:seq(1, Runs)]) / hops(Size)])
+     || Size <- Sizes],
     Spawn = median([spawn_exit(SpawnN) || _ <- lists:seq(1, Runs)]),
     Round = median([roundtrip(RoundN) || _ <- lists:seq(1, Runs)]),
     Skynet = median([skynet(Levels) || _ <- lists:seq(1, Runs)]),
@@ -71,6 +74,30 @@ node(Parent, Num, Size) ->
     Sub = Size div 10,
     [spawn(fun() -> node(Me, Num + I * Sub, Sub) end) || I <- lists:seq(0, 9)],
     Parent ! {v, collect(10, 0)}.
+
+%% Large messages: a binary of Size bytes bounced N times between two processes, the pong side
+%% adding 1 to a counter sent with it (bench/tasks/messages.wat). A binary this large is
+%% reference-counted outside the process heaps: a send passes a reference, never the bytes.
+hops(Size) -> max(16, 268435456 div Size).
+
+bounce(N, Size) ->
+    Me = self(),
+    Pong = spawn(fun() -> bounce_pong(Me) end),
+    Bin = binary:copy(<<1>>, Size),
+    T0 = now_us(),
+    {N, _} = bounce_ping(Pong, N, {0, Bin}),
+    T = now_us() - T0,
+    Pong ! stop,
+    T.
+
+bounce_ping(_, 0, M) -> M;
+bounce_ping(Pong, K, M) -> Pong ! M, receive {_, _} = R -> bounce_ping(Pong, K - 1, R) end.
+
+bounce_pong(Ping) ->
+    receive
+        stop -> ok;
+        {V, Bin} -> Ping ! {V + 1, Bin}, bounce_pong(Ping)
+    end.
 
 %% Memory of N processes waiting in a receive: the growth of process memory per process.
 parked(N) ->

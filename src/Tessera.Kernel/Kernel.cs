@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Tessera.Kernel.Mailboxes;
+using Tessera.Platform.Memory;
 using Tessera.Kernel.Reactor;
 using Tessera.Kernel.Scheduling;
 using Tessera.Kernel.Tasks;
@@ -34,6 +35,8 @@ public sealed class Kernel : IDisposable
         Options = options ?? new KernelOptions();
         Engine = new Engine(WasmFeatures.Wasm2, (Options.Engine ?? new EngineOptions()) with { SuspendingImports = SuspendingImports, Interruptible = true, Preemptible = true, Fuel = Options.FuelPerSlice is not null });
         if (Options.FuelPerSlice is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "FuelPerSlice must be positive");
+        if (Options.MoveUnit <= 0 || Options.MoveUnit % (int)VirtualMemory.PageSize != 0)
+            throw new ArgumentOutOfRangeException(nameof(options), $"MoveUnit must be a positive multiple of the host page ({VirtualMemory.PageSize} bytes)");
         Timers = new TimerService(Options.Clock ?? new SystemClock());
         _reactor = new IoReactor(Wake);
         Linker = new Linker();
@@ -167,7 +170,13 @@ public sealed class Kernel : IDisposable
     }
 
     /// <summary>Sends a copy of <paramref name="payload"/>; from the host the sender is task 0.</summary>
-    public DeliveryResult Send(TaskId to, int tag, ReadOnlySpan<byte> payload) => Send(to, new Message(new TaskId(0), tag, payload.ToArray()));
+    public DeliveryResult Send(TaskId to, int tag, ReadOnlySpan<byte> payload)
+    {
+        var message = Message.CopyOf(new TaskId(0), tag, payload);
+        var result = Send(to, message);
+        if (result != DeliveryResult.Delivered) message.Release();
+        return result;
+    }
 
     internal DeliveryResult Send(TaskId to, Message message)
     {

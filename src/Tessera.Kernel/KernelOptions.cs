@@ -1,4 +1,5 @@
 using Tessera.Kernel.Time;
+using Tessera.Platform.Memory;
 using Tessera.Wasm.Runtime;
 
 namespace Tessera.Kernel;
@@ -12,6 +13,16 @@ public sealed record KernelOptions
     /// <summary>Messages a mailbox holds before refusing more (the sender is told: <c>send</c>
     /// returns -2).</summary>
     public int MailboxCapacity { get; init; } = 65_536;
+
+    /// <summary>
+    /// <c>send_move</c> moves a message in whole units of this many bytes, aligned to it in the
+    /// sender's memory, and copies the rest; a message holding no whole unit is copied. A multiple
+    /// of the host page. By default the host's large page (<see cref="VirtualMemory.LargePageSize"/>,
+    /// 2 MiB on x86-64): at that alignment the host moves one page-table page per unit instead of
+    /// 512 entries, and moving beats copying; at smaller ones it loses (docs/benchmarks.md, Tasks,
+    /// large messages).
+    /// </summary>
+    public int MoveUnit { get; init; } = (int)VirtualMemory.LargePageSize;
 
     /// <summary>How long a task runs before it is asked to yield at its next loop head.</summary>
     public TimeSpan TimeSlice { get; init; } = TimeSpan.FromMilliseconds(2);

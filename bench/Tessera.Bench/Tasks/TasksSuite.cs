@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tessera.Bench.Engine;
@@ -25,7 +26,7 @@ internal static class TasksSuite
     private const int ParkN = 1_000_000;
 
     /// <param name="only">Just these parts: <c>tasks</c> (Tessera's task figures), <c>parked</c>,
-    /// <c>erlang</c>, <c>preemption</c>; all when null.</param>
+    /// <c>messages</c> (large messages), <c>erlang</c>, <c>preemption</c>; all when null.</param>
     public static int Run(string? jsonPath, int runs, IReadOnlySet<string>? only)
     {
         string root = EngineSuite.RepoRoot();
@@ -67,9 +68,20 @@ internal static class TasksSuite
             Console.Error.WriteLine($"tessera: {result["bytes_per_parked_task"]} bytes per parked task ({ParkN} parked)");
         }
 
+        if (Part("messages")) result["large_messages"] = LargeMessages(root, runs);
+
         if (Part("erlang"))
         {
             foreach (var (key, value) in Erlang(root, runs)) result[key] = value;
+        }
+        if (result["large_messages"] is JsonArray messageRows)
+        {
+            foreach (var row in messageRows)
+            {
+                var erlang = result[$"erlang_message_{row!["bytes"]}_roundtrip_us"];
+                row["erlang_roundtrip_us"] = erlang?.DeepClone();
+                row["move_over_erlang"] = Ratio(row["move_roundtrip_us"], erlang);
+            }
         }
         result["spawn_exit_over_erlang"] = Ratio(result["spawn_exit_us"], result["erlang_spawn_exit_us"]);
         result["roundtrip_over_erlang"] = Ratio(result["roundtrip_us"], result["erlang_roundtrip_us"]);
@@ -111,6 +123,70 @@ internal static class TasksSuite
         return Math.Round((after - before) / (double)ParkN, 1);
     }
 
+    /// <summary>Message sizes of the large-message figures: both sides of the default move unit
+    /// (<see cref="KernelOptions.MoveUnit"/>, 2 MiB here).</summary>
+    private static readonly int[] MessageSizes = [256 << 10, 1 << 20, 2 << 20, 4 << 20, 8 << 20];
+
+    /// <summary>Round trips per run for a size (the same in tasks.erl's hops/1): 256 MiB each way.</summary>
+    private static int Hops(int size) => Math.Max(16, (256 << 20) / size);
+
+    /// <summary>bench/tasks/messages.wat: a buffer bounced between two tasks by <c>send</c>, by
+    /// <c>send_move</c>, and by <c>send_move</c> on a kernel that moves single pages (the unit this
+    /// default replaced, to show why), runs alternating; the clock runs from the guest's -1 report
+    /// (both buffers written) to its last.</summary>
+    private static JsonArray LargeMessages(string root, int runs)
+    {
+        var rows = new JsonArray();
+        string wat = File.ReadAllText(Path.Combine(root, "bench", "tasks", "messages.wat"));
+        using var kernel = new Kernel.Kernel();
+        using var pageKernel = new Kernel.Kernel(new KernelOptions { MoveUnit = Environment.SystemPageSize });
+        long started = 0, ended = 0, last = 0;
+        TesseraRuntime.Module Prepare(Kernel.Kernel k)
+        {
+            k.Linker.Define("env", "report", TesseraRuntime.Func.Wrap((long value) =>
+            {
+                if (value == -1) started = Stopwatch.GetTimestamp();
+                else (last, ended) = (value, Stopwatch.GetTimestamp());
+            }));
+            return k.Load(wat);
+        }
+        var module = Prepare(kernel);
+        var pageModule = Prepare(pageKernel);
+        foreach (int size in MessageSizes)
+        {
+            int hops = Hops(size);
+            double Time(Kernel.Kernel k, TesseraRuntime.Module m, bool move)
+            {
+                GC.Collect();
+                long argument = (long)hops << 32 | (long)BitOperations.Log2((uint)size) << 1 | (move ? 1L : 0L);
+                var reason = k.Spawn(m, "bounce", TesseraRuntime.Value.I64(argument)).Exited.GetAwaiter().GetResult();
+                if (reason.IsAbnormal || last != hops) throw new InvalidOperationException($"bounce of {size} bytes ended {reason}, counted {last} of {hops}");
+                return Stopwatch.GetElapsedTime(started, ended).TotalMicroseconds / hops;
+            }
+            var copy = new double[runs];
+            var moved = new double[runs];
+            var pages = new double[runs];
+            for (int r = -1; r < runs; r++)
+            {
+                double c = Time(kernel, module, move: false), m = Time(kernel, module, move: true), p = Time(pageKernel, pageModule, move: true);
+                if (r < 0) continue;
+                (copy[r], moved[r], pages[r]) = (c, m, p);
+            }
+            double copyUs = Math.Round(Timing.Median(copy), 2), moveUs = Math.Round(Timing.Median(moved), 2), pagesUs = Math.Round(Timing.Median(pages), 2);
+            rows.Add(new JsonObject
+            {
+                ["bytes"] = size,
+                ["copy_roundtrip_us"] = copyUs,
+                ["move_roundtrip_us"] = moveUs,
+                ["move_by_pages_roundtrip_us"] = pagesUs,
+                ["move_over_copy"] = Math.Round(moveUs / copyUs, 3),
+                ["move_by_pages_over_copy"] = Math.Round(pagesUs / copyUs, 3),
+            });
+            Console.Error.WriteLine($"tessera: {size} byte message round trip: copied {copyUs} us, moved {moveUs} us, moved by pages {pagesUs} us");
+        }
+        return rows;
+    }
+
     /// <summary>Compiles and runs bench/tasks/tasks.erl with Debian's erlang-nox (scripts/install-deps.sh).</summary>
     private static IEnumerable<(string, JsonNode?)> Erlang(string root, int runs)
     {
@@ -118,7 +194,7 @@ internal static class TasksSuite
         Directory.CreateDirectory(dir);
         Process("erlc", ["-o", dir, Path.Combine(root, "bench", "tasks", "tasks.erl")]);
         string output = Process("erl", ["+P", "4000000", "-noshell", "-pa", dir, "-eval",
-            $"tasks:main([{SpawnN},{RoundN},{SkynetLevels},{ParkN},{runs}]), halt()."]);
+            $"tasks:main([{SpawnN},{RoundN},{SkynetLevels},{ParkN},{runs},[{string.Join(',', MessageSizes)}]]), halt()."]);
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = line.Split(' ', 2);

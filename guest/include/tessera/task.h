@@ -57,6 +57,16 @@ TESSERA_IMPORT("spawn_local") tessera_task_t tessera_spawn_local(void (*entry)(i
 /* Sends a copy of [data, data + length) with a tag (>= 0). */
 TESSERA_IMPORT("send") int32_t tessera_send(tessera_task_t to, int32_t tag, const void *data, int32_t length);
 
+/* As tessera_send, but gives the bytes up: once delivered, [data, data + length) reads as zero.
+ * A large message (1 MiB of whole pages by default) then changes memories without being copied:
+ * its pages are unmapped here and mapped into the receiver's buffer, if that buffer lines up with
+ * them (align both to TESSERA_MOVE_ALIGN). Writing the range again costs a page fault per page,
+ * so move buffers you are done with. A refused send (-1, -2) leaves the range as it was. */
+TESSERA_IMPORT("send_move") int32_t tessera_send_move(tessera_task_t to, int32_t tag, void *data, int32_t length);
+
+/* An alignment that lines buffers up with host pages on every host (a WebAssembly page). */
+#define TESSERA_MOVE_ALIGN 65536
+
 /* Waits for the oldest message with the tag (TESSERA_ANY_TAG: any), at most timeout_ms
  * milliseconds (-1: forever, 0: do not wait); copies up to capacity bytes of it into buffer and
  * returns its length, or TESSERA_TIMEOUT. All of [buffer, buffer + capacity) must be memory, or

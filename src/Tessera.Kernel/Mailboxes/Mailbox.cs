@@ -73,6 +73,7 @@ public sealed class Mailbox(int capacity)
         lock (this)
         {
             _closed = true;
+            for (int i = 0; i < _count; i++) _ring[Index(i)].Release();
             _ring = [];
             _head = _count = 0;
         }

@@ -33,6 +33,7 @@ internal static class TaskImports
         linker.Define(ModuleName, "spawn_local", Func.Wrap((Caller caller, int slot, long argument) =>
             kernel.SpawnLocal(Task(caller), new TaskEntry(null, slot), [Value.I64(argument)]).Id.Value));
         linker.Define(ModuleName, "send", Func.Wrap((Caller caller, long to, int tag, int pointer, int length) => Send(kernel, caller, to, tag, pointer, length)));
+        linker.Define(ModuleName, "send_move", Func.Wrap((Caller caller, long to, int tag, int pointer, int length) => SendMove(kernel, caller, to, tag, pointer, length)));
         linker.Define(ModuleName, "receive", Func.Wrap((Caller caller, int tag, int buffer, int capacity, long timeout, int info) => Receive(kernel, caller, tag, buffer, capacity, timeout, info)));
         linker.Define(ModuleName, "send_value", Func.Wrap((Caller caller, long to, int tag, long value) => SendValue(kernel, caller, to, tag, value)));
         linker.Define(ModuleName, "receive_value", Func.Wrap((Caller caller, int tag, long timeout) => ReceiveValue(kernel, caller, tag, timeout)));
@@ -55,12 +56,58 @@ internal static class TaskImports
     private static int Send(Kernel kernel, Caller caller, long to, int tag, int pointer, int length)
     {
         if (tag < 0) return BadName;
-        var payload = Bytes(caller, pointer, length).ToArray();
-        return Deliver(kernel, caller, to, new Message(Task(caller).Id, tag, payload));
+        return Deliver(kernel, to, Message.CopyOf(Task(caller).Id, tag, Bytes(caller, pointer, length)));
     }
 
-    private static int Deliver(Kernel kernel, Caller caller, long to, Message message) =>
-        kernel.Send(new TaskId(to), message) switch
+    /// <summary>send_move(to, tag, pointer, length): as send, but the sender gives the bytes up:
+    /// after a delivery the range reads as zero. The range's whole aligned units
+    /// (<see cref="KernelOptions.MoveUnit"/>) change memories without being copied, the bytes around
+    /// them are copied; with no whole unit, or where pages cannot move, all is copied and the range
+    /// zeroed, so the guest sees the same either way. A refused message leaves the range as it was.</summary>
+    private static int SendMove(Kernel kernel, Caller caller, long to, int tag, int pointer, int length)
+    {
+        if (tag < 0) return BadName;
+        var range = Bytes(caller, pointer, length);
+        var from = Task(caller).Id;
+        long unit = kernel.Options.MoveUnit;
+        long first = ((long)(uint)pointer + unit - 1) / unit * unit, end = ((long)(uint)pointer + length) / unit * unit;
+        var memory = caller.Memory;
+        var pages = memory is not null && end > first ? memory.DetachPages(first, end - first) : null;
+        if (pages is null)
+        {
+            int copied = Deliver(kernel, to, Message.CopyOf(from, tag, range));
+            if (copied == 0) range.Clear();
+            return copied;
+        }
+        int headLength = (int)(first - (uint)pointer);
+        var head = range[..headLength];
+        var tail = range[(int)(end - (uint)pointer)..];
+        var message = new Message(from, tag, new MovedPayload(head.ToArray(), pages, tail.ToArray()));
+        int result = Code(kernel.Send(new TaskId(to), message));
+        if (result == 0)
+        {
+            head.Clear();
+            tail.Clear();
+        }
+        else if (!memory!.AttachPages(pages, first))
+        {
+            // The host would not take the pages back where they were: copy them back instead.
+            pages.Span.CopyTo(memory.Span[(int)first..]);
+            pages.Dispose();
+        }
+        return result;
+    }
+
+    /// <summary>Offers a copied message; a refused one is released here.</summary>
+    private static int Deliver(Kernel kernel, long to, Message message)
+    {
+        int result = Code(kernel.Send(new TaskId(to), message));
+        if (result != 0) message.Release();
+        return result;
+    }
+
+    private static int Code(DeliveryResult result) =>
+        result switch
         {
             DeliveryResult.Delivered => 0,
             DeliveryResult.Full => MailboxFull,
@@ -72,7 +119,7 @@ internal static class TaskImports
     private static int SendValue(Kernel kernel, Caller caller, long to, int tag, long value)
     {
         if (tag < 0) return BadName;
-        return Deliver(kernel, caller, to, Message.OfValue(Task(caller).Id, tag, value));
+        return Deliver(kernel, to, Message.OfValue(Task(caller).Id, tag, value));
     }
 
     /// <summary>receive_value(tag, timeout): as receive, returning the message's first 8 bytes as
@@ -80,7 +127,10 @@ internal static class TaskImports
     private static long ReceiveValue(Kernel kernel, Caller caller, int tag, long timeout)
     {
         var task = Task(caller);
-        return TakeOrWait(kernel, caller, task, tag, timeout, out var message) ? message.FirstValue() : ValueTimeout;
+        if (!TakeOrWait(kernel, caller, task, tag, timeout, out var message)) return ValueTimeout;
+        long value = message.FirstValue();
+        message.Release();
+        return value;
     }
 
     /// <summary>The receive protocol shared by both receives: the oldest matching message, or false
@@ -106,7 +156,8 @@ internal static class TaskImports
     }
 
     /// <summary>receive(tag, buffer, capacity, timeout, info): the oldest message with the tag (-1:
-    /// any), copied into the buffer up to its capacity; returns the message's length, or -1 when the
+    /// any), copied into the buffer up to its capacity (a moved message's pages are placed there
+    /// instead when the buffer lines up with them and holds it all); returns the message's length, or -1 when the
     /// timeout (ms; -1 none, 0 poll) passed first. When info is not 0 it receives the sender (i64)
     /// and the tag (i32). The buffer (all <c>capacity</c> bytes, an unsigned length like every
     /// other) and the info block are checked before anything is taken or written: a bad one traps
@@ -119,7 +170,11 @@ internal static class TaskImports
         if (TakeOrWait(kernel, caller, task, tag, timeout, out var message))
         {
             int copied = (int)Math.Min((uint)capacity, (uint)message.Length);
-            message.CopyTo(Bytes(caller, buffer, copied));
+            // Moved pages go into the buffer as they are when it lines up with them; the memory
+            // exists, since the buffer (as long as the message) was checked against it.
+            if (message.Moved is not { } moved || copied != message.Length || !moved.TryPlace(caller.Memory!, buffer, kernel.Options.MoveUnit))
+                message.CopyTo(Bytes(caller, buffer, copied));
+            message.Release();
             if (info != 0)
             {
                 var header = Bytes(caller, info, 16);

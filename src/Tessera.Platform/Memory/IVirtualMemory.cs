@@ -11,6 +11,8 @@ internal interface IVirtualMemory
     void Reset(nint address, nuint length, PageAccess access);
     void Protect(nint address, nuint length, PageAccess access);
     void Release(nint address, nuint length);
+    nint Detach(nint address, nuint length);
+    void Attach(nint pages, nint address, nuint length);
     IMemoryImageBacking CreateImage(nuint length);
 }
 

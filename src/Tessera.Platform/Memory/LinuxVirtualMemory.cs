@@ -10,13 +10,25 @@ namespace Tessera.Platform.Memory;
 /// </summary>
 internal sealed unsafe class LinuxVirtualMemory : IVirtualMemory
 {
+    private const int EInval = 22;
+
     public bool ReservesLazily => true;
 
+    /// <summary>A reservation of a large page or more starts on a large page boundary
+    /// (<see cref="VirtualMemory.LargePageSize"/>): reserved that much longer, then trimmed.
+    /// Linux 6.7 and later align large anonymous mappings themselves; older ones do not.</summary>
     public nint Reserve(nuint length, PageAccess access)
     {
-        nint address = mmap(0, length, Prot(access), MapPrivate | MapAnonymous | MapNoReserve, -1, 0);
+        nuint align = VirtualMemory.LargePageSize;
+        nuint padded = length >= align ? length + align : length;
+        nint address = mmap(0, padded, Prot(access), MapPrivate | MapAnonymous | MapNoReserve, -1, 0);
         if (address == MapFailed) throw Failed("reserve", length);
-        return address;
+        if (padded == length) return address;
+        nint start = (nint)(((nuint)address + align - 1) & ~(align - 1));
+        if (start > address) munmap(address, (nuint)(start - address));
+        nint end = start + (nint)length, paddedEnd = address + (nint)padded;
+        if (paddedEnd > end) munmap(end, (nuint)(paddedEnd - end));
+        return start;
     }
 
     public void Commit(nint address, nuint length)
@@ -45,6 +57,31 @@ internal sealed unsafe class LinuxVirtualMemory : IVirtualMemory
     public void Release(nint address, nuint length)
     {
         if (munmap(address, length) != 0) throw Failed("release", length);
+    }
+
+    /// <summary>1 once the host has refused MREMAP_DONTUNMAP (kernels before 5.7): moves are then
+    /// not tried again.</summary>
+    private static int s_detachUnsupported;
+
+    /// <summary>Moves the range's page-table entries to a new mapping with MREMAP_DONTUNMAP: no
+    /// byte is copied, and the source range stays mapped (nothing else can be placed there in
+    /// between, as could happen in the hole a plain move leaves) with no pages, so it reads as
+    /// zero. The source must be private anonymous memory (a reservation, not an image).</summary>
+    public nint Detach(nint address, nuint length)
+    {
+        if (Volatile.Read(ref s_detachUnsupported) != 0) return 0;
+        nint pages = mremap(address, length, length, MremapMayMove | MremapDontUnmap, 0);
+        if (pages != MapFailed) return pages;
+        if (Marshal.GetLastSystemError() == EInval) Volatile.Write(ref s_detachUnsupported, 1);
+        return 0;
+    }
+
+    /// <summary>Moves detached pages over <paramref name="address"/> (MREMAP_FIXED replaces what
+    /// was mapped there, its pages freed); the detached mapping is gone after.</summary>
+    public void Attach(nint pages, nint address, nuint length)
+    {
+        nint result = mremap(pages, length, length, MremapMayMove | MremapFixed, address);
+        if (result == MapFailed) throw Failed("attach", length);
     }
 
     public IMemoryImageBacking CreateImage(nuint length) => new MemfdImage(length);

@@ -38,6 +38,11 @@ internal sealed unsafe class PortableVirtualMemory : IVirtualMemory
 
     public void Release(nint address, nuint length) => NativeMemory.AlignedFree((void*)address);
 
+    /// <summary>Pages cannot change owners here: callers copy.</summary>
+    public nint Detach(nint address, nuint length) => 0;
+
+    public void Attach(nint pages, nint address, nuint length) => throw new VirtualMemoryException("attach", length, 0);
+
     public IMemoryImageBacking CreateImage(nuint length) => new CopiedImage(length);
 
     private sealed class CopiedImage(nuint length) : IMemoryImageBacking

@@ -21,6 +21,12 @@ public static class VirtualMemory
     /// <summary>The host's page size: the granularity of every call here.</summary>
     public static nuint PageSize { get; } = (nuint)Environment.SystemPageSize;
 
+    /// <summary>The span one page-table page maps (a page's worth of 8-byte entries): 2 MiB with
+    /// 4 KiB pages. Reservations of at least this size start at a multiple of it, so a range
+    /// aligned to it in one reservation is aligned in the address space, and <see cref="Detach"/>
+    /// and <see cref="Attach"/> of such ranges move page-table pages whole.</summary>
+    public static nuint LargePageSize { get; } = PageSize * (PageSize / 8);
+
     /// <summary>True when reserved pages cost nothing until written (Linux); false on the
     /// portable fallback, where a reservation is allocated and zeroed at once.</summary>
     public static bool ReservesLazily => s_host.ReservesLazily;
@@ -44,6 +50,22 @@ public static class VirtualMemory
 
     /// <summary>Returns a whole reservation (the address and length <see cref="Reserve"/> gave).</summary>
     public static void Release(nint address, nuint length) => s_host.Release(address, CheckLength(length));
+
+    /// <summary>
+    /// Takes the pages of a range out of their reservation without copying them: the range stays
+    /// accessible and reads as zero, and the pages are returned as a mapping of their own, for
+    /// <see cref="Attach"/> to place in another reservation (or <see cref="Release"/> to free).
+    /// Returns 0 when the host cannot move pages (the portable fallback, kernels before 5.7, or the
+    /// mapping limit reached): the caller copies instead. The range must hold ordinary read-write
+    /// pages, not a <see cref="MemoryImage"/>.
+    /// </summary>
+    public static nint Detach(nint address, nuint length) => s_host.Detach(address, CheckLength(length));
+
+    /// <summary>Places pages <see cref="Detach"/> returned over a range of a reservation, replacing
+    /// what was there; <paramref name="pages"/> is consumed.</summary>
+    /// <exception cref="VirtualMemoryException">The host refused; the pages are then still at
+    /// <paramref name="pages"/>, the caller's to copy and release.</exception>
+    public static void Attach(nint pages, nint address, nuint length) => s_host.Attach(pages, address, CheckLength(length));
 
     /// <summary>Rounds <paramref name="length"/> up to a whole number of host pages.</summary>
     public static nuint RoundUp(nuint length) => (length + PageSize - 1) & ~(PageSize - 1);

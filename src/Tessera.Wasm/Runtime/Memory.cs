@@ -36,6 +36,10 @@ public sealed unsafe class Memory
     private MemorySlot _slot;
     /// <summary>Bytes at the start of the slot mapped from a copy-on-write image.</summary>
     private nuint _imageBytes;
+    /// <summary>Pages from another mapping were attached (<see cref="AttachPages"/>): the slot's
+    /// used range is then reset, not only decommitted, when it goes back to the pool, so that it is
+    /// one plain mapping again.</summary>
+    private bool _attached;
     private int _freed;
 
     /// <summary>A memory of <paramref name="type"/>'s minimum size, owned by
@@ -146,10 +150,51 @@ public sealed unsafe class Memory
         var old = _slot;
         _slot = bigger;
         Base = bigger.Address;
-        SlotPool.Return(old, (nuint)Length, _imageBytes);
+        SlotPool.Return(old, (nuint)Length, ResetBytes);
         _imageBytes = 0;
+        _attached = true;
         return true;
     }
+
+    /// <summary>
+    /// Takes the host pages of [<paramref name="offset"/>, + <paramref name="length"/>) out of the
+    /// memory without copying them (<see cref="VirtualMemory.Detach"/>): the range reads as zero
+    /// afterwards, and the pages can be attached to this or another memory. Both must be multiples
+    /// of <see cref="VirtualMemory.PageSize"/>. Null when they cannot move: the range overlaps the
+    /// module's copy-on-write data image, the host cannot move pages, or
+    /// <see cref="DetachedPages.MaxLive"/> ranges are already detached; the caller copies then.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not whole pages inside the memory.</exception>
+    public DetachedPages? DetachPages(long offset, long length)
+    {
+        CheckPageRange(offset, length);
+        if (_freed != 0 || (nuint)offset < _imageBytes || length == 0) return null;
+        return DetachedPages.TryDetach(Base + (nint)offset, (nuint)length);
+    }
+
+    /// <summary>Places <paramref name="pages"/> at <paramref name="offset"/> (a multiple of
+    /// <see cref="VirtualMemory.PageSize"/>), replacing the bytes there without copying; the pages
+    /// belong to this memory afterwards. False when the host refuses or the memory is freed: the
+    /// pages are then unchanged, for the caller to copy from.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The pages would not lie inside the memory.</exception>
+    public bool AttachPages(DetachedPages pages, long offset)
+    {
+        ArgumentNullException.ThrowIfNull(pages);
+        CheckPageRange(offset, (long)pages.Length);
+        if (_freed != 0 || !pages.TryAttach(Base + (nint)offset)) return false;
+        _attached = true;
+        return true;
+    }
+
+    private void CheckPageRange(long offset, long length)
+    {
+        long page = (long)VirtualMemory.PageSize;
+        if (offset < 0 || length < 0 || offset > Length - length || offset % page != 0 || length % page != 0)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, +{length}) is not whole host pages inside the memory's {Length} bytes");
+    }
+
+    /// <summary>The bytes at the slot's start to reset rather than decommit when it is returned.</summary>
+    private nuint ResetBytes => _attached ? (nuint)Length : _imageBytes;
 
     /// <summary>Maps <paramref name="image"/> over the start of a memory still all zero (at
     /// instantiation); false when it does not fit, and the caller copies instead.</summary>
@@ -178,8 +223,9 @@ public sealed unsafe class Memory
         if (slot.Length == 0) return;
         try
         {
-            if (HasGuardPages) GuardSlotPool.Return(slot, (nuint)bytes, _imageBytes);
-            else SlotPool.Return(slot, (nuint)bytes, _imageBytes);
+            nuint reset = _attached ? (nuint)bytes : _imageBytes;
+            if (HasGuardPages) GuardSlotPool.Return(slot, (nuint)bytes, reset);
+            else SlotPool.Return(slot, (nuint)bytes, reset);
         }
         catch (VirtualMemoryException)
         {

@@ -95,4 +95,27 @@ public class MailboxTests
             Assert.Equal(model.Count, mailbox.Count);
         }
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(Message.PooledFrom - 1)]
+    [InlineData(Message.PooledFrom)]
+    [InlineData(100_000)]
+    public void A_copied_message_is_exactly_its_bytes_whether_or_not_its_array_is_pooled(int length)
+    {
+        var bytes = new byte[length];
+        for (int i = 0; i < length; i++) bytes[i] = (byte)(i * 7 + 3);
+        var message = Message.CopyOf(new TaskId(1), 5, bytes);
+        Assert.Equal(length, message.Length);
+        Assert.Equal(bytes, message.Payload);
+        // A destination longer than the message receives its length and no more.
+        var destination = new byte[length + 10];
+        Array.Fill(destination, (byte)0xEE);
+        Assert.Equal(length, message.CopyTo(destination));
+        Assert.Equal(bytes, destination[..length]);
+        Assert.All(destination[length..], b => Assert.Equal(0xEE, b));
+        // The first 8 bytes, little-endian (3, 10, 17, 24, 31, 38, 45, 52), or 0 for no bytes.
+        Assert.Equal(length >= 8 ? 0x34_2D_26_1F_18_11_0A_03L : 0L, message.FirstValue());
+        message.Release();
+    }
 }

@@ -155,6 +155,91 @@ public sealed unsafe class VirtualMemoryTests
     }
 
     /// <summary>VmRSS from /proc/self/status, in bytes.</summary>
+    [Fact]
+    public void Detached_pages_leave_zero_behind_and_carry_their_bytes_to_another_reservation()
+    {
+        var host = new LinuxVirtualMemory();
+        if (!OperatingSystem.IsLinux())
+        {
+            // Elsewhere pages never move: callers are told to copy.
+            Assert.Equal(0, new PortableVirtualMemory().Detach(0, Page));
+            return;
+        }
+        nint from = host.Reserve(8 * Page, PageAccess.ReadWrite);
+        nint to = host.Reserve(8 * Page, PageAccess.ReadWrite);
+        try
+        {
+            var source = new Span<byte>((void*)from, (int)(8 * Page));
+            var destination = new Span<byte>((void*)to, (int)(8 * Page));
+            for (int i = 0; i < source.Length; i++) source[i] = (byte)(i * 7 + 3);
+            destination.Fill(0xEE);
+            ulong frame = PageMapEntry(from + (nint)(2 * Page));
+
+            nint pages = host.Detach(from + (nint)(2 * Page), 4 * Page);
+            Assert.NotEqual(0, pages);
+            // The range is still mapped and reads as zero; its neighbours keep their bytes.
+            Assert.True(source.Slice((int)(2 * Page), (int)(4 * Page)).IndexOfAnyExcept((byte)0) < 0);
+            Assert.Equal((byte)((2 * (int)Page - 1) * 7 + 3), source[(int)(2 * Page) - 1]);
+            Assert.Equal((byte)(6 * (int)Page * 7 + 3), source[(int)(6 * Page)]);
+
+            host.Attach(pages, to + (nint)Page, 4 * Page);
+            for (int i = 0; i < (int)(4 * Page); i++)
+                Assert.Equal((byte)((i + 2 * (int)Page) * 7 + 3), destination[(int)Page + i]);
+            Assert.Equal(0xEE, destination[(int)Page - 1]);
+            Assert.Equal(0xEE, destination[(int)(5 * Page)]);
+            // Moved, not copied: the same physical page is now at the destination. Frame numbers
+            // are shown only to a process with CAP_SYS_ADMIN; the present bit (63) to any.
+            ulong moved = PageMapEntry(to + (nint)Page);
+            Assert.True((moved >> 63) == 1, "the destination page is not present");
+            if ((frame & PageFrameMask) != 0) Assert.Equal(frame & PageFrameMask, moved & PageFrameMask);
+        }
+        finally
+        {
+            host.Release(from, 8 * Page);
+            host.Release(to, 8 * Page);
+        }
+    }
+
+    [Fact]
+    public void Reservations_of_a_large_page_or_more_start_on_a_large_page()
+    {
+        // 4 KiB pages hold 512 eight-byte entries: a page-table page maps 2 MiB.
+        if (Page == 4096) Assert.Equal((nuint)(2 << 20), VirtualMemory.LargePageSize);
+        var host = new LinuxVirtualMemory();
+        if (!OperatingSystem.IsLinux()) return;
+        var reservations = new List<(nint, nuint)>();
+        try
+        {
+            // Smaller reservations in between push the next one off any boundary the host might
+            // have picked by itself.
+            for (int i = 0; i < 8; i++)
+            {
+                reservations.Add((host.Reserve(Page * (nuint)(i + 1), PageAccess.ReadWrite), Page * (nuint)(i + 1)));
+                nuint length = VirtualMemory.LargePageSize * (nuint)(i % 3 + 1) + Page * (nuint)i;
+                nint address = host.Reserve(length, PageAccess.None);
+                reservations.Add((address, length));
+                Assert.Equal(0u, (nuint)address % VirtualMemory.LargePageSize);
+            }
+        }
+        finally
+        {
+            foreach (var (address, length) in reservations) host.Release(address, length);
+        }
+    }
+
+    private const ulong PageFrameMask = (1UL << 55) - 1;
+
+    /// <summary>The page's entry in /proc/self/pagemap (the kernel's documented format: bit 63
+    /// present, bits 0-54 the frame number).</summary>
+    private static ulong PageMapEntry(nint address)
+    {
+        using var map = File.OpenRead("/proc/self/pagemap");
+        map.Position = (long)((ulong)address / Page * 8);
+        Span<byte> entry = stackalloc byte[8];
+        map.ReadExactly(entry);
+        return BitConverter.ToUInt64(entry);
+    }
+
     private static long ResidentBytes()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
