@@ -58,14 +58,15 @@ TESSERA_IMPORT("spawn_local") tessera_task_t tessera_spawn_local(void (*entry)(i
 TESSERA_IMPORT("send") int32_t tessera_send(tessera_task_t to, int32_t tag, const void *data, int32_t length);
 
 /* As tessera_send, but gives the bytes up: once delivered, [data, data + length) reads as zero.
- * A large message (1 MiB of whole pages by default) then changes memories without being copied:
- * its pages are unmapped here and mapped into the receiver's buffer, if that buffer lines up with
- * them (align both to TESSERA_MOVE_ALIGN). Writing the range again costs a page fault per page,
- * so move buffers you are done with. A refused send (-1, -2) leaves the range as it was. */
+ * The range's whole TESSERA_MOVE_ALIGN-aligned units then change memories without being copied
+ * (unmapped here, mapped over the receiver's buffer if that buffer lines up with them: align both
+ * to TESSERA_MOVE_ALIGN); the bytes around them are copied. Moving pays from one unit on; writing
+ * the range again costs a page fault per page, so move buffers you are done with, or have them
+ * moved back. A refused send (-1, -2) leaves the range as it was. */
 TESSERA_IMPORT("send_move") int32_t tessera_send_move(tessera_task_t to, int32_t tag, void *data, int32_t length);
 
-/* An alignment that lines buffers up with host pages on every host (a WebAssembly page). */
-#define TESSERA_MOVE_ALIGN 65536
+/* The kernel's default move unit on x86-64 and 4 KiB-page AArch64 hosts: a large page. */
+#define TESSERA_MOVE_ALIGN 0x200000
 
 /* Waits for the oldest message with the tag (TESSERA_ANY_TAG: any), at most timeout_ms
  * milliseconds (-1: forever, 0: do not wait); copies up to capacity bytes of it into buffer and
