@@ -20,7 +20,7 @@ public static class Program
             Console.WriteLine("usage: ./bench/run decode [--json FILE]");
             Console.WriteLine("       ./bench/run engine [--json FILE] [--runs N] [--warmup N] [--only NAME,NAME] [--collectible] [--bounds guard|explicit|both]");
             Console.WriteLine("       ./bench/run memory [--json FILE] [--runs N]");
-            Console.WriteLine("       ./bench/run tasks [--json FILE] [--runs N] [--only tasks,parked,erlang,preemption]");
+            Console.WriteLine("       ./bench/run tasks [--json FILE] [--runs N] [--only tasks,parked,messages,devices,erlang,preemption]");
             return args.Length == 0 ? 2 : 0;
         }
         string? json = null;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Tessera.Kernel.Devices;
 using Tessera.Kernel.Mailboxes;
 using Tessera.Platform.Memory;
 using Tessera.Kernel.Reactor;
@@ -41,6 +42,7 @@ public sealed class Kernel : IDisposable
         _reactor = new IoReactor(Wake);
         Linker = new Linker();
         TaskImports.Define(Linker, this);
+        DeviceImports.Define(Linker, this, _reactor);
         WasiModule.Define(Linker, ProgramOf, new TaskWaiter(this, _reactor));
         _scheduler = new Scheduler(Options.Workers, RunSlice);
         if (Options.TimerThread)
@@ -58,7 +60,7 @@ public sealed class Kernel : IDisposable
     /// <summary>The imports that can park a task: the task API's receives, sleep and yield, and
     /// the WASI calls that wait for a descriptor or a clock.</summary>
     private static readonly HashSet<(string Module, string Name)> SuspendingImports =
-        [.. TaskImports.Suspending, .. WasiModule.WaitingFunctions.Select(name => (WasiModule.Name, name))];
+        [.. TaskImports.Suspending, .. DeviceImports.Suspending, .. WasiModule.WaitingFunctions.Select(name => (WasiModule.Name, name))];
 
     /// <summary>The WASI context of the program a calling task belongs to.</summary>
     private static WasiContext ProgramOf(Caller caller) =>
@@ -91,7 +93,7 @@ public sealed class Kernel : IDisposable
     /// <summary>Starts a task calling <paramref name="export"/> of a fresh instance of
     /// <paramref name="module"/> with <paramref name="arguments"/>. Its instance is made on its
     /// first slice; a missing export or a link error ends it with <see cref="ExitKind.BadEntry"/>.</summary>
-    public TaskHandle Spawn(Module module, string export, params Value[] arguments) => Spawn(module, export, null, arguments);
+    public TaskHandle Spawn(Module module, string export, params Value[] arguments) => Spawn(module, export, (WasiContext?)null, arguments);
 
     /// <summary>Starts a task as <see cref="Spawn(Module, string, Value[])"/> does, as the first task of
     /// a program whose WASI calls use <paramref name="wasi"/>; the tasks it spawns share it (its
@@ -103,19 +105,29 @@ public sealed class Kernel : IDisposable
     /// <paramref name="quota"/>: a program's compartment. At the quota <c>memory.grow</c> returns
     /// -1 and a spawn that cannot get its initial memory ends with <see cref="ExitKind.HostError"/>
     /// naming the limit; other programs are not affected.</summary>
-    public TaskHandle Spawn(Module module, string export, WasiContext? wasi, ResourceQuota? quota, params Value[] arguments)
+    public TaskHandle Spawn(Module module, string export, WasiContext? wasi, ResourceQuota? quota, params Value[] arguments) =>
+        Spawn(module, export, new SpawnOptions { Wasi = wasi, Quota = quota }, arguments);
+
+    /// <summary>Starts a task with what <paramref name="options"/> gives it: a WASI context, a
+    /// quota, interrupt lines to wait on.</summary>
+    public TaskHandle Spawn(Module module, string export, SpawnOptions options, params Value[] arguments)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var completion = new TaskCompletionSource<ExitReason>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return new TaskHandle(SpawnTask(module, new TaskEntry(export, -1), arguments, wasi, completion, quota).Id, completion.Task);
+        return new TaskHandle(SpawnTask(module, new TaskEntry(export, -1), arguments, options.Wasi, completion, options.Quota, options.Devices).Id, completion.Task);
     }
 
     /// <summary>Spawns; <paramref name="completion"/> is set when the task ends (guests' spawns pass
     /// none: nobody on the host waits for them).</summary>
-    internal KernelTask SpawnTask(Module module, TaskEntry entry, Value[] arguments, WasiContext? wasi, TaskCompletionSource<ExitReason>? completion = null, ResourceQuota? quota = null)
+    internal KernelTask SpawnTask(Module module, TaskEntry entry, Value[] arguments, WasiContext? wasi, TaskCompletionSource<ExitReason>? completion = null, ResourceQuota? quota = null, IReadOnlyList<InterruptLine>? devices = null)
     {
         if (module.Engine != Engine) throw new ArgumentException("the module was not compiled with this kernel's engine", nameof(module));
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var task = new KernelTask(new TaskId(Interlocked.Increment(ref _nextId)), module, entry, arguments, Options.MailboxCapacity, wasi, quota) { Completion = completion };
+        var task = new KernelTask(new TaskId(Interlocked.Increment(ref _nextId)), module, entry, arguments, Options.MailboxCapacity, wasi, quota)
+        {
+            Completion = completion,
+            Devices = devices is null || devices.Count == 0 ? [] : [.. devices],
+        };
         _tasks[task.Id.Value] = task;
         _scheduler.Schedule(task);
         return task;
@@ -136,6 +148,7 @@ public sealed class Kernel : IDisposable
             Shared = shared,
             Store = shared.Store,
             Instance = shared.Instance,
+            Devices = spawner.Devices,
         };
         _tasks[task.Id.Value] = task;
         _scheduler.Schedule(task);

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tessera.Bench.Engine;
 using Tessera.Kernel;
+using Tessera.Kernel.Devices;
 using Tessera.Wasm.Bench;
 using TesseraRuntime = Tessera.Wasm.Runtime;
 
@@ -26,7 +27,8 @@ internal static class TasksSuite
     private const int ParkN = 1_000_000;
 
     /// <param name="only">Just these parts: <c>tasks</c> (Tessera's task figures), <c>parked</c>,
-    /// <c>messages</c> (large messages), <c>erlang</c>, <c>preemption</c>; all when null.</param>
+    /// <c>messages</c> (large messages), <c>devices</c> (interrupt wake-up), <c>erlang</c>,
+    /// <c>preemption</c>; all when null.</param>
     public static int Run(string? jsonPath, int runs, IReadOnlySet<string>? only)
     {
         string root = EngineSuite.RepoRoot();
@@ -69,6 +71,14 @@ internal static class TasksSuite
         }
 
         if (Part("messages")) result["large_messages"] = LargeMessages(root, runs);
+        if (Part("devices"))
+        {
+            var (task, thread) = DeviceWake(root, runs);
+            result["device_wake_us"] = task;
+            result["thread_wake_us"] = thread;
+            result["device_wake_over_thread"] = Math.Round(task / thread, 3);
+            Console.Error.WriteLine($"tessera: interrupt to driver task {task} us, to a blocked thread {thread} us");
+        }
 
         if (Part("erlang"))
         {
@@ -185,6 +195,78 @@ internal static class TasksSuite
             Console.Error.WriteLine($"tessera: {size} byte message round trip: copied {copyUs} us, moved {moveUs} us, moved by pages {pagesUs} us");
         }
         return rows;
+    }
+
+    private const int Wakes = 5000;
+
+    /// <summary>Microseconds from <see cref="InterruptLine.Raise"/> to the code waiting for it
+    /// running: a driver task parked in <c>tessera_device.wait</c> (bench/tasks/device.wat: the
+    /// reactor's epoll wakes, the task is queued and resumed, and its report reads the clock),
+    /// against the classic way, a thread of its own blocked in poll on the same kind of line.
+    /// Medians of <see cref="Wakes"/> raises, one at a time, median over the runs.</summary>
+    private static (double Task, double Thread) DeviceWake(string root, int runs)
+    {
+        using var kernel = new Kernel.Kernel();
+        using var woke = new SemaphoreSlim(0);
+        long raised = 0, reported = 0;
+        kernel.Linker.Define("env", "report", TesseraRuntime.Func.Wrap((long count) =>
+        {
+            reported = Stopwatch.GetTimestamp();
+            if (count != 1) throw new InvalidOperationException($"a wait returned {count}, not 1");
+            woke.Release();
+        }));
+        var module = kernel.Load(File.ReadAllText(Path.Combine(root, "bench", "tasks", "device.wat")));
+        double TaskRun()
+        {
+            using var line = new InterruptLine("bench");
+            var driver = kernel.Spawn(module, "driver", new SpawnOptions { Devices = [line] }, TesseraRuntime.Value.I64(Wakes));
+            var times = new double[Wakes];
+            for (int i = 0; i < Wakes; i++)
+            {
+                // Let the driver park before the raise: a raise it finds on arrival measures nothing.
+                Thread.Sleep(0);
+                raised = Stopwatch.GetTimestamp();
+                line.Raise();
+                woke.Wait();
+                times[i] = Stopwatch.GetElapsedTime(raised, reported).TotalMicroseconds;
+            }
+            driver.Exited.GetAwaiter().GetResult();
+            return Timing.Median(times);
+        }
+        double ThreadRun()
+        {
+            // The same primitive as a line's, without the kernel.
+            using var line = new Tessera.Platform.Interrupts.EventCounter();
+            var times = new double[Wakes];
+            var waiter = new Thread(() =>
+            {
+                for (int i = 0; i < Wakes; i++)
+                {
+                    Tessera.Wasi.Poll.ThreadWaiter.Block([new Tessera.Wasi.Poll.HostWait(line.Descriptor, Tessera.Platform.Polling.Interest.Read)], Tessera.Wasi.Poll.WaitProgress.NoDeadline);
+                    reported = Stopwatch.GetTimestamp();
+                    if (line.Take() != 1) throw new InvalidOperationException("a wake saw more than one raise");
+                    woke.Release();
+                }
+            })
+            { IsBackground = true };
+            waiter.Start();
+            for (int i = 0; i < Wakes; i++)
+            {
+                Thread.Sleep(0);
+                raised = Stopwatch.GetTimestamp();
+                line.Add();
+                woke.Wait();
+                times[i] = Stopwatch.GetElapsedTime(raised, reported).TotalMicroseconds;
+            }
+            waiter.Join();
+            return Timing.Median(times);
+        }
+        TaskRun();
+        ThreadRun();
+        var task = new double[runs];
+        var thread = new double[runs];
+        for (int r = 0; r < runs; r++) (task[r], thread[r]) = (TaskRun(), ThreadRun());
+        return (Math.Round(Timing.Median(task), 2), Math.Round(Timing.Median(thread), 2));
     }
 
     /// <summary>Compiles and runs bench/tasks/tasks.erl with Debian's erlang-nox (scripts/install-deps.sh).</summary>

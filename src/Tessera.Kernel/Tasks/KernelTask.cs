@@ -1,3 +1,4 @@
+using Tessera.Kernel.Devices;
 using Tessera.Kernel.Mailboxes;
 using Tessera.Kernel.Time;
 using Tessera.Wasi;
@@ -55,6 +56,8 @@ internal sealed class KernelTask
     /// <summary>Set when the task's instance is shared with other tasks (<c>spawn_local</c>): they
     /// take turns in it. Null for a task alone in its instance, which is most.</summary>
     public SharedInstance? Shared;
+    /// <summary>The interrupt lines this task may wait on (<c>tessera_device.wait</c>'s numbering).</summary>
+    public InterruptLine[] Devices = [];
 
     public volatile bool KillRequested;
     public string? KillDetail;

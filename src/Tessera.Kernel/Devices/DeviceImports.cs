@@ -1,0 +1,75 @@
+using Tessera.Kernel.Reactor;
+using Tessera.Kernel.Tasks;
+using Tessera.Platform.Clocks;
+using Tessera.Platform.Polling;
+using Tessera.Wasi.Poll;
+using Tessera.Wasm.Runtime;
+
+namespace Tessera.Kernel.Devices;
+
+/// <summary>
+/// Device waits as guests see them: the import module <c>tessera_device</c> (docs/abi.md;
+/// guest/include/tessera/device.h). A task waits on the interrupt lines it was granted
+/// (<see cref="SpawnOptions.Devices"/>), numbered from 0.
+/// </summary>
+internal static class DeviceImports
+{
+    public const string ModuleName = "tessera_device";
+
+    public static IReadOnlySet<(string Module, string Name)> Suspending { get; } = new HashSet<(string, string)> { (ModuleName, "wait") };
+
+    /// <summary>wait's results besides a count: the timeout passed; no such line (or unplugged).</summary>
+    public const long Timeout = -1, NoSuchLine = -4;
+
+    public static void Define(Linker linker, Kernel kernel, IoReactor reactor)
+    {
+        linker.Define(ModuleName, "lines", Func.Wrap((Caller caller) => Task(caller).Devices.Length));
+        linker.Define(ModuleName, "wait", Func.Wrap((Caller caller, int line, long timeout) => Wait(kernel, reactor, caller, line, timeout)));
+    }
+
+    private static KernelTask Task(Caller caller) =>
+        caller.Data as KernelTask ?? throw new WasmTrap(TrapKind.HostError, "the device API called outside a task");
+
+    /// <summary>wait(line, timeout_ms): the interrupts raised on the line since the task's last
+    /// wait on it (at least 1), once there are any; -1 when the timeout (ms; -1 none, 0 poll)
+    /// passed first; -4 for a line the task does not hold or one unplugged. Suspends: the reactor
+    /// polls the line's counter and wakes the task; the call is made again then, and looks again.</summary>
+    private static long Wait(Kernel kernel, IoReactor reactor, Caller caller, int line, long timeout)
+    {
+        var task = Task(caller);
+        bool resumed = caller.CompleteResume();
+        if (!resumed) task.TimerFired = false;
+        if ((uint)line >= (uint)task.Devices.Length) return Done(kernel, task, NoSuchLine);
+        var device = task.Devices[line];
+        if (device.IsUnplugged) return Done(kernel, task, NoSuchLine);
+        if (device.Counter.Take() is var count and > 0) return Done(kernel, task, (long)Math.Min(count, long.MaxValue));
+        if (task.TimerFired || timeout == 0) return Done(kernel, task, Timeout);
+        if (!caller.CanSuspend)
+        {
+            // A host frame between the task and this call: wait as a thread would, then look once.
+            ThreadWaiter.Block([new HostWait(device.Counter.Descriptor, Interest.Read)], Deadline(timeout));
+            return device.Counter.Take() is var late and > 0 ? (long)Math.Min(late, long.MaxValue) : device.IsUnplugged ? NoSuchLine : Timeout;
+        }
+        // Armed after the take: a raise in between leaves the counter readable, and arming a
+        // readable descriptor reports it at once, so no interrupt slips between the two.
+        if (!reactor.Watch(device.Counter.Descriptor, Interest.Read, task)) return Done(kernel, task, NoSuchLine);
+        if (timeout > 0 && !task.TimerArmed) kernel.StartTimer(task, timeout);
+        caller.Suspend();
+        return 0;
+    }
+
+    private static long Done(Kernel kernel, KernelTask task, long result)
+    {
+        kernel.CancelTimer(task);
+        task.TimerFired = false;
+        task.TimerArmed = false;
+        return result;
+    }
+
+    private static long Deadline(long timeoutMs)
+    {
+        if (timeoutMs < 0) return WaitProgress.NoDeadline;
+        long now = HostClock.TryGetTime(HostClockId.Monotonic, out ulong t) ? (long)t : 0;
+        return now + timeoutMs * 1_000_000;
+    }
+}
