@@ -38,4 +38,15 @@ public sealed class GuestProgramTests : IDisposable
         Assert.Equal(500_500, packed & 0xffff_ffff);
         Assert.Equal(0, _kernel.LiveTasks);
     }
+
+    [Fact]
+    public async Task HandOffInCMovesOneBufferBackAndForthIntact()
+    {
+        var module = _kernel.Load(File.ReadAllBytes(GuestExamples.Path("handoff.wasm")));
+        var reason = await _kernel.Spawn(module, "run", Value.I64(5)).Exited.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(ExitKind.Normal, reason.Kind);
+        // No wrong word (high half), and the buffer came back after each of the 5 rounds.
+        Assert.Equal(5L, reason.Results[0].AsI64());
+        Assert.Equal(0, _kernel.LiveTasks);
+    }
 }
