@@ -27,6 +27,7 @@ public sealed partial class TaskApiMisuseTests
     private static readonly Dictionary<string, Param[]> Pointers = new()
     {
         ["send"] = [new Scalar(_ => 0), Scalar.Of(0), new Region(8, BitConverter.GetBytes(0x0102030405060708L)), new Length(2)],
+        ["send_move"] = [new Scalar(_ => 0), Scalar.Of(0), new Region(8, BitConverter.GetBytes(0x0102030405060708L)), new Length(2)],
         ["receive"] = [Scalar.Of(-1), new Region(16), new Length(1), Scalar.Of(-1), new Region(16)],
         ["register"] = [new Region(6, "worker"u8.ToArray()), new Length(0)],
         ["whereis"] = [new Region(6, "worker"u8.ToArray()), new Length(0)],
@@ -40,13 +41,17 @@ public sealed partial class TaskApiMisuseTests
     [GeneratedRegex(@"^\| `(\w+)` \| `\(([^)]*)\) -> \(?(\w*)\)?` \|", RegexOptions.Multiline)]
     private static partial Regex AbiRow();
 
-    /// <summary>(name, parameter types, result types) of each row of docs/abi.md's table.</summary>
-    private static List<(string Name, string[] Parameters, string[] Results)> Documented()
+    /// <summary>(name, parameter types, result types) of each row of the table of docs/abi.md's
+    /// section on <paramref name="module"/>: the document's opening section (before its first
+    /// <c>##</c>) for <c>tessera_task</c>, the <c>##</c> section naming the module otherwise.</summary>
+    private static List<(string Name, string[] Parameters, string[] Results)> Documented(string module = "tessera_task")
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Tessera.slnx"))) dir = dir.Parent;
         var text = File.ReadAllText(Path.Combine(dir?.FullName ?? throw new InvalidOperationException("no repository root"), "docs", "abi.md"));
-        return AbiRow().Matches(text).Select(m => (
+        var sections = text.Split("\n## ");
+        string section = module == "tessera_task" ? sections[0] : sections.Single(x => x[..x.IndexOf('\n')].Contains($"`{module}`"));
+        return AbiRow().Matches(section).Select(m => (
             m.Groups[1].Value,
             m.Groups[2].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.Split(':')[1].Trim()).ToArray(),
             m.Groups[3].Value.Length == 0 ? Array.Empty<string>() : [m.Groups[3].Value])).ToList();
@@ -93,6 +98,22 @@ public sealed partial class TaskApiMisuseTests
         Assert.Subset(documented.Select(d => d.Name).ToHashSet(), Pointers.Keys.ToHashSet());
     }
 
+    [Fact]
+    public void TheDocumentedDeviceTableIsWhatTheKernelDefines()
+    {
+        // tessera_device takes no pointers: a line number and a timeout.
+        using var kernel = new Kernel.Kernel(new KernelOptions { Workers = 1, TimerThread = false });
+        var documented = Documented("tessera_device");
+        Assert.Equal(["lines", "wait"], documented.Select(d => d.Name));
+        foreach (var (name, parameters, results) in documented)
+        {
+            Assert.True(kernel.Linker.TryGet("tessera_device", name, out var item), name);
+            var type = ((Func)item!).Type;
+            Assert.Equal(parameters, type.Parameters.Select(WasiSandbox.Name));
+            Assert.Equal(results, type.Results.Select(WasiSandbox.Name));
+        }
+    }
+
     /// <summary>The control: laid out as the table says, each call returns and the task ends normally.</summary>
     [Theory]
     [MemberData(nameof(FunctionsWithPointers))]
@@ -101,10 +122,12 @@ public sealed partial class TaskApiMisuseTests
         var (misuser, bystander, changed) = await Run(function, -1, "valid");
         Assert.Equal(ExitKind.Normal, misuser.Kind);
         Assert.Equal(ExitKind.Normal, bystander.Kind);
-        // send delivered its 8 bytes to the bystander; nothing else sends it anything.
-        Assert.Equal(function == "send" ? 0x0102030405060708L : Nothing, bystander.Results[0].AsI64());
-        // receive wrote the message and its header; the others only read.
-        Assert.Equal(function == "receive", changed);
+        // send and send_move delivered their 8 bytes to the bystander; nothing else sends it anything.
+        bool sends = function is "send" or "send_move";
+        Assert.Equal(sends ? 0x0102030405060708L : Nothing, bystander.Results[0].AsI64());
+        // receive wrote the message and its header; send_move zeroed what it gave up (docs/abi.md);
+        // the others only read.
+        Assert.Equal(function is "receive" or "send_move", changed);
     }
 
     [Theory]
@@ -181,7 +204,7 @@ public sealed partial class TaskApiMisuseTests
         for (int p = 0; p < args.Length; p++)
         {
             // The bystander's id is the entry's argument.
-            call.Append(p == 0 && function == "send" ? " (local.get 0)" : $" ({WasiSandbox.Name(type.Parameters[p])}.const {args[p]})");
+            call.Append(p == 0 && function is "send" or "send_move" ? " (local.get 0)" : $" ({WasiSandbox.Name(type.Parameters[p])}.const {args[p]})");
         }
         call.Append(')');
         string drop = type.Results.Length > 0 ? "drop" : "";
