@@ -216,28 +216,33 @@ internal static class TasksSuite
             woke.Release();
         }));
         var module = kernel.Load(File.ReadAllText(Path.Combine(root, "bench", "tasks", "device.wat")));
+        // The median time from each raise to the waiter's clock reading, one raise at a time.
+        double TimeWakes(Action raise)
+        {
+            var times = new double[Wakes];
+            for (int i = 0; i < Wakes; i++)
+            {
+                // Let the waiter park before the raise: a raise it finds on arrival measures nothing.
+                Thread.Sleep(0);
+                raised = Stopwatch.GetTimestamp();
+                raise();
+                woke.Wait();
+                times[i] = Stopwatch.GetElapsedTime(raised, reported).TotalMicroseconds;
+            }
+            return Timing.Median(times);
+        }
         double TaskRun()
         {
             using var line = new InterruptLine("bench");
             var driver = kernel.Spawn(module, "driver", new SpawnOptions { Devices = [line] }, TesseraRuntime.Value.I64(Wakes));
-            var times = new double[Wakes];
-            for (int i = 0; i < Wakes; i++)
-            {
-                // Let the driver park before the raise: a raise it finds on arrival measures nothing.
-                Thread.Sleep(0);
-                raised = Stopwatch.GetTimestamp();
-                line.Raise();
-                woke.Wait();
-                times[i] = Stopwatch.GetElapsedTime(raised, reported).TotalMicroseconds;
-            }
+            double median = TimeWakes(() => line.Raise());
             driver.Exited.GetAwaiter().GetResult();
-            return Timing.Median(times);
+            return median;
         }
         double ThreadRun()
         {
             // The same primitive as a line's, without the kernel.
             using var line = new Tessera.Platform.Interrupts.EventCounter();
-            var times = new double[Wakes];
             var waiter = new Thread(() =>
             {
                 for (int i = 0; i < Wakes; i++)
@@ -250,16 +255,9 @@ internal static class TasksSuite
             })
             { IsBackground = true };
             waiter.Start();
-            for (int i = 0; i < Wakes; i++)
-            {
-                Thread.Sleep(0);
-                raised = Stopwatch.GetTimestamp();
-                line.Add();
-                woke.Wait();
-                times[i] = Stopwatch.GetElapsedTime(raised, reported).TotalMicroseconds;
-            }
+            double median = TimeWakes(() => line.Add());
             waiter.Join();
-            return Timing.Median(times);
+            return median;
         }
         TaskRun();
         ThreadRun();

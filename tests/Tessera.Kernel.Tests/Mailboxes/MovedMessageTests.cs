@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Tessera.Kernel.Tasks;
+using Tessera.Kernel.Tests.Tasks;
 using Tessera.Wasm.Runtime;
 using static Tessera.Kernel.Tests.Tasks.GuestModules;
 
@@ -20,13 +20,9 @@ public sealed class MovedMessageTests : IDisposable
     private const int WasmPage = 65536;
     /// <summary>Units of 64 KiB, not the default 2 MiB: small memories show every case.</summary>
     private readonly Kernel _kernel = new(new KernelOptions { Workers = 2, MoveUnit = WasmPage });
-    private readonly BlockingCollection<long> _reports = new();
-    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(30);
+    private readonly GuestReports _reports;
 
-    public MovedMessageTests()
-    {
-        _kernel.Linker.Define("env", "report", Func.Wrap((long value) => _reports.Add(value)));
-    }
+    public MovedMessageTests() => _reports = new GuestReports(_kernel);
 
     public void Dispose()
     {
@@ -36,13 +32,9 @@ public sealed class MovedMessageTests : IDisposable
 
     private Kernel? _defaultKernel;
 
-    private long NextReport()
-    {
-        Assert.True(_reports.TryTake(out long value, s_patience), "no report");
-        return value;
-    }
+    private long NextReport() => _reports.Next();
 
-    private static void Join(TaskHandle task) => Assert.True(task.Exited.Wait(s_patience), $"{task.Id} did not end");
+    private static void Join(TaskHandle task) => GuestReports.Join(task);
 
     /// <summary>The guest: memory of <paramref name="pages"/> pages; the child sends to
     /// <paramref name="sendTo"/> (the parent, or a task id that does not exist).</summary>
@@ -124,7 +116,8 @@ public sealed class MovedMessageTests : IDisposable
         // 5 MiB from 1 MiB: the 2 MiB unit at 2 MiB moves, 1 MiB before it and 2 MiB after are copied.
         const int MiB = 1 << 20;
         _defaultKernel = new Kernel(new KernelOptions { Workers = 2 });
-        _defaultKernel.Linker.Define("env", "report", Func.Wrap((long value) => _reports.Add(value)));
+        // Its guests report to the same place as the other kernel's.
+        _reports.Listen(_defaultKernel);
         // 512 entries of 8 bytes in a 4 KiB page-table page: 2 MiB.
         if (Environment.SystemPageSize == 4096) Assert.Equal(2 * MiB, (int)Tessera.Platform.Memory.VirtualMemory.LargePageSize);
         MoveAndCheck(_defaultKernel, Guest(MiB, 5 * MiB, 8 * MiB + MiB, 5 * MiB, pages: 240), 5 * MiB, moved: true);

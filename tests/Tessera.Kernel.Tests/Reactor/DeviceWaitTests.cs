@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Tessera.Kernel.Devices;
 using Tessera.Kernel.Tasks;
+using Tessera.Kernel.Tests.Tasks;
 using Tessera.Wasm.Runtime;
 using static Tessera.Kernel.Tests.Tasks.GuestModules;
 
@@ -15,9 +15,8 @@ namespace Tessera.Kernel.Tests.Reactor;
 public sealed class DeviceWaitTests : IDisposable
 {
     private readonly Kernel _kernel = new(new KernelOptions { Workers = 1 });
-    private readonly BlockingCollection<long> _reports = new();
+    private readonly GuestReports _reports;
     private readonly InterruptLine _line = new("test0");
-    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(30);
 
     private const string Guest = $$"""
         (module {{Imports}}
@@ -55,10 +54,7 @@ public sealed class DeviceWaitTests : IDisposable
             (call $report (local.get $sum))))
         """;
 
-    public DeviceWaitTests()
-    {
-        _kernel.Linker.Define("env", "report", Func.Wrap((long value) => _reports.Add(value)));
-    }
+    public DeviceWaitTests() => _reports = new GuestReports(_kernel);
 
     public void Dispose()
     {
@@ -71,17 +67,9 @@ public sealed class DeviceWaitTests : IDisposable
     private TaskHandle Driver(string export, params Value[] arguments) =>
         _kernel.Spawn(Module(), export, new SpawnOptions { Devices = [_line] }, arguments);
 
-    private long NextReport()
-    {
-        Assert.True(_reports.TryTake(out long value, s_patience), "no report");
-        return value;
-    }
+    private long NextReport() => _reports.Next();
 
-    private static ExitReason Join(TaskHandle task)
-    {
-        Assert.True(task.Exited.Wait(s_patience), $"{task.Id} did not end");
-        return task.Exited.Result;
-    }
+    private static ExitReason Join(TaskHandle task) => GuestReports.Join(task);
 
     [Fact]
     public void Raises_before_the_wait_are_counted_and_returned_at_once()

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Tessera.Kernel.Tasks;
 using Tessera.Wasm.Runtime;
 using static Tessera.Kernel.Tests.Tasks.GuestModules;
@@ -13,27 +12,15 @@ namespace Tessera.Kernel.Tests.Tasks;
 public sealed class SharedInstanceTests : IDisposable
 {
     private readonly Kernel _kernel = new(new KernelOptions { Workers = 2 });
-    private readonly BlockingCollection<long> _reports = new();
-    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(30);
+    private readonly GuestReports _reports;
 
-    public SharedInstanceTests()
-    {
-        _kernel.Linker.Define("env", "report", Func.Wrap((long value) => _reports.Add(value)));
-    }
+    public SharedInstanceTests() => _reports = new GuestReports(_kernel);
 
     public void Dispose() => _kernel.Dispose();
 
-    private static ExitReason Join(TaskHandle task)
-    {
-        Assert.True(task.Exited.Wait(s_patience), $"{task.Id} did not end");
-        return task.Exited.Result;
-    }
+    private static ExitReason Join(TaskHandle task) => GuestReports.Join(task);
 
-    private long NextReport()
-    {
-        Assert.True(_reports.TryTake(out long value, s_patience), "no report");
-        return value;
-    }
+    private long NextReport() => _reports.Next();
 
     [Fact]
     public void LocalTasksShareMemoryAndNeverRunAtOnce()
@@ -134,7 +121,7 @@ public sealed class SharedInstanceTests : IDisposable
         Assert.Equal(ExitKind.Normal, Join(_kernel.Spawn(module, "parent")).Kind);
         // 1000 + 1 and 1000 + 2, in either order
         Assert.Equal(new long[] { 1001, 1002 }, new[] { NextReport(), NextReport() }.Order());
-        Assert.True(SpinWait.SpinUntil(() => _kernel.LiveTasks == 0, s_patience));
+        Assert.True(SpinWait.SpinUntil(() => _kernel.LiveTasks == 0, GuestReports.Patience));
     }
 
     [Fact]
