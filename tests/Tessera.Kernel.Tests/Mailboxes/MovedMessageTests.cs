@@ -123,6 +123,19 @@ public sealed class MovedMessageTests : IDisposable
         MoveAndCheck(_defaultKernel, Guest(MiB, 5 * MiB, 8 * MiB + MiB, 5 * MiB, pages: 240), 5 * MiB, moved: true);
     }
 
+    [Fact]
+    public void Guard_page_memories_move_their_pages_as_well()
+    {
+        // Memories in 6 GiB guard slots (docs/memory.md): the same 5 MiB message, the same checks;
+        // an access past a moved-away range still faults into the trap, never into another memory.
+        const int MiB = 1 << 20;
+        _defaultKernel = new Kernel(new KernelOptions { Workers = 2, Engine = new EngineOptions { BoundsChecks = BoundsChecks.GuardPages } });
+        // The fault handler is built where a C compiler is (scripts/install-deps.sh installs one).
+        Assert.Equal(BoundsChecks.GuardPages, _defaultKernel.Engine.BoundsChecks);
+        _reports.Listen(_defaultKernel);
+        MoveAndCheck(_defaultKernel, Guest(MiB, 5 * MiB, 8 * MiB + MiB, 5 * MiB, pages: 240), 5 * MiB, moved: true);
+    }
+
     private void MoveAndCheck(Kernel kernel, string guest, int length, bool moved)
     {
         int live = DetachedPages.Live;
