@@ -27,6 +27,9 @@ public sealed class Kernel : IDisposable
     private readonly ConcurrentDictionary<string, TaskId> _names = new(StringComparer.Ordinal);
     private readonly Scheduler _scheduler;
     private readonly IoReactor _reactor;
+
+    /// <summary>The IO reactor, for tests that count its waiters.</summary>
+    internal IoReactor Reactor => _reactor;
     private readonly Thread? _timerThread;
     private volatile bool _disposed;
     private long _nextId;

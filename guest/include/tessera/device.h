@@ -18,9 +18,10 @@
 TESSERA_DEVICE_IMPORT("lines") int32_t tessera_device_lines(void);
 
 /* Waits at most timeout_ms milliseconds (-1: forever, 0: do not wait) for the line to be raised;
- * returns how many times it was raised since this task's last wait on it (at least 1: raises that
- * come between two waits are counted, not lost), TESSERA_DEVICE_TIMEOUT, or TESSERA_NO_SUCH_LINE
- * (a line this task does not hold, or one unplugged). */
+ * returns how many times it was raised since its count was last taken (at least 1: raises that
+ * come between two waits are counted, not lost; tasks sharing a line share its count),
+ * TESSERA_DEVICE_TIMEOUT, or TESSERA_NO_SUCH_LINE (a line this task does not hold, or one
+ * unplugged). */
 TESSERA_DEVICE_IMPORT("wait") int64_t tessera_device_wait(int32_t line, int64_t timeout_ms);
 
 #endif

@@ -59,8 +59,9 @@ TESSERA_IMPORT("send") int32_t tessera_send(tessera_task_t to, int32_t tag, cons
 
 /* As tessera_send, but gives the bytes up: once delivered, [data, data + length) reads as zero.
  * The range's whole TESSERA_MOVE_ALIGN-aligned units then change memories without being copied
- * (unmapped here, mapped over the receiver's buffer if that buffer lines up with them: align both
- * to TESSERA_MOVE_ALIGN); the bytes around them are copied. Moving pays from one unit on; writing
+ * (their pages taken from here, where fresh zero pages replace them on the next write, and mapped
+ * over the receiver's buffer if that buffer lines up with them: align both to
+ * TESSERA_MOVE_ALIGN); the bytes around them are copied. Moving pays from one unit on; writing
  * the range again costs a page fault per page, so move buffers you are done with, or have them
  * moved back. A refused send (-1, -2) leaves the range as it was. */
 TESSERA_IMPORT("send_move") int32_t tessera_send_move(tessera_task_t to, int32_t tag, void *data, int32_t length);

@@ -41,21 +41,40 @@ internal static class DeviceImports
         if (!resumed) task.TimerFired = false;
         if ((uint)line >= (uint)task.Devices.Length) return Done(kernel, task, NoSuchLine);
         var device = task.Devices[line];
-        if (device.IsUnplugged) return Done(kernel, task, NoSuchLine);
-        if (device.Counter.Take() is var count and > 0) return Done(kernel, task, (long)Math.Min(count, long.MaxValue));
+        // A wait that parked may have been ended by its timer, not the reactor: leave its list.
+        if (resumed) reactor.Unwatch(device.Counter.Descriptor, task);
+        if (Take(device) is { } result) return Done(kernel, task, result);
         if (task.TimerFired || timeout == 0) return Done(kernel, task, Timeout);
-        if (!caller.CanSuspend)
-        {
-            // A host frame between the task and this call: wait as a thread would, then look once.
-            ThreadWaiter.Block([new HostWait(device.Counter.Descriptor, Interest.Read)], Deadline(timeout));
-            return device.Counter.Take() is var late and > 0 ? (long)Math.Min(late, long.MaxValue) : device.IsUnplugged ? NoSuchLine : Timeout;
-        }
+        if (!caller.CanSuspend) return WaitBlocking(device, timeout);
         // Armed after the take: a raise in between leaves the counter readable, and arming a
         // readable descriptor reports it at once, so no interrupt slips between the two.
         if (!reactor.Watch(device.Counter.Descriptor, Interest.Read, task)) return Done(kernel, task, NoSuchLine);
         if (timeout > 0 && !task.TimerArmed) kernel.StartTimer(task, timeout);
         caller.Suspend();
         return 0;
+    }
+
+    /// <summary>The interrupts counted on the line (-4 once it is unplugged: the unplug's own wake
+    /// is not an interrupt), or null when there are none.</summary>
+    private static long? Take(InterruptLine device)
+    {
+        ulong count = device.Counter.Take();
+        if (device.IsUnplugged) return NoSuchLine;
+        return count > 0 ? (long)Math.Min(count, long.MaxValue) : null;
+    }
+
+    /// <summary>A wait from a call that cannot suspend (a host frame between the task and this
+    /// call): blocks its thread in poll until a count, an unplug or the deadline. Another holder
+    /// of the line may take a count first: then it waits again.</summary>
+    private static long WaitBlocking(InterruptLine device, long timeout)
+    {
+        long deadline = Deadline(timeout);
+        while (true)
+        {
+            ThreadWaiter.Block([new HostWait(device.Counter.Descriptor, Interest.Read)], deadline);
+            if (Take(device) is { } result) return result;
+            if (deadline != WaitProgress.NoDeadline && Now() >= deadline) return Timeout;
+        }
     }
 
     private static long Done(Kernel kernel, KernelTask task, long result)
@@ -66,10 +85,13 @@ internal static class DeviceImports
         return result;
     }
 
+    /// <summary>Monotonic nanoseconds <paramref name="timeoutMs"/> from now; none for a negative
+    /// timeout or one too long to count in nanoseconds (about 292 years).</summary>
     private static long Deadline(long timeoutMs)
     {
-        if (timeoutMs < 0) return WaitProgress.NoDeadline;
-        long now = HostClock.TryGetTime(HostClockId.Monotonic, out ulong t) ? (long)t : 0;
-        return now + timeoutMs * 1_000_000;
+        if (timeoutMs < 0 || timeoutMs > (WaitProgress.NoDeadline - Now()) / 1_000_000) return WaitProgress.NoDeadline;
+        return Now() + timeoutMs * 1_000_000;
     }
+
+    private static long Now() => HostClock.TryGetTime(HostClockId.Monotonic, out ulong t) ? (long)t : 0;
 }

@@ -31,12 +31,36 @@ internal sealed class IoReactor : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             Start();
             if (!_waiting.TryGetValue(descriptor, out var waiters)) _waiting[descriptor] = waiters = new Waiters();
-            waiters.Tasks.Add(task);
+            // A task that waited here before and was woken by something else is still listed:
+            // listed once, it is woken once.
+            bool added = waiters.Tasks.Add(task);
             waiters.Interest |= interest;
             if (_readiness!.Arm(descriptor, waiters.Interest, descriptor) == 0) return true;
-            waiters.Tasks.Remove(task);
+            if (added) waiters.Tasks.Remove(task);
             if (waiters.Tasks.Count == 0) _waiting.Remove(descriptor);
             return false;
+        }
+    }
+
+    /// <summary>Stops waking <paramref name="task"/> for <paramref name="descriptor"/>: its wait
+    /// ended another way (a timeout). Without this a task that times out again and again on a
+    /// quiet descriptor would stay listed, and be kept alive, until the descriptor is ready.</summary>
+    public void Unwatch(int descriptor, KernelTask task)
+    {
+        lock (_lock)
+        {
+            if (!_waiting.TryGetValue(descriptor, out var waiters) || !waiters.Tasks.Remove(task)) return;
+            // The registration stays armed: when it fires it finds nobody, which costs one wake-up.
+            if (waiters.Tasks.Count == 0) _waiting.Remove(descriptor);
+        }
+    }
+
+    /// <summary>How many (descriptor, task) waits are listed now.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_lock) return _waiting.Values.Sum(w => w.Tasks.Count);
         }
     }
 
@@ -89,7 +113,7 @@ internal sealed class IoReactor : IDisposable
     /// registration per descriptor: a reader and a writer of one socket share it).</summary>
     private sealed class Waiters
     {
-        public readonly List<KernelTask> Tasks = [];
+        public readonly HashSet<KernelTask> Tasks = [];
         public Interest Interest;
     }
 }

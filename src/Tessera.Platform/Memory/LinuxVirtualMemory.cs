@@ -72,21 +72,27 @@ internal sealed unsafe class LinuxVirtualMemory : IVirtualMemory
         if (Volatile.Read(ref s_detachUnsupported) != 0) return 0;
         nint pages = mremap(address, length, length, MremapMayMove | MremapDontUnmap, 0);
         if (pages != MapFailed) return pages;
-        if (Marshal.GetLastSystemError() == EInval) Volatile.Write(ref s_detachUnsupported, 1);
+        if (Marshal.GetLastPInvokeError() == EInval) Volatile.Write(ref s_detachUnsupported, 1);
         return 0;
     }
 
     /// <summary>Moves detached pages over <paramref name="address"/> (MREMAP_FIXED replaces what
-    /// was mapped there, its pages freed); the detached mapping is gone after.</summary>
+    /// was mapped there, its pages freed); the detached mapping is gone after. Linux unmaps the
+    /// destination before some of its checks, so a failure can leave a hole there: it is filled
+    /// with fresh zero pages before the error is thrown, and the caller's fallback copy lands in
+    /// mapped memory.</summary>
     public void Attach(nint pages, nint address, nuint length)
     {
         nint result = mremap(pages, length, length, MremapMayMove | MremapFixed, address);
-        if (result == MapFailed) throw Failed("attach", length);
+        if (result != MapFailed) return;
+        var error = Failed("attach", length);
+        Reset(address, length, PageAccess.ReadWrite);
+        throw error;
     }
 
     public IMemoryImageBacking CreateImage(nuint length) => new MemfdImage(length);
 
-    private static VirtualMemoryException Failed(string operation, nuint length) => new(operation, length, Marshal.GetLastSystemError());
+    private static VirtualMemoryException Failed(string operation, nuint length) => new(operation, length, Marshal.GetLastPInvokeError());
 
     /// <summary>An image in an anonymous memory file (memfd), mapped privately: readers share the
     /// file's pages and a write copies only the page written.</summary>

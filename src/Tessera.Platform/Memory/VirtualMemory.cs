@@ -64,7 +64,8 @@ public static class VirtualMemory
     /// <summary>Places pages <see cref="Detach"/> returned over a range of a reservation, replacing
     /// what was there; <paramref name="pages"/> is consumed.</summary>
     /// <exception cref="VirtualMemoryException">The host refused; the pages are then still at
-    /// <paramref name="pages"/>, the caller's to copy and release.</exception>
+    /// <paramref name="pages"/>, the caller's to copy and release, and the range holds zero pages
+    /// (what was there may be gone: the caller copies over all of it).</exception>
     public static void Attach(nint pages, nint address, nuint length) => s_host.Attach(pages, address, CheckLength(length));
 
     /// <summary>Rounds <paramref name="length"/> up to a whole number of host pages.</summary>

@@ -36,10 +36,19 @@ public sealed unsafe class Memory
     private MemorySlot _slot;
     /// <summary>Bytes at the start of the slot mapped from a copy-on-write image.</summary>
     private nuint _imageBytes;
-    /// <summary>Pages from another mapping were attached (<see cref="AttachPages"/>): the slot's
-    /// used range is then reset, not only decommitted, when it goes back to the pool, so that it is
-    /// one plain mapping again.</summary>
-    private bool _attached;
+    /// <summary>Page ranges attached (<see cref="AttachPages"/>) since the slot was taken: each may be
+    /// a kernel mapping of its own, so the slot's used range is reset, not only decommitted, when it
+    /// goes back to the pool (one plain mapping again), and they count against
+    /// <see cref="MaxAttachedRanges"/> until then.</summary>
+    private int _attachedRanges;
+    private static int s_attachedRanges;
+
+    /// <summary>The most attached page ranges all memories of the process hold at once: each
+    /// splits its slot's kernel mapping (up to two more mappings), and a process has only
+    /// <c>vm.max_map_count</c> (65,530); past this, <see cref="AttachPages"/> answers false and
+    /// the caller copies.</summary>
+    public const int MaxAttachedRanges = 16_384;
+    private bool HasAttachedPages => _attachedRanges != 0;
     private int _freed;
 
     /// <summary>A memory of <paramref name="type"/>'s minimum size, owned by
@@ -152,7 +161,7 @@ public sealed unsafe class Memory
         Base = bigger.Address;
         SlotPool.Return(old, (nuint)Length, ResetBytes);
         _imageBytes = 0;
-        _attached = true;
+        ForgetAttached();
         return true;
     }
 
@@ -181,8 +190,13 @@ public sealed unsafe class Memory
     {
         ArgumentNullException.ThrowIfNull(pages);
         CheckPageRange(offset, (long)pages.Length);
-        if (_freed != 0 || !pages.TryAttach(Base + (nint)offset)) return false;
-        _attached = true;
+        if (_freed != 0) return false;
+        if (Interlocked.Increment(ref s_attachedRanges) > MaxAttachedRanges || !pages.TryAttach(Base + (nint)offset))
+        {
+            Interlocked.Decrement(ref s_attachedRanges);
+            return false;
+        }
+        _attachedRanges++;
         return true;
     }
 
@@ -193,8 +207,14 @@ public sealed unsafe class Memory
             throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, +{length}) is not whole host pages inside the memory's {Length} bytes");
     }
 
+    private void ForgetAttached()
+    {
+        Interlocked.Add(ref s_attachedRanges, -_attachedRanges);
+        _attachedRanges = 0;
+    }
+
     /// <summary>The bytes at the slot's start to reset rather than decommit when it is returned.</summary>
-    private nuint ResetBytes => _attached ? (nuint)Length : _imageBytes;
+    private nuint ResetBytes => HasAttachedPages ? (nuint)Length : _imageBytes;
 
     /// <summary>Maps <paramref name="image"/> over the start of a memory still all zero (at
     /// instantiation); false when it does not fit, and the caller copies instead.</summary>
@@ -223,7 +243,8 @@ public sealed unsafe class Memory
         if (slot.Length == 0) return;
         try
         {
-            nuint reset = _attached ? (nuint)bytes : _imageBytes;
+            nuint reset = HasAttachedPages ? (nuint)bytes : _imageBytes;
+            ForgetAttached();
             if (HasGuardPages) GuardSlotPool.Return(slot, (nuint)bytes, reset);
             else SlotPool.Return(slot, (nuint)bytes, reset);
         }

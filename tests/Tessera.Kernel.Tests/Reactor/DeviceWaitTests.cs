@@ -38,6 +38,14 @@ public sealed class DeviceWaitTests : IDisposable
             (call $report (local.get $total)))
           (func (export "timed") (param $ms i64)
             (call $report (call $wait (i32.const 0) (local.get $ms))))
+          ;; impatient(n): n waits of 1 ms on a quiet line; reports how many timed out.
+          (func (export "impatient") (param $n i64) (local $i i64) (local $timeouts i64)
+            (loop $next
+              (if (i64.eq (call $wait (i32.const 0) (i64.const 1)) (i64.const -1))
+                (then (local.set $timeouts (i64.add (local.get $timeouts) (i64.const 1)))))
+              (local.set $i (i64.add (local.get $i) (i64.const 1)))
+              (br_if $next (i64.lt_u (local.get $i) (local.get $n))))
+            (call $report (local.get $timeouts)))
           (func (export "bad")
             (call $report (call $wait (i32.const 1) (i64.const -1)))
             (call $report (call $wait (i32.const -1) (i64.const -1))))
@@ -143,6 +151,17 @@ public sealed class DeviceWaitTests : IDisposable
         _line.Raise(5);
         Driver("timed", Value.I64(0));
         Assert.Equal(5, NextReport());
+    }
+
+    [Fact]
+    public void Waits_that_time_out_leave_nothing_listed_on_the_reactor()
+    {
+        // 100 timed-out waits on a quiet line: each is listed while it waits and unlisted when its
+        // timer ends it, so none is left for the next raise to wake (nor keeps the task alive).
+        var driver = Driver("impatient", Value.I64(100));
+        Assert.Equal(100, NextReport());
+        Assert.Equal(ExitKind.Normal, Join(driver).Kind);
+        Assert.Equal(0, _kernel.Reactor.Waiting);
     }
 
     [Fact]
