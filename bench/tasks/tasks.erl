@@ -25,13 +25,19 @@ median(Xs) -> lists:nth((length(Xs) + 1) div 2, lists:sort(Xs)).
 collect(0, Sum) -> Sum;
 collect(K, Sum) -> receive {v, V} -> collect(K - 1, Sum + V) end.
 
-%% N children, each sends 1 to its parent and ends.
+%% N children, each sends 1 to its parent and ends. The parent's N messages queue while it is
+%% still spawning: kept off its heap (message_queue_data = off_heap, what Erlang's documentation
+%% advises for a process that receives many messages), they are not copied by each collection of
+%% the parent's heap; on the heap, spawn and exit took 30-48 us a child instead of about 5.
 spawn_exit(N) ->
     Me = self(),
+    Old = process_flag(message_queue_data, off_heap),
     T0 = now_us(),
     spawn_children(Me, N),
     N = collect(N, 0),
-    now_us() - T0.
+    T = now_us() - T0,
+    process_flag(message_queue_data, Old),
+    T.
 
 spawn_children(_, 0) -> ok;
 spawn_children(Me, K) -> spawn(fun() -> Me ! {v, 1} end), spawn_children(Me, K - 1).
