@@ -9,7 +9,8 @@ namespace Tessera.Bench;
 /// <c>./bench/run SUITE [--json FILE]</c>. Suites: <c>decode</c> (front-end throughput, BenchmarkDotNet)
 /// <c>engine</c> (the guest/bench kernels under Tessera, Wasmtime and node; see <see cref="Engine.EngineSuite"/>)
 /// and <c>tasks</c> (the task kernel against Erlang; <see cref="Tasks.TasksSuite"/>).
-/// and <c>memory</c> (copy-on-write instantiation, resident memory of many instances; <see cref="Memory.MemorySuite"/>).
+/// and <c>memory</c> (copy-on-write instantiation, resident memory of many instances; <see cref="Memory.MemorySuite"/>)
+/// and <c>compile</c> (compile time against the number of functions, beside Wasmtime; <see cref="Compile.CompileSuite"/>).
 /// </summary>
 public static class Program
 {
@@ -20,6 +21,7 @@ public static class Program
             Console.WriteLine("usage: ./bench/run decode [--json FILE]");
             Console.WriteLine("       ./bench/run engine [--json FILE] [--runs N] [--warmup N] [--only NAME,NAME] [--collectible] [--bounds guard|explicit|both]");
             Console.WriteLine("       ./bench/run memory [--json FILE] [--runs N]");
+            Console.WriteLine("       ./bench/run compile [--json FILE] [--runs N] [--only 1000,5000,10000,20000,100000]");
             Console.WriteLine("       ./bench/run tasks [--json FILE] [--runs N] [--only tasks,parked,messages,devices,erlang,preemption]");
             return args.Length == 0 ? 2 : 0;
         }
@@ -48,6 +50,7 @@ public static class Program
             "decode" => RunDecode(json),
             "engine" => Engine.EngineSuite.Run(json, runs, warmup, only, collectible, bounds),
             "memory" => Memory.MemorySuite.Run(json, runs),
+            "compile" => Compile.CompileSuite.Run(json, runsGiven ? runs : 5, only),
             "tasks" => Tasks.TasksSuite.Run(json, runsGiven ? runs : 3, only),
             _ => Unknown(args[0]),
         };

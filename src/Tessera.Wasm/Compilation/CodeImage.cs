@@ -63,9 +63,9 @@ internal static class CodeImage
             var manifest = assembly.ManifestModule;
             for (int i = 0; i < methods.Length; i++)
             {
-                // Methods were defined in function order in the image's one type: row i + 1.
+                // Methods were defined in function order, type by type: function i is row i + 1.
                 int token = MetadataTokens.GetToken(MetadataTokens.MethodDefinitionHandle(i + 1));
-                if (manifest.ResolveMethod(token) is not MethodInfo method || method.Name != names[i] || method.DeclaringType?.Name != ModuleCompiler.TypeName)
+                if (manifest.ResolveMethod(token) is not MethodInfo method || method.Name != names[i] || method.DeclaringType?.Name != ModuleCompiler.FunctionTypeName(i))
                     throw new InvalidDataException($"code image {name}: method {i} is not function {names[i]}");
                 methods[i] = method;
             }

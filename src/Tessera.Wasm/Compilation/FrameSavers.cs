@@ -24,8 +24,10 @@ internal sealed class FrameSavers
     internal const string TypeName = "WasmModule$Savers";
 
     private readonly ModuleBuilder _module;
-    /// <summary>Defined at the first helper: a module that never suspends has no such type.</summary>
-    private TypeBuilder? _type;
+    /// <summary>The types holding the helpers, a new one every <see cref="ModuleCompiler.MethodsPerType"/>
+    /// helpers (a hostile module can have a frame shape per function); the first is defined at the
+    /// first helper: a module that never suspends has no such type.</summary>
+    private readonly List<TypeBuilder> _types = [];
     private readonly Dictionary<string, MethodBuilder> _byShape = new(StringComparer.Ordinal);
 
     internal FrameSavers(ModuleBuilder module) => _module = module;
@@ -43,16 +45,17 @@ internal sealed class FrameSavers
         parameters[0] = typeof(Runtime.InstanceContext);
         parameters[1] = typeof(int);
         for (int i = 0; i < kinds.Count; i++) parameters[2 + i] = FunctionCompiler.ClrType(kinds[i]);
-        _type ??= _module.DefineType(TypeName, TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
-        method = _type.DefineMethod("save" + _byShape.Count, MethodAttributes.Public | MethodAttributes.Static, typeof(void), parameters);
+        if (_byShape.Count % ModuleCompiler.MethodsPerType == 0)
+            _types.Add(_module.DefineType(_types.Count == 0 ? TypeName : TypeName + _types.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class));
+        method = _types[^1].DefineMethod("save" + _byShape.Count, MethodAttributes.Public | MethodAttributes.Static, typeof(void), parameters);
         Emit(method.GetILGenerator(), kinds);
         _byShape.Add(shape, method);
         return method;
     }
 
-    /// <summary>Creates the type: after the last <see cref="For"/>, before the module's code runs
+    /// <summary>Creates the types: after the last <see cref="For"/>, before the module's code runs
     /// or is saved.</summary>
-    internal void Create() => _type?.CreateType();
+    internal Type[] Create() => [.. _types.Select(t => t.CreateType())];
 
     private static void Emit(ILGenerator il, IReadOnlyList<ValTypeKind> kinds)
     {

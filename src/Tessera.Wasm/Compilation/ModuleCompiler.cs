@@ -60,39 +60,92 @@ public sealed class ModuleCompiler
         int id = Interlocked.Increment(ref s_counter);
         bool unloadable = collectible ?? options?.CollectibleCode ?? true;
         var dynamicModule = GeneratedAssembly.Define($"Tessera.Module{id}", unloadable ? AssemblyBuilderAccess.RunAndCollect : AssemblyBuilderAccess.Run);
-        var (created, constants) = Emit(module, dynamicModule, options);
+        var (types, constants) = Emit(module, dynamicModule, options);
         if (options?.ResumableEverywhere == true)
         {
-            foreach (var method in created.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)) System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
-            var savers = created.Module.GetType(FrameSavers.TypeName);
-            foreach (var method in savers?.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly) ?? []) System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+            foreach (var type in types)
+            {
+                foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)) System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+            }
         }
-        var names = MethodNames(module);
-        var infos = new MethodInfo[names.Length];
-        for (int i = 0; i < infos.Length; i++)
-            infos[i] = created.GetMethod(names[i], BindingFlags.Public | BindingFlags.Static) ?? throw new InvalidOperationException("lost method " + names[i]);
-        return new CompiledModule(module, infos, constants);
+        return new CompiledModule(module, FunctionMethods(module, types), constants);
     }
 
-    /// <summary>The name of the type that holds a module's methods.</summary>
+    /// <summary>
+    /// The method of each defined function among <paramref name="types"/>, in function order. Found
+    /// by metadata token (function methods are defined first and in order, so their tokens are
+    /// consecutive), one pass over each type: looking each up by name costs a scan of the type's
+    /// methods per lookup, which made compiling 20,000 functions take 40 s (docs/benchmarks.md,
+    /// Compile time).
+    /// </summary>
+    private static MethodInfo[] FunctionMethods(ModuleDefinition module, Type[] types)
+    {
+        var methods = new MethodInfo[module.Functions.Count];
+        if (methods.Length == 0) return methods;
+        // Function 0 is the first method of the first type, and every other method came later.
+        int first = types[0].GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly).Min(m => m.MetadataToken);
+        foreach (var type in types)
+        {
+            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            {
+                int defined = method.MetadataToken - first;
+                if ((uint)defined < (uint)methods.Length) methods[defined] = method;
+            }
+        }
+        var names = MethodNames(module);
+        for (int i = 0; i < methods.Length; i++)
+        {
+            if (methods[i]?.Name != names[i] || methods[i].DeclaringType?.Name != FunctionTypeName(i))
+                throw new InvalidOperationException($"generated code lost the method of function {i + module.ImportedFunctionCount} ({names[i]})");
+        }
+        return methods;
+    }
+
+    /// <summary>The name of the type that holds a module's first <see cref="MethodsPerType"/> functions.</summary>
     internal const string TypeName = "WasmModule";
 
-    /// <summary>Defines the module's type in <paramref name="target"/>, one method per defined
-    /// function in function order (so their metadata tokens are consecutive), and creates it.
-    /// Returns the type and the constant table its code reads (<see cref="AddConstant"/>), which
-    /// is not part of the type: a cached image is stored with it.</summary>
-    internal static (Type Type, ulong[] Constants) Emit(ModuleDefinition module, ModuleBuilder target, EngineOptions? options = null)
+    /// <summary>
+    /// Functions per generated type. The runtime refuses to load a type of more than about 65,500
+    /// methods (<see cref="TypeLoadException"/>, "more methods than the current implementation
+    /// allows"; measured between 65,000 and 65,530), and a module may define up to
+    /// <see cref="EngineLimits.MaxFunctions"/>: functions are spread over as many types as they
+    /// need, half full at most so no change of the runtime's count brings the limit back.
+    /// </summary>
+    internal const int MethodsPerType = 32_768;
+
+    /// <summary>The type that holds defined function <paramref name="definedIndex"/>: <c>WasmModule</c>,
+    /// then <c>WasmModule1</c>, <c>WasmModule2</c>, ...</summary>
+    internal static string FunctionTypeName(int definedIndex) =>
+        definedIndex < MethodsPerType ? TypeName : TypeName + (definedIndex / MethodsPerType).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The type that holds the resume copy of defined function <paramref name="definedIndex"/>.</summary>
+    private static string ResumeTypeName(int definedIndex) => FunctionTypeName(definedIndex) + "$resume";
+
+    /// <summary>Defines the module's types in <paramref name="target"/>, one method per defined
+    /// function in function order (so their metadata tokens are consecutive), and creates them.
+    /// Returns the created types (functions', then resume copies', then frame savers') and the
+    /// constant table their code reads (<see cref="AddConstant"/>), which is not part of any type:
+    /// a cached image is stored with it.</summary>
+    internal static (Type[] Types, ulong[] Constants) Emit(ModuleDefinition module, ModuleBuilder target, EngineOptions? options = null)
     {
         CheckModuleFeatures(module);
-        var type = target.DefineType(TypeName, TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
         var methodNames = MethodNames(module);
         var methods = new MethodBuilder[methodNames.Length];
+        // Every type is defined before any method and in order, functions' first, and each method's
+        // token is taken as it is defined: tokens then follow definition order in memory, and a
+        // saved image lists methods type by type, so both number function i's method as row i + 1
+        // (CodeImage.Load and CompiledModule.FrameOf rely on it).
+        var functionTypes = new TypeBuilder[(methods.Length + MethodsPerType - 1) / MethodsPerType];
+        for (int t = 0; t < functionTypes.Length; t++) functionTypes[t] = DefineCodeType(target, FunctionTypeName(t * MethodsPerType));
         for (int i = 0; i < methods.Length; i++)
         {
             var ft = module.Types[(int)module.Functions[i].Value];
             CheckSignature(ft);
             var returnType = ft.Results.Length == 0 ? typeof(void) : FunctionCompiler.ClrType(ft.Results[0]);
-            methods[i] = type.DefineMethod(methodNames[i], MethodAttributes.Public | MethodAttributes.Static, returnType, ClrSignature.Parameters(ft));
+            methods[i] = functionTypes[i / MethodsPerType].DefineMethod(methodNames[i], MethodAttributes.Public | MethodAttributes.Static, returnType, ClrSignature.Parameters(ft));
+            // An in-memory method gets its token when first asked for, which a call to it in an
+            // earlier body would otherwise do out of order: ask now.
+            _ = methods[i].MetadataToken;
         }
         // Resume copies come after every function's method, so methods keep their function-order
         // tokens (CompiledModule maps a token back to its function).
@@ -101,10 +154,13 @@ public sealed class ModuleCompiler
         var graph = CallGraph.Build(module, options?.SuspendingImports, options?.ResumableEverywhere == true, preemptible);
         bool interruptible = options?.Interruptible == true || preemptible || fuel;
         var resumeMethods = new MethodBuilder?[methods.Length];
+        var resumeTypes = new TypeBuilder?[functionTypes.Length];
         for (int i = 0; i < methods.Length; i++)
         {
             if (graph?.IsResumable(i) != true) continue;
+            var type = resumeTypes[i / MethodsPerType] ??= DefineCodeType(target, ResumeTypeName(i));
             resumeMethods[i] = type.DefineMethod(methodNames[i] + "$resume", MethodAttributes.Public | MethodAttributes.Static, methods[i].ReturnType, ClrSignature.Parameters(module.Types[(int)module.Functions[i].Value]));
+            _ = resumeMethods[i]!.MetadataToken;
         }
         var compiler = new ModuleCompiler(module, methods, resumeMethods, new FrameSavers(target)) { GuardPages = options?.BoundsChecks == BoundsChecks.GuardPages };
         for (int i = 0; i < methods.Length; i++)
@@ -130,9 +186,15 @@ public sealed class ModuleCompiler
                 Fuel = fuel,
             }.Compile(body);
         }
-        compiler.Savers.Create();
-        return (type.CreateType(), compiler._constants.ToArray());
+        var created = new List<Type>(functionTypes.Length * 2 + 1);
+        foreach (var type in functionTypes) created.Add(type.CreateType());
+        foreach (var type in resumeTypes) if (type is not null) created.Add(type.CreateType());
+        created.AddRange(compiler.Savers.Create());
+        return ([.. created], compiler._constants.ToArray());
     }
+
+    private static TypeBuilder DefineCodeType(ModuleBuilder target, string name) =>
+        target.DefineType(name, TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
 
     /// <summary>Does <paramref name="module"/> compiled under <paramref name="options"/> differ from
     /// its plain compilation (the code the module cache holds, for either kind of bounds check)?</summary>

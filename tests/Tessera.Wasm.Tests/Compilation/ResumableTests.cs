@@ -462,7 +462,8 @@ public class ResumableTests
 
     private static string[] ResumeCopies(Instance instance)
     {
-        var type = instance.Module.Compiled.Methods[0].DeclaringType!;
-        return type.GetMethods(BindingFlags.Public | BindingFlags.Static).Select(m => m.Name).Where(n => n.EndsWith("$resume", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+        // Resume copies live in types of their own beside the functions' (ModuleCompiler.Emit).
+        var code = instance.Module.Compiled.Methods[0].Module;
+        return code.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)).Select(m => m.Name).Where(n => n.EndsWith("$resume", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
     }
 }
