@@ -14,6 +14,10 @@ internal sealed partial class FunctionCompiler
         while (true)
         {
             _opcodeOffset = reader.Offset;
+            // IL's max stack is 16 bits, and a module may stack 65,536 constants before it adds
+            // them up (the JIT then refused the method at its first call): past a few thousand
+            // values the IL stack goes to its homes. Real code never stacks this deep.
+            if (_ilDepth > MaxIlStackDepth) SpillIlStack();
             var op = reader.ReadOpcode();
             bool endsFlow = false;
             switch (op)

@@ -169,7 +169,7 @@ internal sealed partial class FunctionCompiler
             // one branch: fuel | -flag is negative if either is. The flag must be read here: an
             // interrupting thread that wrote the fuel instead would race with this subtraction
             // and could lose (a killed loop with fuel to spare spun on, found by FuelTests).
-            _fuelLeft ??= _il.DeclareLocal(typeof(long));
+            _fuelLeft ??= DeclareLocal(typeof(long));
             _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldfld, Members.Fuel);
@@ -283,7 +283,7 @@ internal sealed partial class FunctionCompiler
 
         int first = _stack.Count - type.Parameters.Length;
         var extra = new LocalBuilder[type.Results.Length];
-        for (int r = 1; r < extra.Length; r++) extra[r] = _il.DeclareLocal(ClrType(type.Results[r].Kind));
+        for (int r = 1; r < extra.Length; r++) extra[r] = DeclareLocal(ClrType(type.Results[r].Kind));
         void PushArguments()
         {
             for (int i = 0; i < type.Parameters.Length; i++) _il.Emit(OpCodes.Ldloc, Home(first + i, type.Parameters[i].Kind));
@@ -377,9 +377,9 @@ internal sealed partial class FunctionCompiler
 
     private void DeclareFrameLocals()
     {
-        _slotBase ??= _il.DeclareLocal(typeof(int));
-        _refBase ??= _il.DeclareLocal(typeof(int));
-        _slotArray ??= _il.DeclareLocal(typeof(long[]));
+        _slotBase ??= DeclareLocal(typeof(int));
+        _refBase ??= DeclareLocal(typeof(int));
+        _slotArray ??= DeclareLocal(typeof(long[]));
     }
 
     /// <summary>Pops a frame's value slots and reference slots with the given
@@ -417,7 +417,7 @@ internal sealed partial class FunctionCompiler
         {
             save = _il.DefineLabel();
             _sharedSaves[shape] = save;
-            _pointIndex ??= _il.DeclareLocal(typeof(int));
+            _pointIndex ??= DeclareLocal(typeof(int));
             _coldBlocks.Add(() =>
             {
                 // One call to the shape's saver (FrameSavers: why not inline stores), then return.
@@ -522,7 +522,7 @@ internal sealed partial class FunctionCompiler
     /// <summary>Returns a zero first result (the caller is unwinding too and ignores it).</summary>
     private void EmitDefaultReturn()
     {
-        if (_type.Results.Length > 0) _il.Emit(OpCodes.Ldloc, _il.DeclareLocal(ClrType(_type.Results[0].Kind)));
+        if (_type.Results.Length > 0) _il.Emit(OpCodes.Ldloc, DeclareLocal(ClrType(_type.Results[0].Kind)));
         _il.Emit(OpCodes.Ret);
     }
 }

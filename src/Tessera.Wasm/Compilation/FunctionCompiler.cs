@@ -88,14 +88,14 @@ internal sealed partial class FunctionCompiler
             for (uint i = 0; i < decl.Count; i++)
             {
                 _localTypes[n] = decl.Type;
-                _locals[n] = il.DeclareLocal(ClrType(decl.Type));
+                _locals[n] = DeclareLocal(ClrType(decl.Type));
                 n++;
             }
         }
         if (module.TotalMemoryCount > 0)
         {
-            _memoryBase = il.DeclareLocal(typeof(nint));
-            _memoryLength = il.DeclareLocal(typeof(long));
+            _memoryBase = DeclareLocal(typeof(nint));
+            _memoryLength = DeclareLocal(typeof(long));
         }
     }
 
@@ -130,9 +130,32 @@ internal sealed partial class FunctionCompiler
     {
         if (!_homes.TryGetValue((index, kind), out var local))
         {
-            local = _il.DeclareLocal(ClrType(kind));
+            local = DeclareLocal(ClrType(kind));
             _homes.Add((index, kind), local);
         }
+        return local;
+    }
+
+    /// <summary>How many values may wait on the IL evaluation stack between two instructions
+    /// before they are spilled to their homes (IL's max stack is a 16-bit count).</summary>
+    internal const int MaxIlStackDepth = 4_096;
+
+    /// <summary>IL locals of one method: <c>ldloc</c> and <c>stloc</c> take a 16-bit index.</summary>
+    internal const int MaxIlLocals = 65_535;
+
+    /// <summary>
+    /// Declares an IL local: every local of a generated function is declared here, so none goes
+    /// past <see cref="MaxIlLocals"/>. WebAssembly locals (at most <see cref="EngineLimits.MaxLocals"/>),
+    /// operand-stack homes (up to one per height and kind) and temporaries share that budget; a
+    /// body that exhausts it is refused while compiling, with a <see cref="WasmLimitException"/>,
+    /// where the runtime would otherwise refuse the method with an
+    /// <see cref="InvalidProgramException"/> at its first call.
+    /// </summary>
+    private LocalBuilder DeclareLocal(Type type)
+    {
+        var local = _il.DeclareLocal(type);
+        if (local.LocalIndex >= MaxIlLocals)
+            throw new WasmLimitException("IL locals of one compiled function (its locals, operand-stack homes and temporaries)", local.LocalIndex + 1L, MaxIlLocals, Where);
         return local;
     }
 
@@ -348,7 +371,7 @@ internal sealed partial class FunctionCompiler
     /// (<see cref="StackGuard.LimitReached"/>), so entries pay one compare for both.</summary>
     private void EmitStackCheck()
     {
-        var probe = _il.DeclareLocal(typeof(int));
+        var probe = DeclareLocal(typeof(int));
         var below = _il.DefineLabel();
         var ok = _il.DefineLabel();
         _il.Emit(OpCodes.Ldloca, probe);
@@ -432,7 +455,7 @@ internal sealed partial class FunctionCompiler
             frame.SavedParams = new LocalBuilder[frame.Params.Length];
             for (int i = 0; i < frame.Params.Length; i++)
             {
-                frame.SavedParams[i] = _il.DeclareLocal(ClrType(frame.Params[i]));
+                frame.SavedParams[i] = DeclareLocal(ClrType(frame.Params[i]));
                 _il.Emit(OpCodes.Ldloc, Home(frame.Height + i, frame.Params[i].Kind));
                 _il.Emit(OpCodes.Stloc, frame.SavedParams[i]);
             }
@@ -615,7 +638,7 @@ internal sealed partial class FunctionCompiler
         SpillAll();
         if (functionIndex < (uint)_module.ImportedFunctionCount)
         {
-            var callee = _il.DeclareLocal(typeof(Func));
+            var callee = DeclareLocal(typeof(Func));
             LoadContextElement(Members.Functions, functionIndex);
             _il.Emit(OpCodes.Stloc, callee);
             EmitCallThrough(callee, type, tail, CallMaySuspend(functionIndex), import: true);
@@ -644,8 +667,8 @@ internal sealed partial class FunctionCompiler
         SpillAll();
         var index = Home(_stack.Count - 1, ValTypeKind.I32);
         Pop(1);
-        var elements = _il.DeclareLocal(typeof(object[]));
-        var callee = _il.DeclareLocal(typeof(Func));
+        var elements = DeclareLocal(typeof(object[]));
+        var callee = DeclareLocal(typeof(Func));
         LoadContextElement(Members.Tables, tableIndex);
         _il.Emit(OpCodes.Ldfld, Members.TableElements);
         _il.Emit(OpCodes.Stloc, elements);
@@ -709,8 +732,8 @@ internal sealed partial class FunctionCompiler
     {
         if (import)
         {
-            _calleeContext ??= _il.DeclareLocal(typeof(InstanceContext));
-            _hostEntry ??= _il.DeclareLocal(typeof(nint));
+            _calleeContext ??= DeclareLocal(typeof(InstanceContext));
+            _hostEntry ??= DeclareLocal(typeof(nint));
             var notHost = _il.DefineLabel();
             var done = _il.DefineLabel();
             _il.Emit(OpCodes.Ldloc, callee);

@@ -25,8 +25,25 @@ public sealed record EngineLimits
     /// <summary>Locals of one function, parameters included (JS API: 50,000).</summary>
     public int MaxLocals { get; init; } = 50_000;
 
+    /// <summary>Parameters of one function type (JS API: 1,000). A compiled function is a method
+    /// with a parameter per WebAssembly parameter, and the runtime's own limits on those are far
+    /// above this.</summary>
+    public int MaxFunctionParameters { get; init; } = 1_000;
+
+    /// <summary>Results of one function type (JS API: 1,000); results after the first are byref
+    /// parameters of the compiled method.</summary>
+    public int MaxFunctionResults { get; init; } = 1_000;
+
     /// <summary>Nested blocks, loops, ifs and trys in one function body.</summary>
     public int MaxNestingDepth { get; init; } = 10_000;
+
+    /// <summary>
+    /// Values on one function's operand stack at once. The JS API lists no such limit; this one
+    /// keeps a body's operand-stack homes within the 65,535 IL locals a compiled method may have
+    /// (its locals and temporaries share that budget, and a body that exhausts it anyway is
+    /// refused while compiling). Compilers emit stacks a few dozen values high.
+    /// </summary>
+    public int MaxOperandStackHeight { get; init; } = 50_000;
 
     internal void CheckSize(int bytes)
     {
@@ -38,6 +55,14 @@ public sealed record EngineLimits
     {
         if (module.TotalFunctionCount > MaxFunctions)
             throw new WasmLimitException("functions", module.TotalFunctionCount, MaxFunctions, "function and import sections");
+        for (int i = 0; i < module.Types.Count; i++)
+        {
+            var type = module.Types[i];
+            if (type.Parameters.Length > MaxFunctionParameters)
+                throw new WasmLimitException("parameters per function type", type.Parameters.Length, MaxFunctionParameters, $"type {i}");
+            if (type.Results.Length > MaxFunctionResults)
+                throw new WasmLimitException("results per function type", type.Results.Length, MaxFunctionResults, $"type {i}");
+        }
         for (int i = 0; i < module.Bodies.Count; i++)
         {
             var body = module.Bodies[i];

@@ -59,7 +59,7 @@ public sealed class Module
         limits.CheckSize(bytes.Length);
         var definition = ModuleDecoder.Decode(bytes, engine.Features);
         limits.CheckDeclarations(definition);
-        ModuleValidator.Validate(definition, engine.Features, limits.MaxNestingDepth);
+        ModuleValidator.Validate(definition, engine.Features, limits);
         // The cache holds plain code only: resumable or interruptible code is compiled each time.
         var compiled = ModuleCompiler.NeedsOptions(definition, engine.Options) ? ModuleCompiler.CompileWith(definition, engine.Options)
             : engine.Cache is { } cache && bytes.Length >= engine.Options.CacheMinimumBytes ? cache.GetOrCompile(definition, bytes.Span, engine.Features, engine.Options.CollectibleCode, engine.BoundsChecks)

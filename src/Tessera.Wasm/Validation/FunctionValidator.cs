@@ -104,6 +104,9 @@ internal sealed partial class FunctionValidator
 
         _sp = 0;
         _fp = 0;
+        // The stack's capacity never exceeds the engine's height limit, so the push that would
+        // pass it is one that must grow the stack, and the check costs nothing per push.
+        if (_stack.Length > ctx.MaxOperandStackHeight) _stack = new ValType[ctx.MaxOperandStackHeight];
         PushFrame(FrameKind.Function, BlockShape.Signature, default, _type);
         var reader = new WasmReader(body.Code.Span, body.CodeOffset, "unexpected end");
         Run(ref reader);
@@ -287,7 +290,9 @@ internal sealed partial class FunctionValidator
     {
         long needed = (long)_sp + more;
         if (needed > MaxOperandStack) FailStackLimit();
-        Array.Resize(ref _stack, (int)Math.Min(MaxOperandStack, Math.Max(needed, 2L * _stack.Length)));
+        if (needed > _ctx.MaxOperandStackHeight)
+            throw new WasmLimitException("operand stack height", needed, _ctx.MaxOperandStackHeight, $"function {_funcIndex} at byte 0x{_offset:x}");
+        Array.Resize(ref _stack, (int)Math.Min(Math.Min(MaxOperandStack, _ctx.MaxOperandStackHeight), Math.Max(needed, 2L * _stack.Length)));
     }
 
     /// <summary>Pops a value expected to be of number or vector kind <paramref name="expected"/>.</summary>

@@ -18,6 +18,10 @@ internal sealed class ModuleContext
     /// <summary>The engine's limit on nested blocks in one body (<see cref="Runtime.EngineLimits"/>).</summary>
     public int MaxNestingDepth { get; init; } = int.MaxValue;
 
+    /// <summary>The engine's limit on a body's operand stack height (<see cref="Runtime.EngineLimits"/>);
+    /// without one, the validator's own cap (<see cref="FunctionValidator.MaxOperandStack"/>) holds.</summary>
+    public int MaxOperandStackHeight { get; init; } = FunctionValidator.MaxOperandStack;
+
     public ModuleContext(ModuleDefinition module, WasmFeatures features)
     {
         Module = module;

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using Tessera.Wasm;
+using Tessera.Wasm.Runtime;
+using Xunit.Abstractions;
+using static Tessera.Security.Tests.Hostile.ModuleBytes;
+
+namespace Tessera.Security.Tests.Hostile;
+
+/// <summary>
+/// The engine's implementation limits (docs/security.md, "Implementation limits"), each at the
+/// limit, where the module must compile and compute what the arithmetic says, and one past it,
+/// where it must be a <see cref="WasmLimitException"/> naming the limit: never an exception of the
+/// runtime underneath (the first call of a function with 65,536 stacked values used to throw
+/// <see cref="InvalidProgramException"/>, a module of 66,000 functions a
+/// <see cref="TypeLoadException"/>).
+/// </summary>
+public sealed class ImplementationLimitTests(ITestOutputHelper output)
+{
+    private static readonly Engine Engine = new();
+
+    /// <summary>Compiles <paramref name="bytes"/>, calls <paramref name="export"/> with
+    /// <paramref name="arguments"/>, and says what came of it: <c>ran: </c> and the results, or the
+    /// typed error's name and message.</summary>
+    private string Outcome(byte[] bytes, TimeSpan bound, Engine? engine = null, string export = "f", params Value[] arguments)
+    {
+        var clock = Stopwatch.StartNew();
+        string outcome;
+        try
+        {
+            var module = Module.FromBytes(engine ?? Engine, bytes);
+            var instance = new Linker().Instantiate(new Store(module.Engine), module);
+            outcome = "ran: " + string.Join(' ', instance.GetFunc(export)!.Invoke(arguments));
+        }
+        catch (WasmException e)
+        {
+            outcome = e.GetType().Name + ": " + e.Message;
+        }
+        output.WriteLine($"{bytes.Length} bytes, {clock.Elapsed.TotalMilliseconds:F0} ms: {outcome}");
+        Assert.True(clock.Elapsed < bound, $"took {clock.Elapsed.TotalSeconds:F1} s, bound {bound.TotalSeconds} s: {outcome}");
+        return outcome;
+    }
+
+    private static void AssertLimit(string outcome, string limit)
+    {
+        Assert.StartsWith(nameof(WasmLimitException), outcome);
+        Assert.Contains(limit, outcome);
+    }
+
+    /// <summary><paramref name="height"/> copies of <c>i32.const 1</c>, a block (a label: the
+    /// compiler moves every stacked value to its home), then additions down to one value.</summary>
+    private static byte[] StackedOnes(int height) =>
+        OneFunction(NoLocals, [.. Repeat([0x41, 0x01], height), 0x02, 0x40, 0x0b, .. Repeat([0x6a], height - 1)]);
+
+    [Fact]
+    public void OperandStackAtTheLimitCompilesAndRuns()
+    {
+        // 50,000 ones added up: 50,000. Also past the 16-bit IL max stack (65,535) that the
+        // unspilled form ran into, had the limit been set higher.
+        Assert.Equal("ran: i32:50000", Outcome(StackedOnes(50_000), TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
+    public void OperandStackPastTheLimitIsRefused()
+    {
+        AssertLimit(Outcome(StackedOnes(50_001), TimeSpan.FromSeconds(20)), "operand stack height");
+        // 65,536 values without a label: the shape that reached the JIT and failed at the first call.
+        AssertLimit(Outcome(OneFunction(NoLocals, [.. Repeat([0x41, 0x01], 65_536), .. Repeat([0x6a], 65_535)]), TimeSpan.FromSeconds(20)), "operand stack height");
+    }
+
+    [Fact]
+    public void OperandStackBeyondTheIlStackCompilesWhenTheLimitAllowsIt()
+    {
+        // With the engine's limit raised, 70,000 unspilled constants must still compile: the
+        // compiler moves the IL stack to homes before it reaches IL's 16-bit max stack.
+        var raised = new Engine(options: new EngineOptions { Limits = new EngineLimits { MaxOperandStackHeight = 100_000 } });
+        string outcome = Outcome(OneFunction(NoLocals, [.. Repeat([0x41, 0x01], 70_000), .. Repeat([0x6a], 69_999)]), TimeSpan.FromSeconds(60), raised);
+        // 70,000 homes do not fit 65,535 IL locals: the compiler's own limit, named.
+        AssertLimit(outcome, "IL locals");
+        Assert.Equal("ran: i32:60000", Outcome(OneFunction(NoLocals, [.. Repeat([0x41, 0x01], 60_000), .. Repeat([0x6a], 59_999)]), TimeSpan.FromSeconds(60), raised));
+    }
+
+    /// <summary>49,999 i32 locals (all zero) and <paramref name="height"/> i64 ones stacked over a
+    /// label: every i64 gets a home of its own beside the locals, so the function's IL locals
+    /// number about 50,000 + height.</summary>
+    private static byte[] LocalsAndStack(int height) =>
+        OneFunction([0x01, .. Leb(49_999), 0x7f], [.. Repeat([0x42, 0x01], height), 0x02, 0x40, 0x0b, .. Repeat([0x7c], height - 1), 0xa7, 0x20, .. Leb(49_998), 0x6a]);
+
+    [Fact]
+    public void IlLocalsWithinTheBudgetCompileAndRun()
+    {
+        // The sum of 15,000 ones, wrapped to i32, plus a zero local.
+        Assert.Equal("ran: i32:15000", Outcome(LocalsAndStack(15_000), TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
+    public void IlLocalsPastTheBudgetAreRefusedWhileCompiling()
+    {
+        // 49,999 + 16,000 > 65,535: both engine limits hold, the method's locals do not.
+        AssertLimit(Outcome(LocalsAndStack(16_000), TimeSpan.FromSeconds(60)), "IL locals of one compiled function");
+    }
+
+    /// <summary>A module whose function "f" has <paramref name="count"/> i32 parameters and returns
+    /// the last one.</summary>
+    private static byte[] Parameters(int count)
+    {
+        byte[] body = [0x00, 0x20, .. Leb((ulong)(count - 1)), 0x0b];
+        return
+        [
+            .. Header,
+            .. Section(1, Vector([0x60, .. Leb((ulong)count), .. Repeat([0x7f], count), 0x01, 0x7f])),
+            .. Section(3, Vector([0x00])),
+            .. Section(7, Vector([.. Vector("f"u8.ToArray()), 0x00, 0x00])),
+            .. Section(10, Vector([.. Leb((ulong)body.Length), .. body])),
+        ];
+    }
+
+    [Fact]
+    public void ParametersAtTheLimitRun()
+    {
+        var arguments = Enumerable.Range(1, 1_000).Select(Value.I32).ToArray();
+        Assert.Equal("ran: i32:1000", Outcome(Parameters(1_000), TimeSpan.FromSeconds(30), arguments: arguments));
+    }
+
+    [Fact]
+    public void ParametersPastTheLimitAreRefused() =>
+        AssertLimit(Outcome(Parameters(1_001), TimeSpan.FromSeconds(10)), "parameters per function type");
+
+    /// <summary>A module whose function "f" returns <paramref name="count"/> i32s: 1, 2, ..., count.</summary>
+    private static byte[] Results(int count)
+    {
+        var code = new List<byte>();
+        for (int i = 1; i <= count; i++) code.AddRange([0x41, .. SignedLeb(i)]);
+        byte[] body = [0x00, .. code, 0x0b];
+        return
+        [
+            .. Header,
+            .. Section(1, Vector([0x60, 0x00, .. Leb((ulong)count), .. Repeat([0x7f], count)])),
+            .. Section(3, Vector([0x00])),
+            .. Section(7, Vector([.. Vector("f"u8.ToArray()), 0x00, 0x00])),
+            .. Section(10, Vector([.. Leb((ulong)body.Length), .. body])),
+        ];
+    }
+
+    [Fact]
+    public void ResultsAtTheLimitRun()
+    {
+        string outcome = Outcome(Results(1_000), TimeSpan.FromSeconds(30));
+        Assert.Equal("ran: " + string.Join(' ', Enumerable.Range(1, 1_000).Select(i => $"i32:{i}")), outcome);
+    }
+
+    [Fact]
+    public void ResultsPastTheLimitAreRefused() =>
+        AssertLimit(Outcome(Results(1_001), TimeSpan.FromSeconds(10)), "results per function type");
+
+    [Fact]
+    public void MoreFunctionsThanOneGeneratedTypeHoldsCompileAndRun()
+    {
+        // 100,000 functions: the runtime refuses a type of about 65,500 methods, so they are spread
+        // over types. last(0) = n - 1 and last(5) = 5 + n - 1 (ManyFunctionsModule says why); f0(3) = 3.
+        var bytes = ManyFunctionsModule.Build(100_000);
+        var module = Module.FromBytes(Engine, bytes);
+        var instance = new Linker().Instantiate(new Store(Engine), module);
+        Assert.Equal(99_999, instance.GetFunc("last")!.Invoke(Value.I32(0))[0].AsI32());
+        Assert.Equal(100_004, instance.GetFunc("last")!.Invoke(Value.I32(5))[0].AsI32());
+        Assert.Equal(3, instance.GetFunc("f0")!.Invoke(Value.I32(3))[0].AsI32());
+    }
+
+    [Fact]
+    public void MoreFunctionsThanOneGeneratedTypeHoldsLoadFromTheModuleCache()
+    {
+        // 70,000 functions (three generated types) through a saved image and back: the image's
+        // methods are found by row, type by type.
+        string directory = Path.Combine(Path.GetTempPath(), "tessera-limits-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var cached = new Engine(options: new EngineOptions { UseCache = true, CacheDirectory = directory });
+            var bytes = ManyFunctionsModule.Build(70_000);
+            Module.FromBytes(cached, bytes);
+            var loaded = Module.FromBytes(new Engine(options: new EngineOptions { UseCache = true, CacheDirectory = directory }), bytes);
+            var instance = new Linker().Instantiate(new Store(loaded.Engine), loaded);
+            Assert.Equal(69_999, instance.GetFunc("last")!.Invoke(Value.I32(0))[0].AsI32());
+            Assert.Equal(70_001, instance.GetFunc("last")!.Invoke(Value.I32(2))[0].AsI32());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void MoreResumableFunctionsThanOneGeneratedTypeHoldsCompileAndRun()
+    {
+        // Preemptible code: function 0 has a loop, so every function (each calls the one below it)
+        // is resumable and has a resume copy; 40,000 of each are 80,000 methods.
+        var preemptible = new Engine(options: new EngineOptions { Preemptible = true });
+        var module = Module.FromBytes(preemptible, ManyFunctionsModule.Build(40_000, loopInFirst: true));
+        var instance = new Linker().Instantiate(new Store(preemptible), module);
+        Assert.Equal(39_999, instance.GetFunc("last")!.Invoke(Value.I32(0))[0].AsI32());
+        Assert.Equal(40_006, instance.GetFunc("last")!.Invoke(Value.I32(7))[0].AsI32());
+    }
+
+    [Fact]
+    public void FunctionCountAtAndPastAConfiguredLimit()
+    {
+        var limited = new Engine(options: new EngineOptions { Limits = new EngineLimits { MaxFunctions = 3_000 } });
+        Assert.Equal("ran: i32:2999", Outcome(ManyFunctionsModule.Build(3_000), TimeSpan.FromSeconds(30), limited, "last", Value.I32(0)));
+        AssertLimit(Outcome(ManyFunctionsModule.Build(3_001), TimeSpan.FromSeconds(10), limited, "last", Value.I32(0)), "functions");
+    }
+}
