@@ -71,7 +71,7 @@ internal static class SocketFunctions
         var buffers = memory.ReadIovecs(iovs, iovsLength);
         memory.Slice(lengthOut, 4);
         bool peek = (flags & RiFlags.RecvPeek) != 0, waitAll = (flags & RiFlags.RecvWaitall) != 0;
-        long capacity = buffers.Sum(b => (long)b.Length);
+        long capacity = buffers.TotalLength;
         long total = progress.Done;
         while (total < capacity)
         {
@@ -115,7 +115,7 @@ internal static class SocketFunctions
     {
         var buffers = memory.ReadIovecs(iovs, iovsLength);
         memory.Slice(resultOut, 4);
-        long capacity = buffers.Sum(b => (long)b.Length);
+        long capacity = buffers.TotalLength;
         long total = progress.Done;
         while (total < capacity)
         {
@@ -138,10 +138,11 @@ internal static class SocketFunctions
 
     /// <summary>What is left of the iovecs after their first <paramref name="offset"/> bytes: the
     /// rest of the buffer that byte falls in.</summary>
-    private static Span<byte> Remainder(GuestMemory memory, IReadOnlyList<(int Pointer, int Length)> buffers, long offset)
+    private static Span<byte> Remainder(GuestMemory memory, IovecArray buffers, long offset)
     {
-        foreach (var (pointer, length) in buffers)
+        for (int i = 0; i < buffers.Count; i++)
         {
+            var (pointer, length) = buffers[i];
             if (offset < length) return memory.Slice(pointer + (int)offset, length - (int)offset);
             offset -= length;
         }
