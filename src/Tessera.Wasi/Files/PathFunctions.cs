@@ -84,9 +84,10 @@ internal static class PathFunctions
         var io = requested & (Rights.FdRead | Rights.FdWrite);
         if ((io & ~dir.Inheriting) != 0) return Errno.NotCapable;
         // The host descriptor is opened for writing exactly when fd_write is asked for (wasi-libc
-        // and Rust's std ask for it for O_WRONLY / O_RDWR and never otherwise).
-        // O_DIRECTORY opens can never write, so write rights asked for alongside it are dropped.
-        bool write = (requested & Rights.FdWrite) != 0 && (o & OFlags.Directory) == 0;
+        // and Rust's std ask for it for O_WRONLY / O_RDWR and never otherwise). A directory cannot
+        // be opened for writing, with O_DIRECTORY or without: the host's EISDIR is the answer, as
+        // open(2) gives for O_DIRECTORY | O_RDWR and wasi-testsuite's path_open_preopen expects.
+        bool write = (requested & Rights.FdWrite) != 0;
         if ((f & FdFlags.Dsync) != 0 && (dir.Inheriting & Rights.FdDatasync) == 0) return Errno.NotCapable;
         if ((f & (FdFlags.Sync | FdFlags.Rsync)) != 0 && (dir.Inheriting & Rights.FdSync) == 0) return Errno.NotCapable;
 

@@ -16,11 +16,15 @@ namespace Tessera.Wasi.Sockets;
 /// </summary>
 internal static class SocketFunctions
 {
+    /// <summary>The socket <paramref name="fd"/> with <paramref name="rights"/>. What the descriptor
+    /// is comes before what it may do: a descriptor that is not a socket is NotSock whatever its
+    /// rights (as POSIX's socket calls answer ENOTSOCK, and wasi-testsuite expects of sock_shutdown),
+    /// rather than NotCapable for lacking socket rights it could never hold.</summary>
     private static SocketDescriptor Socket(WasiContext ctx, int fd, Rights rights)
     {
-        var d = ctx.Descriptors.Get(fd);
-        d.Require(rights);
-        return d as SocketDescriptor ?? throw new WasiException(Errno.NotSock);
+        var socket = ctx.Descriptors.Get(fd) as SocketDescriptor ?? throw new WasiException(Errno.NotSock);
+        socket.Require(rights);
+        return socket;
     }
 
     public static Errno Accept(WasiContext ctx, IWasiWaiter waiter, Caller caller, GuestMemory memory, int fd, int flags, int resultOut)
