@@ -536,10 +536,55 @@ public sealed class FunctionTests : IDisposable
         Assert.Equal(Errno.Success, g.Call("sock_shutdown", conn, (int)SdFlags.Wr));
         Assert.Equal(0, client.Receive(reply)); // the guest's side closed for writing
         Assert.Equal(Errno.Inval, g.Call("sock_shutdown", conn, 0));
-        Assert.Equal(Errno.NotCapable, g.Call("sock_accept", 1, 0, Guest.Out));
+        // Stdout is not a socket, whatever its rights; a connection is one without sock_accept.
+        Assert.Equal(Errno.NotSock, g.Call("sock_accept", 1, 0, Guest.Out));
         Assert.Equal(Errno.NotCapable, g.Call("sock_accept", conn, 0, Guest.Out));
         Assert.Equal(Errno.Success, g.Call("fd_fdstat_set_flags", sock, (int)FdFlags.NonBlock));
         Assert.Equal(Errno.Again, g.Call("sock_accept", sock, 0, Guest.Out));
+    }
+
+    /// <summary>wasi-testsuite's path_open_preopen: a directory opened with fd_write asked for is
+    /// ISDIR, with O_DIRECTORY or without, as open(2) answers O_RDWR on a directory.</summary>
+    [Fact]
+    public void OpeningADirectoryForWritingIsIsdir()
+    {
+        using var g = NewGuest();
+        Directory.CreateDirectory(Host("sub"));
+        const Rights list = Rights.FdReaddir | Rights.FdFilestatGet;
+        Assert.Equal(Errno.IsDir, g.Open(Root, ".", OFlags.Directory, list | Rights.FdWrite).Item1);
+        Assert.Equal(Errno.IsDir, g.Open(Root, "sub", OFlags.Directory, Rights.FdWrite).Item1);
+        Assert.Equal(Errno.IsDir, g.Open(Root, "sub", 0, list | Rights.FdWrite).Item1);
+        Assert.Equal(Errno.IsDir, g.Open(Root, ".", 0, Rights.FdRead | Rights.FdWrite).Item1);
+        // Without fd_write the same opens succeed and list the directory.
+        var (e, dir) = g.Open(Root, ".", OFlags.Directory, list);
+        Assert.Equal(Errno.Success, e);
+        Assert.Equal(Errno.Success, g.Call("fd_readdir", dir, Guest.Data, 512, 0L, Guest.Out));
+        Assert.True(g.U32(Guest.Out) > 0);
+    }
+
+    /// <summary>What the descriptor is comes before what it may do: every sock_* function on a
+    /// descriptor that is not a socket is NOTSOCK (wasi-testsuite's sock_shutdown and sock_recv
+    /// cases on a regular file), whatever rights it holds or lacks.</summary>
+    [Fact]
+    public void SocketFunctionsOnANonSocketAreNotsock()
+    {
+        using var g = NewGuest();
+        File.WriteAllText(Host("file"), "data");
+        var (e, file) = g.Open(Root, "file", 0, Rights.FdRead | Rights.FdWrite);
+        Assert.Equal(Errno.Success, e);
+        g.SetU32(Guest.Data, Guest.Data + 64);
+        g.SetU32(Guest.Data + 4, 4);
+        foreach (int fd in new[] { file, Root, 0, 1 })
+        {
+            Assert.Equal(Errno.NotSock, g.Call("sock_shutdown", fd, (int)SdFlags.Wr));
+            Assert.Equal(Errno.NotSock, g.Call("sock_shutdown", fd, (int)(SdFlags.Rd | SdFlags.Wr)));
+            Assert.Equal(Errno.NotSock, g.Call("sock_accept", fd, 0, Guest.Out));
+            Assert.Equal(Errno.NotSock, g.Call("sock_recv", fd, Guest.Data, 1, 0, Guest.Out, Guest.Out + 4));
+            Assert.Equal(Errno.NotSock, g.Call("sock_send", fd, Guest.Data, 1, 0, Guest.Out));
+        }
+        // A closed descriptor is still BADF first.
+        Assert.Equal(Errno.BadF, g.Call("sock_shutdown", 99, (int)SdFlags.Wr));
+        Assert.Equal("data", File.ReadAllText(Host("file")));
     }
 
     [Fact]

@@ -85,11 +85,14 @@ internal sealed class Guest : IDisposable
 
     public string Text(int at, int length) => Encoding.UTF8.GetString(Memory.Slice(at, length));
 
-    /// <summary>path_open of <paramref name="path"/> in <paramref name="dir"/>; returns (errno, fd).</summary>
-    public (Errno, int) Open(int dir, string path, OFlags oflags = 0, Rights rights = RightSets.All, FdFlags fdflags = 0, bool follow = true)
+    /// <summary>path_open of <paramref name="path"/> in <paramref name="dir"/>; returns (errno, fd).
+    /// Unless given, the rights asked for are all of them, or with O_DIRECTORY a directory's (a
+    /// directory opened with fd_write is EISDIR).</summary>
+    public (Errno, int) Open(int dir, string path, OFlags oflags = 0, Rights? rights = null, FdFlags fdflags = 0, bool follow = true)
     {
+        rights ??= (oflags & OFlags.Directory) != 0 ? RightSets.Directory : RightSets.All;
         int len = Put(PathA, path);
-        var e = Call("path_open", dir, follow ? 1 : 0, PathA, len, (int)oflags, (long)rights, (long)RightSets.All, (int)fdflags, Out);
+        var e = Call("path_open", dir, follow ? 1 : 0, PathA, len, (int)oflags, (long)rights.Value, (long)RightSets.All, (int)fdflags, Out);
         return (e, e == Errno.Success ? (int)U32(Out) : -1);
     }
 

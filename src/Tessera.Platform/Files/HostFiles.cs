@@ -24,18 +24,17 @@ public static unsafe class HostFiles
     /// opening the roots a sandbox starts from.</summary>
     public const int CurrentDirectory = -100;
 
-    /// <summary>Names longer than this are copied to the heap to add their terminating NUL.</summary>
-    private const int StackName = 512;
+    /// <summary>Linux's PATH_MAX: a link's target is at most this long with its NUL.</summary>
+    private const int PathMax = HostName.MaxLength + 1;
 
     /// <summary>Opens <paramref name="name"/> in the directory <paramref name="dir"/>; returns the new descriptor.</summary>
     public static int OpenAt(int dir, ReadOnlySpan<byte> name, OpenFlags flags, int mode = 0x1b6 /* 0666 */)
     {
         if (!OperatingSystem.IsLinux()) return -HostErrno.ENOSYS;
-        if (name.Contains((byte)0)) return -HostErrno.EINVAL;
-        Span<byte> z = name.Length < StackName ? stackalloc byte[name.Length + 1] : new byte[name.Length + 1];
-        name.CopyTo(z);
-        z[name.Length] = 0;
-        fixed (byte* p = z) return Check(Posix.openat(dir, p, LinuxOpenFlags.ToLinux(flags), mode));
+        Span<byte> stack = stackalloc byte[HostName.StackLength];
+        using var z = HostName.From(name, stack);
+        if (z.Error != 0) return z.Error;
+        fixed (byte* p = z.Terminated) return Check(Posix.openat(dir, p, LinuxOpenFlags.ToLinux(flags), mode));
     }
 
     public static int Close(int fd) => OperatingSystem.IsLinux() ? Check(Posix.close(fd)) : -HostErrno.ENOSYS;
@@ -100,12 +99,11 @@ public static unsafe class HostFiles
     {
         status = default;
         if (!OperatingSystem.IsLinux()) return -HostErrno.ENOSYS;
-        if (name.Contains((byte)0)) return -HostErrno.EINVAL;
-        Span<byte> z = stackalloc byte[name.Length + 1];
-        name.CopyTo(z);
-        z[name.Length] = 0;
+        Span<byte> stack = stackalloc byte[HostName.StackLength];
+        using var z = HostName.From(name, stack);
+        if (z.Error != 0) return z.Error;
         Span<byte> buffer = stackalloc byte[256];
-        fixed (byte* p = z)
+        fixed (byte* p = z.Terminated)
         fixed (byte* b = buffer)
         {
             int r = Check(Posix.statx(dir, p, flags, STATX_BASIC_STATS, b));
@@ -134,30 +132,24 @@ public static unsafe class HostFiles
         WithNames(target, name, (t, n) => Posix.symlinkat(t, dir, n));
 
     /// <summary>The target of the symbolic link <paramref name="name"/> in <paramref name="dir"/>.</summary>
+    /// <remarks>Linux keeps a link's target under PATH_MAX, so one PATH_MAX buffer holds any; a
+    /// readlinkat that fills it (a file system breaking that rule) is ENAMETOOLONG, not a bigger buffer.</remarks>
     public static int ReadLinkAt(int dir, ReadOnlySpan<byte> name, out byte[] target)
     {
         target = [];
         if (!OperatingSystem.IsLinux()) return -HostErrno.ENOSYS;
-        if (name.Contains((byte)0)) return -HostErrno.EINVAL;
-        Span<byte> z = stackalloc byte[name.Length + 1];
-        name.CopyTo(z);
-        z[name.Length] = 0;
-        // A link's target is at most PATH_MAX (4096) bytes on Linux; grow anyway if it filled the buffer.
-        for (int size = 4096; ; size *= 4)
-        {
-            var buffer = new byte[size];
-            nint r;
-            fixed (byte* p = z)
-            fixed (byte* b = buffer)
-                r = Posix.readlinkat(dir, p, b, (nuint)size);
-            if (r < 0) return -Marshal.GetLastPInvokeError();
-            if (r < size)
-            {
-                target = buffer[..(int)r];
-                return 0;
-            }
-            if (size > 1 << 20) return -HostErrno.ENAMETOOLONG;
-        }
+        Span<byte> stack = stackalloc byte[HostName.StackLength];
+        using var z = HostName.From(name, stack);
+        if (z.Error != 0) return z.Error;
+        Span<byte> buffer = stackalloc byte[PathMax];
+        nint r;
+        fixed (byte* p = z.Terminated)
+        fixed (byte* b = buffer)
+            r = Posix.readlinkat(dir, p, b, (nuint)buffer.Length);
+        if (r < 0) return -Marshal.GetLastPInvokeError();
+        if (r >= buffer.Length) return -HostErrno.ENAMETOOLONG;
+        target = buffer[..(int)r].ToArray();
+        return 0;
     }
 
     /// <summary>
@@ -223,22 +215,23 @@ public static unsafe class HostFiles
     private static int WithName(ReadOnlySpan<byte> name, NameCall call)
     {
         if (!OperatingSystem.IsLinux()) return -HostErrno.ENOSYS;
-        if (name.Contains((byte)0)) return -HostErrno.EINVAL;
-        var z = new byte[name.Length + 1];
-        name.CopyTo(z);
-        fixed (byte* p = z) return Check(call(p));
+        Span<byte> stack = stackalloc byte[HostName.StackLength];
+        using var z = HostName.From(name, stack);
+        if (z.Error != 0) return z.Error;
+        fixed (byte* p = z.Terminated) return Check(call(p));
     }
 
     private static int WithNames(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, NamesCall call)
     {
         if (!OperatingSystem.IsLinux()) return -HostErrno.ENOSYS;
-        if (a.Contains((byte)0) || b.Contains((byte)0)) return -HostErrno.EINVAL;
-        var za = new byte[a.Length + 1];
-        var zb = new byte[b.Length + 1];
-        a.CopyTo(za);
-        b.CopyTo(zb);
-        fixed (byte* pa = za)
-        fixed (byte* pb = zb)
+        Span<byte> stackA = stackalloc byte[HostName.StackLength];
+        Span<byte> stackB = stackalloc byte[HostName.StackLength];
+        using var za = HostName.From(a, stackA);
+        using var zb = HostName.From(b, stackB);
+        if (za.Error != 0) return za.Error;
+        if (zb.Error != 0) return zb.Error;
+        fixed (byte* pa = za.Terminated)
+        fixed (byte* pb = zb.Terminated)
             return Check(call(pa, pb));
     }
 

@@ -132,8 +132,9 @@ internal static class FdFunctions
         var buffers = memory.ReadIovecs(iovs, iovsLength);
         memory.Slice(resultOut, 4);
         long total = 0;
-        foreach (var (pointer, length) in buffers)
+        for (int i = 0; i < buffers.Count; i++)
         {
+            var (pointer, length) = buffers[i];
             if (length == 0) continue;
             int n = d.Read(memory.Slice(pointer, length));
             total += n;
@@ -161,8 +162,9 @@ internal static class FdFunctions
         var buffers = memory.ReadIovecs(iovs, iovsLength);
         memory.Slice(resultOut, 4);
         long total = 0;
-        foreach (var (pointer, length) in buffers)
+        for (int i = 0; i < buffers.Count; i++)
         {
+            var (pointer, length) = buffers[i];
             if (length == 0) continue;
             int n;
             try
@@ -195,8 +197,9 @@ internal static class FdFunctions
         var buffers = memory.ReadIovecs(iovs, iovsLength);
         memory.Slice(resultOut, 4);
         long total = 0;
-        foreach (var (pointer, length) in buffers)
+        for (int i = 0; i < buffers.Count; i++)
         {
+            var (pointer, length) = buffers[i];
             if (length == 0) continue;
             int n = transfer(memory.Slice(pointer, length), total);
             total += n;

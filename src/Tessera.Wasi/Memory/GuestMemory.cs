@@ -53,26 +53,29 @@ internal readonly struct GuestMemory
     /// <summary>
     /// The buffers of an iovec array (<c>$iovec_array</c>): <paramref name="count"/> pairs of
     /// (pointer, length) at <paramref name="iovs"/>, each checked before any byte moves, so a bad
-    /// entry fails the call with nothing read or written.
+    /// entry fails the call with nothing read or written. The entries stay in guest memory
+    /// (<see cref="IovecArray"/>): checking them allocates nothing, whatever the count.
     /// </summary>
-    public List<(int Pointer, int Length)> ReadIovecs(int iovs, int count)
+    public IovecArray ReadIovecs(int iovs, int count)
     {
         var table = Slice(iovs, (long)(uint)count * Layouts.IovecSize);
-        var result = new List<(int, int)>((int)Math.Min((uint)count, 64u));
         for (int i = 0; i < table.Length; i += Layouts.IovecSize)
         {
-            int pointer = BinaryPrimitives.ReadInt32LittleEndian(table[i..]);
-            int length = BinaryPrimitives.ReadInt32LittleEndian(table[(i + 4)..]);
-            Slice(pointer, length);
-            result.Add((pointer, length));
+            Slice(BinaryPrimitives.ReadInt32LittleEndian(table[i..]), BinaryPrimitives.ReadInt32LittleEndian(table[(i + 4)..]));
         }
-        return result;
+        return new IovecArray(this, iovs, table.Length / Layouts.IovecSize);
     }
 
-    /// <summary>A path argument: bytes that must be valid UTF-8 (<see cref="Errno.IlSeq"/>) with no NUL (<see cref="Errno.Inval"/>).</summary>
+    /// <summary>Linux's PATH_MAX less its NUL: the longest path the host would take.</summary>
+    public const int MaxPathLength = 4095;
+
+    /// <summary>A path argument: at most <see cref="MaxPathLength"/> bytes (<see cref="Errno.NameTooLong"/>,
+    /// as Linux answers a longer path, and before the host copies any of it), valid UTF-8
+    /// (<see cref="Errno.IlSeq"/>) with no NUL (<see cref="Errno.Inval"/>).</summary>
     public byte[] ReadPath(int pointer, int length)
     {
         var bytes = Slice(pointer, length);
+        if (bytes.Length > MaxPathLength) throw new WasiException(Errno.NameTooLong);
         if (bytes.Contains((byte)0)) throw new WasiException(Errno.Inval);
         if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new WasiException(Errno.IlSeq);
         return bytes.ToArray();

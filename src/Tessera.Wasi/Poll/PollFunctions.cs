@@ -18,6 +18,14 @@ namespace Tessera.Wasi.Poll;
 /// </summary>
 internal static class PollFunctions
 {
+    /// <summary>
+    /// Subscriptions one call may hold; more is EINVAL, as poll(2) refuses more descriptors than
+    /// RLIMIT_NOFILE. The call keeps a few host records per subscription, so this bounds what the
+    /// guest's count makes the host allocate (about 100 bytes each). wasi-libc's poll() asks at most
+    /// two per descriptor plus one clock, so 2,047 descriptors fit.
+    /// </summary>
+    public const int MaxSubscriptions = 4096;
+
     private readonly record struct Event(ulong UserData, Errno Error, EventType Type, ulong Bytes, EventRwFlags Flags);
 
     public static Errno PollOneoff(WasiContext ctx, IWasiWaiter waiter, Caller caller, GuestMemory memory, int input, int output, int count, int resultOut)
@@ -27,6 +35,7 @@ internal static class PollFunctions
         var subscriptions = memory.Slice(input, (long)(uint)count * Layouts.SubscriptionSize);
         memory.Slice(output, (long)(uint)count * Layouts.EventSize);
         memory.Slice(resultOut, 4);
+        if ((uint)count > MaxSubscriptions) return Errno.Inval;
 
         var events = new List<Event>();
         var clocks = new List<(ulong UserData, ulong Deadline)>();

@@ -16,11 +16,15 @@ namespace Tessera.Wasi.Sockets;
 /// </summary>
 internal static class SocketFunctions
 {
+    /// <summary>The socket <paramref name="fd"/> with <paramref name="rights"/>. What the descriptor
+    /// is comes before what it may do: a descriptor that is not a socket is NotSock whatever its
+    /// rights (as POSIX's socket calls answer ENOTSOCK, and wasi-testsuite expects of sock_shutdown),
+    /// rather than NotCapable for lacking socket rights it could never hold.</summary>
     private static SocketDescriptor Socket(WasiContext ctx, int fd, Rights rights)
     {
-        var d = ctx.Descriptors.Get(fd);
-        d.Require(rights);
-        return d as SocketDescriptor ?? throw new WasiException(Errno.NotSock);
+        var socket = ctx.Descriptors.Get(fd) as SocketDescriptor ?? throw new WasiException(Errno.NotSock);
+        socket.Require(rights);
+        return socket;
     }
 
     public static Errno Accept(WasiContext ctx, IWasiWaiter waiter, Caller caller, GuestMemory memory, int fd, int flags, int resultOut)
@@ -71,7 +75,7 @@ internal static class SocketFunctions
         var buffers = memory.ReadIovecs(iovs, iovsLength);
         memory.Slice(lengthOut, 4);
         bool peek = (flags & RiFlags.RecvPeek) != 0, waitAll = (flags & RiFlags.RecvWaitall) != 0;
-        long capacity = buffers.Sum(b => (long)b.Length);
+        long capacity = buffers.TotalLength;
         long total = progress.Done;
         while (total < capacity)
         {
@@ -115,7 +119,7 @@ internal static class SocketFunctions
     {
         var buffers = memory.ReadIovecs(iovs, iovsLength);
         memory.Slice(resultOut, 4);
-        long capacity = buffers.Sum(b => (long)b.Length);
+        long capacity = buffers.TotalLength;
         long total = progress.Done;
         while (total < capacity)
         {
@@ -138,10 +142,11 @@ internal static class SocketFunctions
 
     /// <summary>What is left of the iovecs after their first <paramref name="offset"/> bytes: the
     /// rest of the buffer that byte falls in.</summary>
-    private static Span<byte> Remainder(GuestMemory memory, IReadOnlyList<(int Pointer, int Length)> buffers, long offset)
+    private static Span<byte> Remainder(GuestMemory memory, IovecArray buffers, long offset)
     {
-        foreach (var (pointer, length) in buffers)
+        for (int i = 0; i < buffers.Count; i++)
         {
+            var (pointer, length) = buffers[i];
             if (offset < length) return memory.Slice(pointer + (int)offset, length - (int)offset);
             offset -= length;
         }
