@@ -62,6 +62,11 @@ public static class CommandLine
             stderr.WriteLine("error: " + e.Message);
             return 1;
         }
+        catch (InputFileException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return 1;
+        }
         catch (IOException e)
         {
             stderr.WriteLine("error: " + e.Message);

@@ -1,13 +1,25 @@
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Tessera.Platform.Files;
 using Tessera.Wasm;
+using Tessera.Wasm.Runtime;
 using Tessera.Wasm.Text;
 
 namespace Tessera.Cli;
 
-/// <summary>Reads a module from a file given on the command line, binary or text, told apart by content.</summary>
+/// <summary>Reads a module from a file given on the command line, binary or text, told apart by
+/// content (<see cref="ModuleFormat.Detect"/>).</summary>
+/// <remarks>Only a regular file is read: the file is opened without blocking (a FIFO would otherwise
+/// wait for a writer) and its type checked on the open descriptor, so a directory, FIFO or device
+/// (<c>/dev/zero</c>) is refused before a byte is read, and the size checked is the size read.</remarks>
 internal static class ModuleFile
 {
     /// <summary>The features the command line accepts: WebAssembly 2.0.</summary>
     public const WasmFeatures Features = WasmFeatures.Wasm2;
+
+    /// <summary>The largest module file read, binary or text: the engine's default module size
+    /// (<see cref="EngineLimits.MaxModuleBytes"/>, the JS API's 1 GiB), checked before reading.</summary>
+    public static readonly long MaxFileBytes = new EngineLimits().MaxModuleBytes;
 
     /// <summary>A module's bytes, and for a text module the map back to its lines.</summary>
     public sealed record Loaded(string Path, byte[] Bytes, SourceMap? Map)
@@ -24,14 +36,79 @@ internal static class ModuleFile
         };
     }
 
+    /// <exception cref="InputFileException">The file cannot be read, or holds no module.</exception>
+    /// <exception cref="WasmException">The file is a text module that does not assemble.</exception>
     public static Loaded Load(string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        if (IsBinary(bytes)) return new Loaded(path, bytes, null);
-        var wasm = WatAssembler.AssembleText(System.Text.Encoding.UTF8.GetString(bytes), out var map, path);
-        return new Loaded(path, wasm, map);
+        using var stream = OpenRegularFile(path);
+        switch (ModuleFormat.Detect(stream))
+        {
+            case ModuleFormatKind.Empty:
+                throw new InputFileException(path, "empty file: a module is at least the 8 bytes of the binary header, or text");
+            case ModuleFormatKind.Neither:
+                throw new InputFileException(path, "not a WebAssembly module: neither the binary magic \\0asm nor text (which starts with '(' after white space and comments)");
+            case ModuleFormatKind.Binary:
+                return new Loaded(path, ReadAll(stream), null);
+            default:
+                var wasm = WatAssembler.AssembleText(Encoding.UTF8.GetString(ReadAll(stream)), out var map, path);
+                return new Loaded(path, wasm, map);
+        }
     }
 
-    /// <summary>A binary module starts with "\0asm"; anything else is taken as text.</summary>
-    public static bool IsBinary(ReadOnlySpan<byte> bytes) => bytes.StartsWith("\0asm"u8);
+    /// <summary>A text file (a script), read whole after the checks of <see cref="OpenRegularFile"/>.</summary>
+    public static string ReadText(string path)
+    {
+        using var stream = OpenRegularFile(path);
+        return Encoding.UTF8.GetString(ReadAll(stream));
+    }
+
+    /// <summary>Opens <paramref name="path"/> for reading if it is a regular file no larger than
+    /// <see cref="MaxFileBytes"/>.</summary>
+    public static FileStream OpenRegularFile(string path)
+    {
+        int fd = HostFiles.OpenAt(HostFiles.CurrentDirectory, Encoding.UTF8.GetBytes(path), OpenFlags.Read | OpenFlags.NonBlocking);
+        if (fd < 0) throw new InputFileException(path, OpenError(-fd));
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            int r = HostFiles.Stat(fd, out var status);
+            if (r < 0) throw new InputFileException(path, "cannot read: " + System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(-r));
+            if (status.Kind != HostFileKind.RegularFile) throw new InputFileException(path, NotRegular(status.Kind));
+            if (status.Size > (ulong)MaxFileBytes)
+                throw new InputFileException(path, $"file too large: {status.Size:N0} bytes, more than a module may have ({MaxFileBytes:N0}, EngineLimits.MaxModuleBytes)");
+            return new FileStream(handle, FileAccess.Read, bufferSize: 4096);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static string OpenError(int errno) => errno switch
+    {
+        HostErrno.ENOENT => "no such file",
+        HostErrno.ENOTDIR => "no such file (a directory in the path is a file)",
+        HostErrno.EACCES => "permission denied",
+        _ => "cannot open: " + System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno),
+    };
+
+    private static string NotRegular(HostFileKind kind) => kind switch
+    {
+        HostFileKind.Directory => "is a directory, not a module file",
+        HostFileKind.Fifo => "is a FIFO, not a regular file; a module is read only from a regular file",
+        HostFileKind.CharacterDevice or HostFileKind.BlockDevice => "is a device, not a regular file; a module is read only from a regular file",
+        HostFileKind.Socket => "is a socket, not a regular file; a module is read only from a regular file",
+        _ => "is not a regular file; a module is read only from a regular file",
+    };
+
+    /// <summary>The whole file from its start; its size was checked when it was opened.</summary>
+    private static byte[] ReadAll(FileStream stream)
+    {
+        stream.Position = 0;
+        // A file that grew since its size was checked is read only up to the limit.
+        var bytes = new byte[Math.Min(stream.Length, MaxFileBytes)];
+        int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        return read == bytes.Length ? bytes : bytes[..read];
+    }
 }

@@ -14,8 +14,11 @@ namespace Tessera.Wasi;
 public sealed class WasiContext : IDisposable
 {
     /// <exception cref="DirectoryNotFoundException">a preopen's host directory cannot be opened.</exception>
+    /// <exception cref="WasiConfigurationException">a limit is negative, or the descriptor limit is
+    /// below stdio, the preopens and the listening sockets.</exception>
     public WasiContext(WasiConfiguration configuration)
     {
+        CheckLimits(configuration);
         // Loops, not LINQ: this runs at every program's start (docs/benchmarks.md, Startup).
         Arguments = new byte[configuration.Arguments.Count][];
         for (int i = 0; i < Arguments.Length; i++) Arguments[i] = Encode(configuration.Arguments[i]);
@@ -31,16 +34,23 @@ public sealed class WasiContext : IDisposable
             foreach (var socket in configuration.ListeningSockets)
                 Descriptors.Add(new SocketDescriptor(socket, listening: true) { Base = RightSets.ListeningSocket, Inheriting = RightSets.Socket });
         }
-        catch (WasiException e) when (e.Errno == Errno.MFile)
-        {
-            Descriptors.CloseAll();
-            throw new ArgumentException($"the descriptor limit ({configuration.Limits.MaxOpenDescriptors}) is below what the configuration preopens", nameof(configuration));
-        }
         catch
         {
             Descriptors.CloseAll();
             throw;
         }
+    }
+
+    /// <summary>Refuses limits no program can start with, before anything is opened.</summary>
+    private static void CheckLimits(WasiConfiguration configuration)
+    {
+        var limits = configuration.Limits;
+        // stdin, stdout and stderr, then each preopened directory and listening socket.
+        int needed = 3 + configuration.Preopens.Count + configuration.ListeningSockets.Count;
+        if (limits.MaxOpenDescriptors < needed)
+            throw new WasiConfigurationException(nameof(WasiLimits.MaxOpenDescriptors), limits.MaxOpenDescriptors, $"below the {needed} descriptors stdio, the preopens and the sockets take");
+        if (limits.MaxStdoutBytes < 0) throw new WasiConfigurationException(nameof(WasiLimits.MaxStdoutBytes), limits.MaxStdoutBytes, "negative");
+        if (limits.MaxStderrBytes < 0) throw new WasiConfigurationException(nameof(WasiLimits.MaxStderrBytes), limits.MaxStderrBytes, "negative");
     }
 
     /// <summary>argv as NUL-terminated UTF-8.</summary>

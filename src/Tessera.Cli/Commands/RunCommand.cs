@@ -153,8 +153,25 @@ internal static class RunCommand
             config.Stdout = WasiStdio.FromStream(new TextWriterStream(stdout));
             config.Stderr = WasiStdio.FromStream(new TextWriterStream(stderr));
         }
-        return new WasiContext(config);
+        try
+        {
+            return new WasiContext(config);
+        }
+        catch (WasiConfigurationException e)
+        {
+            foreach (var socket in config.ListeningSockets) socket.Dispose();
+            throw new UsageException($"{OptionOf(e.Setting)} {e.Value}: {e.Problem}\nusage: {RunOptions.Usage}");
+        }
     }
+
+    /// <summary>The option of <c>run</c> that sets a <see cref="WasiLimits"/> property.</summary>
+    private static string OptionOf(string setting) => setting switch
+    {
+        nameof(WasiLimits.MaxOpenDescriptors) => "--max-open-files",
+        nameof(WasiLimits.MaxStdoutBytes) => "--max-stdout-bytes",
+        nameof(WasiLimits.MaxStderrBytes) => "--max-stderr-bytes",
+        _ => setting,
+    };
 
     /// <summary>Every import must be a WASI function, or a task API function in a program that
     /// uses the task API: that is all <c>run</c> provides.</summary>

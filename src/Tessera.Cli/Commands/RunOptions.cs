@@ -58,6 +58,7 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
         bool useCache = true;
         string? cacheDirectory = null;
         Tessera.Wasm.Runtime.BoundsChecks? bounds = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         int i = 0;
         for (; i < args.Count; i++)
         {
@@ -70,12 +71,17 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
             if (!arg.StartsWith('-') || arg.Length == 1) break;
             int eq = arg.IndexOf('=');
             string option = arg.StartsWith("--", StringComparison.Ordinal) && eq > 0 ? arg[..eq] : arg;
+            bool inline = eq > 0 && option != arg;
             string Value()
             {
-                if (eq > 0 && option != arg) return arg[(eq + 1)..];
+                if (inline) return arg[(eq + 1)..];
                 if (i + 1 >= args.Count) throw new UsageException($"{option} needs {(option == "--invoke" ? "an export name" : "a value")}\nusage: {Usage}");
                 return args[++i];
             }
+            // Options that hold one value may be given once: a second would silently win otherwise.
+            if (option is not ("--dir" or "--dir-readonly" or "--env" or "--tcplisten") && !seen.Add(option) && IsKnown(option))
+                throw new UsageException($"{option} given twice\nusage: {Usage}");
+            if (inline && option is "--inherit-env" or "--no-cache") throw new UsageException($"{option} takes no value, got '{arg}'\nusage: {Usage}");
             switch (option)
             {
                 case "--invoke":
@@ -154,8 +160,15 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
         return new(host, guest, readOnly);
     }
 
+    private static bool IsKnown(string option) => option is "--invoke" or "--inherit-env" or "--max-open-files" or "--max-stdout-bytes"
+        or "--max-stderr-bytes" or "--no-cache" or "--cache-dir" or "--bounds";
+
+    /// <summary>A whole number from 0 to <paramref name="max"/>, in decimal digits only (no sign,
+    /// separators or exponent), so that what is accepted is what the documentation says.</summary>
     private static long Count(string option, string value, long max) =>
-        long.TryParse(value, out long n) && n >= 0 && n <= max ? n : throw new UsageException($"{option} needs a non-negative number, got '{value}'");
+        long.TryParse(value, System.Globalization.NumberStyles.None, null, out long n) && n <= max
+            ? n
+            : throw new UsageException($"{option} needs a whole number from 0 to {max}, got '{value}'");
 
     /// <summary>A <c>--dir</c> or <c>--dir-readonly</c> preopen. A class rather than a tuple: lists of a
     /// struct are JIT-compiled at start-up, lists of classes share code precompiled in the runtime

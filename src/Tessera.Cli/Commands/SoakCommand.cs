@@ -9,24 +9,47 @@ internal static class SoakCommand
 {
     public const string Usage = "usage: tessera soak [--seconds N] [--tasks N] [--workers N]";
 
+    /// <summary>The most tasks kept in flight: the number the isolation tests show the kernel running at
+    /// once (docs/security.md); each task holds an instance and its memory, so an unbounded count
+    /// would exhaust the host's memory rather than soak the kernel.</summary>
+    public const int MaxTasks = 10_000;
+
+    /// <summary>The most worker threads: each is a thread of its own that spins while idle, so more
+    /// than a large machine's cores only adds contention; an unbounded count would exhaust threads.</summary>
+    public const int MaxWorkers = 1_024;
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        var (seconds, tasks, workers) = Parse(args);
+        using var run = new SoakRun(workers);
+        return run.Run(TimeSpan.FromSeconds(seconds), tasks, stdout, stderr);
+    }
+
+    /// <summary>The options, each checked against its range; a <see cref="UsageException"/> names the one that is not.</summary>
+    internal static (int Seconds, int Tasks, int Workers) Parse(string[] args)
+    {
         int seconds = 60, tasks = 500, workers = Environment.ProcessorCount;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
         {
             string option = args[i];
-            int Next() => i + 1 < args.Length && int.TryParse(args[++i], out int n) && n > 0
-                ? n
-                : throw new UsageException($"{option} needs a positive whole number; {Usage}");
+            int Next(int max)
+            {
+                if (i + 1 >= args.Length) throw new UsageException($"{option} needs a value; {Usage}");
+                string value = args[++i];
+                return int.TryParse(value, System.Globalization.NumberStyles.None, null, out int n) && n >= 1 && n <= max
+                    ? n
+                    : throw new UsageException($"{option} needs a whole number from 1 to {max}, got '{value}'; {Usage}");
+            }
+            if (!seen.Add(option) && option is "--seconds" or "--tasks" or "--workers") throw new UsageException($"{option} given twice; {Usage}");
             switch (option)
             {
-                case "--seconds": seconds = Next(); break;
-                case "--tasks": tasks = Next(); break;
-                case "--workers": workers = Next(); break;
+                case "--seconds": seconds = Next(int.MaxValue); break;
+                case "--tasks": tasks = Next(MaxTasks); break;
+                case "--workers": workers = Next(MaxWorkers); break;
                 default: throw new UsageException($"unknown argument '{option}'; {Usage}");
             }
         }
-        using var run = new SoakRun(workers);
-        return run.Run(TimeSpan.FromSeconds(seconds), tasks, stdout, stderr);
+        return (seconds, tasks, workers);
     }
 }

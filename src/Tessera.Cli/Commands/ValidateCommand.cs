@@ -30,6 +30,12 @@ internal static class ValidateCommand
                 stderr.WriteLine(loaded?.Describe(e) ?? e.Message);
                 bad++;
             }
+            catch (InputFileException e)
+            {
+                // One unreadable file is reported like an invalid one; the others are still checked.
+                stderr.WriteLine(e.Message);
+                bad++;
+            }
         }
         return bad == 0 ? 0 : 1;
     }

@@ -20,52 +20,57 @@ internal static class WastCommand
         bool verbose = false;
         var bounds = BoundsChecks.Explicit;
         var files = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
         {
-            switch (args[i])
+            string arg = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{arg} needs a value\n{Usage}");
+            if (arg is "--features" or "--bounds" && !seen.Add(arg)) throw new UsageException($"{arg} given twice\n{Usage}");
+            switch (arg)
             {
-                case "--features" when i + 1 < args.Length:
+                case "--features":
                     try
                     {
-                        features = WasmFeatureSet.Parse(args[++i]);
+                        features = WasmFeatureSet.Parse(Value());
                     }
                     catch (FormatException e)
                     {
-                        stderr.WriteLine("tessera wast: " + e.Message);
-                        return 2;
+                        throw new UsageException($"--features: {e.Message}\n{Usage}");
                     }
                     break;
-                case "--bounds" when i + 1 < args.Length:
-                    switch (args[++i])
+                case "--bounds":
+                    bounds = Value() switch
                     {
-                        case "explicit":
-                            bounds = BoundsChecks.Explicit;
-                            break;
-                        case "guard":
-                            bounds = BoundsChecks.GuardPages;
-                            break;
-                        default:
-                            stderr.WriteLine($"tessera wast: --bounds takes explicit or guard, not '{args[i]}'");
-                            return 2;
-                    }
+                        "explicit" => BoundsChecks.Explicit,
+                        "guard" => BoundsChecks.GuardPages,
+                        var other => throw new UsageException($"--bounds takes explicit or guard, not '{other}'\n{Usage}"),
+                    };
                     break;
                 case "-v" or "--verbose":
                     verbose = true;
                     break;
                 default:
-                    if (args[i].StartsWith('-'))
-                    {
-                        stderr.WriteLine(Usage);
-                        return 2;
-                    }
-                    files.Add(args[i]);
+                    if (arg.StartsWith('-')) throw new UsageException($"unknown option '{arg}'\n{Usage}");
+                    files.Add(arg);
                     break;
             }
         }
-        if (files.Count == 0)
+        if (files.Count == 0) throw new UsageException($"no script given\n{Usage}");
+
+        // Scripts are read here, with the checks every input file gets (a regular file of bounded
+        // size), so a FIFO or /dev/zero named as a script is refused instead of read for ever.
+        var texts = new string?[files.Count];
+        var unreadable = new string?[files.Count];
+        for (int i = 0; i < files.Count; i++)
         {
-            stderr.WriteLine(Usage);
-            return 2;
+            try
+            {
+                texts[i] = ModuleFile.ReadText(files[i]);
+            }
+            catch (InputFileException e)
+            {
+                unreadable[i] = e.Message;
+            }
         }
 
         var runner = new WastRunner(features, new EngineOptions { BoundsChecks = bounds });
@@ -74,12 +79,19 @@ internal static class WastCommand
             stderr.WriteLine("tessera wast: guard pages are unavailable: " + runner.Engine.GuardPagesUnavailableReason);
             return 2;
         }
-        var results = new WastScriptResult[files.Count];
-        Parallel.For(0, files.Count, i => results[i] = runner.RunFile(files[i]));
+        var results = new WastScriptResult?[files.Count];
+        Parallel.For(0, files.Count, i => results[i] = texts[i] is { } text ? runner.RunText(text, files[i]) : null);
 
         int passed = 0, failed = 0, skipped = 0, mismatches = 0;
-        foreach (var r in results)
+        for (int i = 0; i < results.Length; i++)
         {
+            if (results[i] is not { } r)
+            {
+                // A script that cannot be read counts as one failure, as the runner counts one it cannot parse.
+                failed++;
+                stdout.WriteLine($"{files[i]}: 0 passed, 1 failed, 0 skipped (cannot read: {unreadable[i]})");
+                continue;
+            }
             passed += r.Passed;
             failed += r.Failed;
             skipped += r.Skipped;

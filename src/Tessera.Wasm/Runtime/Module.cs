@@ -70,6 +70,19 @@ public sealed class Module
     /// <summary>Assembles a module in the text format, then as <see cref="FromBytes"/>.</summary>
     public static Module FromText(Engine engine, string text) => FromBytes(engine, WatAssembler.AssembleText(text));
 
-    public static Module FromFile(Engine engine, string path) =>
-        path.EndsWith(".wat", StringComparison.OrdinalIgnoreCase) ? FromText(engine, File.ReadAllText(path)) : FromBytes(engine, File.ReadAllBytes(path));
+    /// <summary>Reads a binary or text module from a file, told apart by content (<see cref="ModuleFormat"/>).</summary>
+    /// <exception cref="WasmFormatException">The file is empty, or neither a binary nor a text module.</exception>
+    public static Module FromFile(Engine engine, string path)
+    {
+        // Told apart by content, not by the file's name: "\0asm" starts every binary, '(' every text.
+        ModuleFormatKind kind;
+        using (var stream = File.OpenRead(path)) kind = ModuleFormat.Detect(stream);
+        return kind switch
+        {
+            ModuleFormatKind.Binary => FromBytes(engine, File.ReadAllBytes(path)),
+            ModuleFormatKind.Text => FromText(engine, File.ReadAllText(path)),
+            ModuleFormatKind.Empty => throw new WasmFormatException("unexpected end", 0, "empty file"),
+            _ => throw new WasmFormatException("magic header not detected", 0, "not a WebAssembly module: neither the binary magic \\0asm nor text"),
+        };
+    }
 }

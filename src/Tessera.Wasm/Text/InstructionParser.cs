@@ -9,7 +9,7 @@ namespace Tessera.Wasm.Text;
 /// expressions. Labels are resolved against a stack of the enclosing blocks' ids, innermost first,
 /// so an inner label shadows an outer one of the same name.
 /// </summary>
-internal sealed class InstructionParser
+internal sealed partial class InstructionParser
 {
     private readonly ModuleParser _module;
     private readonly IndexSpace _locals;
@@ -64,7 +64,8 @@ internal sealed class InstructionParser
     /// <summary>A function body: the instructions up to the end of the list, then <c>end</c>.</summary>
     public byte[] Body(SCursor c)
     {
-        while (!c.AtEnd) Instruction(c);
+        _open.Push(new Open(Step.Sequence, c));
+        Run();
         return Finish();
     }
 
@@ -91,66 +92,8 @@ internal sealed class InstructionParser
     public byte[] FoldedConstExpr(SList instruction)
     {
         Folded(instruction);
+        Run();
         return Finish();
-    }
-
-    private void Instruction(SCursor c)
-    {
-        var e = c.Next();
-        if (e is SList list)
-        {
-            Folded(list);
-            return;
-        }
-        if (e is not SAtom { Kind: AtomKind.Keyword } keyword) throw SCursor.Unexpected(e, _source);
-        switch (keyword.Text)
-        {
-            case "block" or "loop" or "if" or "try_table":
-                FlatBlock(keyword, c);
-                return;
-            default:
-                Plain(keyword, c);
-                return;
-        }
-    }
-
-    /// <summary>Reads the instructions of a flat block up to its <c>end</c> (or <c>else</c>).</summary>
-    private void InstructionsUntilEnd(SCursor c, bool stopAtElse)
-    {
-        while (!c.PeekKeyword("end") && !(stopAtElse && c.PeekKeyword("else")))
-        {
-            if (c.AtEnd) throw c.UnexpectedEnd();
-            Instruction(c);
-        }
-    }
-
-    private void FlatBlock(SAtom keyword, SCursor c)
-    {
-        var label = c.TryId();
-        BlockHeader(keyword, c);
-        _labels.Add(label);
-        InstructionsUntilEnd(c, stopAtElse: keyword.Text == "if");
-        if (keyword.Text == "if" && c.TryKeyword("else"))
-        {
-            EndLabel(c, label);
-            ElseBranch(() => InstructionsUntilEnd(c, stopAtElse: false));
-        }
-        c.ExpectKeyword("end");
-        EndLabel(c, label);
-        _labels.RemoveAt(_labels.Count - 1);
-        _w.Opcode(Opcode.End);
-    }
-
-    /// <summary>Writes <c>else</c> and the branch, or nothing when the branch is empty (the binary
-    /// format lets an empty else be left out, and wabt does).</summary>
-    private void ElseBranch(Action branch)
-    {
-        var outer = BeginDetour();
-        branch();
-        var code = EndDetour(outer);
-        if (code.Writer.Length == 0) return;
-        _w.Opcode(Opcode.Else);
-        Append(code);
     }
 
     /// <summary>The optional id after <c>end</c> or <c>else</c> must repeat the block's label.</summary>
@@ -177,76 +120,6 @@ internal sealed class InstructionParser
         _w.Opcode(opcode);
         BlockType(c);
         if (opcode == Opcode.TryTable) Catches(c);
-    }
-
-    private void Folded(SList list)
-    {
-        var c = new SCursor(list, _source, 1);
-        if (list.Items.Count == 0 || list.Items[0] is not SAtom { Kind: AtomKind.Keyword } keyword)
-            throw list.Items.Count == 0 ? c.UnexpectedEnd() : SCursor.Unexpected(list.Items[0], _source);
-        switch (keyword.Text)
-        {
-            case "block" or "loop" or "try_table":
-                {
-                    var label = c.TryId();
-                    BlockHeader(keyword, c);
-                    _labels.Add(label);
-                    while (!c.AtEnd) Instruction(c);
-                    _labels.RemoveAt(_labels.Count - 1);
-                    _w.Opcode(Opcode.End);
-                    break;
-                }
-            case "if":
-                FoldedIf(c);
-                break;
-            default:
-                {
-                    // Immediates come first in the text but after the operands in the code.
-                    var outer = BeginDetour();
-                    Plain(keyword, c);
-                    var instruction = EndDetour(outer);
-                    while (!c.AtEnd)
-                    {
-                        if (c.Peek() is not SList operand) throw c.Unexpected();
-                        c.Next();
-                        Folded(operand);
-                    }
-                    Append(instruction);
-                    break;
-                }
-        }
-    }
-
-    /// <summary><c>(if label? blocktype folded* (then instr*) (else instr*)?)</c>.</summary>
-    private void FoldedIf(SCursor c)
-    {
-        var label = c.TryId();
-        var outer = BeginDetour();
-        Mark(c.List);
-        _w.Opcode(Opcode.If);
-        BlockType(c);
-        var header = EndDetour(outer);
-        while (c.Peek() is SList condition && condition.Head != "then")
-        {
-            c.Next();
-            Folded(condition);
-        }
-        if (!c.TryList("then", out var then)) throw c.AtEnd ? c.UnexpectedEnd() : c.Unexpected();
-        Append(header);
-        _labels.Add(label);
-        var tc = new SCursor(then, _source, 1);
-        while (!tc.AtEnd) Instruction(tc);
-        if (c.TryList("else", out var @else))
-        {
-            var ec = new SCursor(@else, _source, 1);
-            ElseBranch(() =>
-            {
-                while (!ec.AtEnd) Instruction(ec);
-            });
-        }
-        c.ExpectEnd();
-        _labels.RemoveAt(_labels.Count - 1);
-        _w.Opcode(Opcode.End);
     }
 
     /// <summary>

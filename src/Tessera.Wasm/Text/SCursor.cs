@@ -131,8 +131,9 @@ internal sealed class SCursor
 
     private static string Abbreviate(SExpr e)
     {
-        var s = e.ToString() ?? "";
-        return s.Length <= 60 ? s : s[..57] + "...";
+        var b = new StringBuilder();
+        SExpr.Render(e, b, 61);
+        return b.Length <= 60 ? b.ToString() : b.ToString(0, 57) + "...";
     }
 }
 

@@ -29,6 +29,41 @@ public abstract class SExpr
     /// <summary>Where the node starts: its first character, or its opening parenthesis.</summary>
     public TextPosition Position { get; }
 
+    /// <summary>Appends the text of <paramref name="root"/> to <paramref name="b"/>, stopping once
+    /// <paramref name="b"/> holds <paramref name="maxLength"/> characters or more. Iterative, so a
+    /// tree nested <see cref="TextLimits.MaxNestingDepth"/> deep renders on any thread's stack, and
+    /// an error message that shows a few characters of a large list does not render all of it.</summary>
+    internal static void Render(SExpr root, StringBuilder b, int maxLength)
+    {
+        var open = new Stack<(SList List, int Next)>();
+        SExpr? e = root;
+        while (e is not null && b.Length < maxLength)
+        {
+            if (e is SList opened)
+            {
+                b.Append('(');
+                open.Push((opened, 0));
+            }
+            else
+            {
+                b.Append(((SAtom)e).Text);
+            }
+            e = null;
+            while (e is null && open.Count > 0)
+            {
+                var (list, next) = open.Pop();
+                if (next == list.Items.Count)
+                {
+                    b.Append(')');
+                    continue;
+                }
+                if (next > 0) b.Append(' ');
+                open.Push((list, next + 1));
+                e = list.Items[next];
+            }
+        }
+    }
+
     /// <summary>Reads every top-level S-expression of <paramref name="text"/>.</summary>
     /// <param name="text">The source text.</param>
     /// <param name="source">A file name or label for error messages.</param>
@@ -57,6 +92,8 @@ public abstract class SExpr
                     if (stack.Count > 0) throw new WatSyntaxException("unexpected end of input", token.Position, $"missing ')' for the list opened at {stack.Peek().Start}", source);
                     return items;
                 case TokenKind.LeftParen:
+                    if (stack.Count >= TextLimits.MaxNestingDepth)
+                        throw new WatSyntaxException(TextLimits.NestingRule, token.Position, $"more than {TextLimits.MaxNestingDepth:N0} nested lists; TextLimits.MaxNestingDepth", source);
                     stack.Push((token.Position, items));
                     items = new List<SExpr>();
                     break;
@@ -93,13 +130,9 @@ public sealed class SList : SExpr
     /// <summary>Renders the list back to text (normalized spacing, atoms as written).</summary>
     public override string ToString()
     {
-        var b = new StringBuilder("(");
-        for (var i = 0; i < Items.Count; i++)
-        {
-            if (i > 0) b.Append(' ');
-            b.Append(Items[i]);
-        }
-        return b.Append(')').ToString();
+        var b = new StringBuilder();
+        Render(this, b, int.MaxValue);
+        return b.ToString();
     }
 }
 

@@ -235,9 +235,24 @@ public static class WastScript
                 }
             case "either" when result:
                 {
+                    // An either inside an either matches what its alternatives listed in the outer
+                    // one match, so nested eithers are flattened, with a stack of cursors rather
+                    // than recursion: no WastEither holds another, and none is walked recursively.
                     var alternatives = new List<WastValue>();
-                    while (!c.AtEnd) alternatives.Add(Value(c.ExpectList(), source, result: true));
-                    if (alternatives.Count == 0) throw c.UnexpectedEnd();
+                    var open = new Stack<SCursor>();
+                    open.Push(c);
+                    while (open.TryPeek(out var either))
+                    {
+                        if (either.AtEnd)
+                        {
+                            if (either.List.Items.Count == 1) throw either.UnexpectedEnd();
+                            open.Pop();
+                            continue;
+                        }
+                        var alternative = either.ExpectList();
+                        if (alternative.Head == "either") open.Push(new SCursor(alternative, source, 1));
+                        else alternatives.Add(Value(alternative, source, result: true));
+                    }
                     value = new WastEither(pos, alternatives);
                     break;
                 }

@@ -1,0 +1,173 @@
+using Tessera.Cli.Commands;
+using Tessera.Wasi;
+
+namespace Tessera.Cli.Tests;
+
+/// <summary>
+/// Every option of every command at its bounds: a value at a bound is accepted, one past it (or
+/// not a number, missing, given twice) is a usage error, exit code 2, with a message naming the
+/// option. Values that are expensive to act on (ten thousand soak tasks) are checked through the
+/// command's parser, which is what decides.
+/// </summary>
+public sealed class OptionBoundsTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("tessera-options-");
+    private readonly string _program;
+
+    public OptionBoundsTests() =>
+        _program = Write("p.wat", """(module (func (export "_start")) (func (export "f") (result i32) (i32.const 5)))""");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_dir.FullName, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = CommandLine.Run(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private static void AssertUsage(string expected, params string[] args)
+    {
+        var (exit, output, error) = Run(args);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    private void AssertRuns(params string[] options)
+    {
+        var (exit, output, error) = Run(["run", .. options, "--invoke", "f", _program]);
+        Assert.True(exit == 0, error);
+        Assert.Equal("5\n", output.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void MaxOpenFilesMustCoverStdioAndThePreopens()
+    {
+        // stdin, stdout and stderr: 3 descriptors; each --dir one more.
+        AssertRuns("--max-open-files", "3");
+        AssertUsage("--max-open-files 2: below the 3 descriptors stdio, the preopens and the sockets take", "run", "--max-open-files", "2", _program);
+        AssertUsage("--max-open-files 0: below the 3 descriptors", "run", "--max-open-files", "0", _program);
+        AssertRuns("--dir", _dir.FullName, "--max-open-files", "4");
+        AssertUsage("--max-open-files 3: below the 4 descriptors", "run", "--dir", _dir.FullName, "--max-open-files", "3", _program);
+        AssertUsage("--max-open-files 4: below the 5 descriptors", "run", "--dir", _dir.FullName, "--dir-readonly", _dir.FullName, "--max-open-files", "4", _program);
+    }
+
+    [Theory]
+    [InlineData("--max-open-files", "2147483647", "2147483648")]
+    [InlineData("--max-stdout-bytes", "9223372036854775807", "9223372036854775808")]
+    [InlineData("--max-stderr-bytes", "9223372036854775807", "9223372036854775808")]
+    public void CountsAreWholeNumbersUpToTheirType(string option, string max, string pastMax)
+    {
+        AssertRuns(option, max);
+        AssertRuns($"{option}={max}");
+        AssertUsage($"{option} needs a whole number from 0 to {max}, got '{pastMax}'", "run", option, pastMax, _program);
+        foreach (var bad in new[] { "-1", "abc", "", "1e3", "+5", " 5", "0x10", "1_000" })
+            AssertUsage($"{option} needs a whole number from 0 to {max}, got '{bad}'", "run", option, bad, _program);
+        AssertUsage($"{option} needs a value", "run", option);
+        AssertUsage($"{option} given twice", "run", option, "5", option, "5", _program);
+    }
+
+    [Fact]
+    public void OutputLimitsAcceptZero()
+    {
+        AssertRuns("--max-stdout-bytes", "0");
+        AssertRuns("--max-stderr-bytes", "0");
+    }
+
+    [Fact]
+    public void EveryOtherRunOptionIsChecked()
+    {
+        AssertUsage("--invoke given twice", "run", "--invoke", "f", "--invoke", "f", _program);
+        AssertUsage("--invoke needs an export name", "run", "--invoke=", _program);
+        AssertUsage("--bounds given twice", "run", "--bounds", "explicit", "--bounds", "explicit", _program);
+        AssertUsage("--bounds takes guard or explicit, not 'fast'", "run", "--bounds", "fast", _program);
+        AssertUsage("--cache-dir needs a directory", "run", "--cache-dir=", _program);
+        AssertUsage("--cache-dir given twice", "run", "--cache-dir", "a", "--cache-dir", "b", _program);
+        AssertUsage("--no-cache takes no value", "run", "--no-cache=1", _program);
+        AssertUsage("--no-cache given twice", "run", "--no-cache", "--no-cache", _program);
+        AssertUsage("--inherit-env takes no value", "run", "--inherit-env=yes", _program);
+        AssertUsage("--env needs NAME=VALUE, got '=x'", "run", "--env", "=x", _program);
+        AssertUsage("--env needs NAME=VALUE, got 'X'", "run", "--env", "X", _program);
+        AssertUsage("--dir needs HOST[::GUEST], got ''", "run", "--dir", "", _program);
+        AssertUsage("--dir needs HOST[::GUEST], got 'a::'", "run", "--dir-readonly", "a::", _program);
+        AssertUsage($"--dir: no directory '{_program}'", "run", "--dir", _program, _program);
+        AssertUsage("--tcplisten: '127.0.0.1:65536' is not HOST:PORT", "run", "--tcplisten", "127.0.0.1:65536", _program);
+        AssertUsage("--tcplisten needs a value", "run", "--tcplisten");
+        // Repeatable options may repeat.
+        AssertRuns("--env", "A=1", "--env", "A=2", "--dir", _dir.FullName, "--dir", _dir.FullName);
+    }
+
+    [Fact]
+    public void SoakBoundsAreCheckedBeforeAnythingRuns()
+    {
+        Assert.Equal((1, 1, 1), SoakCommand.Parse(["--seconds", "1", "--tasks", "1", "--workers", "1"]));
+        Assert.Equal((int.MaxValue, SoakCommand.MaxTasks, SoakCommand.MaxWorkers),
+            SoakCommand.Parse(["--seconds", "2147483647", "--tasks", "10000", "--workers", "1024"]));
+        AssertUsage("--tasks needs a whole number from 1 to 10000, got '10001'", "soak", "--tasks", "10001");
+        AssertUsage("--workers needs a whole number from 1 to 1024, got '1025'", "soak", "--workers", "1025");
+        AssertUsage("--seconds needs a whole number from 1 to 2147483647, got '2147483648'", "soak", "--seconds", "2147483648");
+        foreach (var option in new[] { "--seconds", "--tasks", "--workers" })
+        {
+            foreach (var bad in new[] { "0", "-1", "x", "" })
+                AssertUsage($"{option} needs a whole number from 1 to", "soak", option, bad);
+            AssertUsage($"{option} needs a value", "soak", option);
+            AssertUsage($"{option} given twice", "soak", option, "1", option, "1");
+        }
+        AssertUsage("unknown argument '--bogus'", "soak", "--bogus");
+    }
+
+    [Fact]
+    public void WastOptionsAreChecked()
+    {
+        var script = Write("s.wast", "(module)");
+        Assert.Equal(0, Run("wast", "--features", "2.0", "--bounds", "explicit", "-v", script).Exit);
+        AssertUsage("--features needs a value", "wast", "--features");
+        AssertUsage("--features: ", "wast", "--features", "nonsense", script);
+        AssertUsage("--features given twice", "wast", "--features", "2.0", "--features", "2.0", script);
+        AssertUsage("--bounds needs a value", "wast", "--bounds");
+        AssertUsage("--bounds takes explicit or guard, not 'x'", "wast", "--bounds", "x", script);
+        AssertUsage("unknown option '--bogus'", "wast", "--bogus", script);
+        AssertUsage("no script given", "wast", "-v");
+    }
+
+    [Fact]
+    public void AssembleOptionsAreChecked()
+    {
+        var wat = Write("m.wat", "(module)");
+        var output = Path.Combine(_dir.FullName, "out.wasm");
+        Assert.Equal(0, Run("assemble", wat, "-o", output).Exit);
+        Assert.Equal(8, new FileInfo(output).Length); // the magic and the version alone
+        AssertUsage("-o needs a file name", "assemble", wat, "-o");
+        AssertUsage("-o given twice", "assemble", wat, "-o", output, "-o", output);
+        AssertUsage("one input file only", "assemble", wat, wat);
+        AssertUsage("unknown option '--bogus'", "assemble", "--bogus", wat);
+        AssertUsage("no input file given", "assemble");
+    }
+
+    [Fact]
+    public void TheLibraryRefusesTheSameLimitsWithATypedException()
+    {
+        var tooFew = new WasiConfiguration { Limits = new WasiLimits { MaxOpenDescriptors = 3 } }.WithPreopen(_dir.FullName, "/d");
+        var e = Assert.Throws<WasiConfigurationException>(() => new WasiContext(tooFew));
+        Assert.Equal(nameof(WasiLimits.MaxOpenDescriptors), e.Setting);
+        Assert.Equal(3, e.Value);
+        Assert.IsAssignableFrom<ArgumentException>(e);
+
+        using (new WasiContext(new WasiConfiguration { Limits = new WasiLimits { MaxOpenDescriptors = 4 } }.WithPreopen(_dir.FullName, "/d"))) { }
+
+        var negative = Assert.Throws<WasiConfigurationException>(() => new WasiContext(new WasiConfiguration { Limits = new WasiLimits { MaxStderrBytes = -1 } }));
+        Assert.Equal(nameof(WasiLimits.MaxStderrBytes), negative.Setting);
+        using (new WasiContext(new WasiConfiguration { Limits = new WasiLimits { MaxStdoutBytes = 0, MaxStderrBytes = 0 } })) { }
+    }
+}
