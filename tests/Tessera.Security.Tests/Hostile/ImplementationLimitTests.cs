@@ -206,4 +206,66 @@ public sealed class ImplementationLimitTests(ITestOutputHelper output)
         Assert.Equal("ran: i32:2999", Outcome(ManyFunctionsModule.Build(3_000), TimeSpan.FromSeconds(30), limited, "last", Value.I32(0)));
         AssertLimit(Outcome(ManyFunctionsModule.Build(3_001), TimeSpan.FromSeconds(10), limited, "last", Value.I32(0)), "functions");
     }
+
+    /// <summary>A module of exactly <paramref name="size"/> bytes (at least 40) whose "f" returns 7:
+    /// the module, then a custom section padding it out.</summary>
+    private static byte[] ModuleOfSize(int size)
+    {
+        byte[] module = OneFunction(NoLocals, [0x41, 0x07]);
+        // A custom section: id 0, its size, a one-byte name "p", padding. Its size field is one
+        // byte under 128 and two up to 16,383.
+        int content = size - module.Length - 1;
+        int sizeBytes = content - 1 < 128 ? 1 : 2;
+        content -= sizeBytes;
+        byte[] padded = [.. module, .. Section(0, [0x01, (byte)'p', .. new byte[content - 2]])];
+        Assert.Equal(size, padded.Length);
+        return padded;
+    }
+
+    [Fact]
+    public void ModuleBytesAtAndPastAConfiguredLimit()
+    {
+        var limited = new Engine(options: new EngineOptions { Limits = new EngineLimits { MaxModuleBytes = 1_000 } });
+        Assert.Equal("ran: i32:7", Outcome(ModuleOfSize(1_000), TimeSpan.FromSeconds(10), limited));
+        AssertLimit(Outcome(ModuleOfSize(1_001), TimeSpan.FromSeconds(10), limited), "module size in bytes");
+    }
+
+    /// <summary>A body of exactly <paramref name="bodyBytes"/> bytes (its size field's value: the
+    /// local declarations, the code and its end): <c>i32.const 0</c>, then <c>i32.const 1;
+    /// i32.add</c> as often as fits, then <c>nop</c>s. Returns the module and the sum.</summary>
+    private static (byte[] Module, int Sum) BodyOfSize(int bodyBytes)
+    {
+        int code = bodyBytes - 2 - 2; // the local declarations' count, the end, i32.const 0
+        int additions = code / 3;
+        return (OneFunction(NoLocals, [0x41, 0x00, .. Repeat([0x41, 0x01, 0x6a], additions), .. Repeat([0x01], code - 3 * additions)]), additions);
+    }
+
+    [Fact]
+    public void FunctionBodyAtTheLimitCompilesAndRuns()
+    {
+        // 7,654,321 bytes (the JS API's limit): 2,551,439 additions of 1.
+        var (module, sum) = BodyOfSize(7_654_321);
+        Assert.Equal(2_551_439, sum);
+        Assert.Equal($"ran: i32:{sum}", Outcome(module, TimeSpan.FromSeconds(120)));
+    }
+
+    [Fact]
+    public void FunctionBodyOneBytePastTheLimitIsRefused() =>
+        AssertLimit(Outcome(BodyOfSize(7_654_322).Module, TimeSpan.FromSeconds(20)), "function body size in bytes");
+
+    [Fact]
+    public void LocalsOnePastTheLimitAreRefused() =>
+        AssertLimit(Outcome(OneFunction([0x01, .. Leb(50_001), 0x7f], [0x20, .. Leb(50_000)]), TimeSpan.FromSeconds(10)), "locals per function");
+
+    /// <summary><paramref name="depth"/> nested blocks of result i32 around <c>i32.const 7</c>,
+    /// which travels out through every level.</summary>
+    private static byte[] Nested(int depth) => OneFunction(NoLocals, [.. Repeat([0x02, 0x7f], depth), 0x41, 0x07, .. Repeat([0x0b], depth)]);
+
+    [Fact]
+    public void NestingAtTheLimitCompilesAndRuns() =>
+        Assert.Equal("ran: i32:7", Outcome(Nested(10_000), TimeSpan.FromSeconds(60)));
+
+    [Fact]
+    public void NestingOnePastTheLimitIsRefused() =>
+        AssertLimit(Outcome(Nested(10_001), TimeSpan.FromSeconds(10)), "nesting depth of blocks");
 }
