@@ -4,7 +4,7 @@ namespace Tessera.Wasi.Tests;
 
 /// <summary>
 /// Counts and lengths the guest chooses do not size host buffers (docs/security.md, "Host
-/// buffers sized by guest values"): an iovec array is checked and used in place, a path is
+/// buffers sized by guest values"): an iovec array is copied only up to IOV_MAX entries, a path is
 /// refused past PATH_MAX before it is copied, and poll_oneoff takes at most
 /// <c>PollFunctions.MaxSubscriptions</c> subscriptions. Allocation is measured on the calling
 /// thread, where WASI functions run.
@@ -36,12 +36,12 @@ public sealed class GuestSizedBufferTests : IDisposable
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
-    /// <summary>A million iovecs (8 MiB of table), all empty but the last, which holds "abcd":
-    /// fd_write writes those 4 bytes and the host copies none of the table.</summary>
+    /// <summary>1,024 iovecs (IOV_MAX), all empty but the last, which holds "abcd": fd_pwrite
+    /// writes those 4 bytes; the host's copy of the table is 8 KiB, whatever the memory holds.</summary>
     [Fact]
-    public void AMillionIovecsAreUsedInPlace()
+    public void IovecsUpToIovMaxAreUsed()
     {
-        const int count = 1_000_000;
+        const int count = 1_024;
         var (e, fd) = _guest.Open(Root, "out", OFlags.Creat, Rights.FdWrite | Rights.FdSeek);
         Assert.Equal(Errno.Success, e);
         _guest.Memory.Slice(Table, count * 8).Clear();
@@ -55,6 +55,48 @@ public sealed class GuestSizedBufferTests : IDisposable
         });
         Assert.True(allocated < Allowance, $"{allocated} bytes allocated");
         Assert.Equal("abcd", File.ReadAllText(Path.Combine(_dir.FullName, "out")));
+    }
+
+    /// <summary>A million iovecs (8 MiB of table, inside memory) are EINVAL, as readv(2) answers
+    /// past IOV_MAX, with nothing written and no copy made.</summary>
+    [Fact]
+    public void IovecsPastIovMaxAreRefusedWithoutACopy()
+    {
+        const int count = 1_000_000;
+        var (e, fd) = _guest.Open(Root, "out", OFlags.Creat, Rights.FdWrite | Rights.FdSeek);
+        Assert.Equal(Errno.Success, e);
+        _guest.Memory.Slice(Table, count * 8).Clear();
+        _guest.SetU32(Guest.Out, 0xdeadbeef);
+        long allocated = Allocated(() => Assert.Equal(Errno.Inval, _guest.Call("fd_pwrite", fd, Table, count, 0L, Guest.Out)));
+        Assert.True(allocated < Allowance, $"{allocated} bytes allocated");
+        Assert.Equal(0xdeadbeefu, _guest.U32(Guest.Out));
+        Assert.Equal(Errno.Inval, _guest.Call("fd_pwrite", fd, Table, IovecMax + 1, 0L, Guest.Out));
+        Assert.Equal(0L, new FileInfo(Path.Combine(_dir.FullName, "out")).Length);
+    }
+
+    private const int IovecMax = 1_024;
+
+    /// <summary>
+    /// fd_read into two buffers where the first covers the table's second entry: the bytes read
+    /// into the first buffer must not choose where the rest go. As readv(2), the entries are
+    /// taken when the call begins: "0123456789abcdef" lands as 8 bytes over the table, then 8 in
+    /// the second buffer as it was given.
+    /// </summary>
+    [Fact]
+    public void BytesReadDoNotRedirectTheRestOfTheRead()
+    {
+        File.WriteAllText(Path.Combine(_dir.FullName, "in"), "0123456789abcdef");
+        var (e, fd) = _guest.Open(Root, "in", rights: Rights.FdRead);
+        Assert.Equal(Errno.Success, e);
+        int second = Table + 4096;
+        _guest.SetU32(Table, (uint)(Table + 8)); // entry 0: 8 bytes over entry 1 itself
+        _guest.SetU32(Table + 4, 8);
+        _guest.SetU32(Table + 8, (uint)second); // entry 1: 8 bytes at 'second'
+        _guest.SetU32(Table + 12, 8);
+        Assert.Equal(Errno.Success, _guest.Call("fd_read", fd, Table, 2, Guest.Out));
+        Assert.Equal(16u, _guest.U32(Guest.Out));
+        Assert.Equal("01234567", _guest.Text(Table + 8, 8));
+        Assert.Equal("89abcdef", _guest.Text(second, 8));
     }
 
     [Fact]

@@ -52,18 +52,16 @@ internal readonly struct GuestMemory
 
     /// <summary>
     /// The buffers of an iovec array (<c>$iovec_array</c>): <paramref name="count"/> pairs of
-    /// (pointer, length) at <paramref name="iovs"/>, each checked before any byte moves, so a bad
-    /// entry fails the call with nothing read or written. The entries stay in guest memory
-    /// (<see cref="IovecArray"/>): checking them allocates nothing, whatever the count.
+    /// (pointer, length) at <paramref name="iovs"/>, copied and each checked before any byte
+    /// moves, so a bad entry fails the call with nothing read or written (<see cref="IovecArray"/>).
+    /// The table must lie in memory (FAULT) and hold at most <see cref="IovecArray.MaxCount"/>
+    /// entries (<see cref="Errno.Inval"/>, as readv(2) answers), so the copy is bounded.
     /// </summary>
     public IovecArray ReadIovecs(int iovs, int count)
     {
         var table = Slice(iovs, (long)(uint)count * Layouts.IovecSize);
-        for (int i = 0; i < table.Length; i += Layouts.IovecSize)
-        {
-            Slice(BinaryPrimitives.ReadInt32LittleEndian(table[i..]), BinaryPrimitives.ReadInt32LittleEndian(table[(i + 4)..]));
-        }
-        return new IovecArray(this, iovs, table.Length / Layouts.IovecSize);
+        if ((uint)count > IovecArray.MaxCount) throw new WasiException(Errno.Inval);
+        return new IovecArray(this, table);
     }
 
     /// <summary>Linux's PATH_MAX less its NUL: the longest path the host would take.</summary>

@@ -4,44 +4,47 @@ using Tessera.Wasi.Abi;
 namespace Tessera.Wasi.Memory;
 
 /// <summary>
-/// An iovec array (<c>$iovec_array</c>) read in place: <see cref="Count"/> pairs of (pointer,
-/// length) in the guest's memory. Every entry was checked when the view was made
-/// (<see cref="GuestMemory.ReadIovecs"/>), so a bad entry fails a call before any byte moves, and
-/// nothing is copied out: the count is the guest's, so a host list of the entries would grow with
-/// it (up to 512 Mi entries in a 4 GiB memory). Entries are read again from memory on use and
-/// every buffer is taken through <see cref="GuestMemory.Slice(int, int)"/>, which checks it again.
+/// An iovec array (<c>$iovec_array</c>) as the call found it: <see cref="Count"/> pairs of
+/// (pointer, length), copied out of the guest's memory and each checked before any byte moves
+/// (<see cref="GuestMemory.ReadIovecs"/>), so a bad entry fails a call with nothing read or
+/// written. Copied, not read in place, for the reason readv(2) copies them: a read into the first
+/// buffer may overwrite the table itself, and the bytes read must not choose where later bytes
+/// go, nor fail the call halfway with data already consumed. The copy is bounded as Linux bounds
+/// it: at most <see cref="MaxCount"/> entries (IOV_MAX), more is EINVAL.
 /// </summary>
 internal readonly struct IovecArray
 {
-    private readonly GuestMemory _memory;
-    private readonly int _table;
+    /// <summary>Linux's IOV_MAX: readv and writev refuse more entries with EINVAL.</summary>
+    public const int MaxCount = 1024;
 
-    public IovecArray(GuestMemory memory, int table, int count)
+    private readonly (int Pointer, int Length)[] _entries;
+
+    /// <summary>Copies and checks <paramref name="table"/> (whole entries, at most <see cref="MaxCount"/>).</summary>
+    public IovecArray(GuestMemory memory, ReadOnlySpan<byte> table)
     {
-        _memory = memory;
-        _table = table;
-        Count = count;
-    }
-
-    public int Count { get; }
-
-    /// <summary>Entry <paramref name="index"/>: (pointer, length) as the guest wrote them.</summary>
-    public (int Pointer, int Length) this[int index]
-    {
-        get
+        _entries = new (int, int)[table.Length / Layouts.IovecSize];
+        for (int i = 0; i < _entries.Length; i++)
         {
-            var entry = _memory.Slice(_table + index * Layouts.IovecSize, Layouts.IovecSize);
-            return (BinaryPrimitives.ReadInt32LittleEndian(entry), BinaryPrimitives.ReadInt32LittleEndian(entry[4..]));
+            var entry = table[(i * Layouts.IovecSize)..];
+            int pointer = BinaryPrimitives.ReadInt32LittleEndian(entry);
+            int length = BinaryPrimitives.ReadInt32LittleEndian(entry[4..]);
+            memory.Slice(pointer, length);
+            _entries[i] = (pointer, length);
         }
     }
 
-    /// <summary>The bytes all buffers hold together (up to 2^32 entries of up to 2^32 - 1 bytes, so a long).</summary>
+    public int Count => _entries.Length;
+
+    /// <summary>Entry <paramref name="index"/>: (pointer, length) as the guest wrote them when the call began.</summary>
+    public (int Pointer, int Length) this[int index] => _entries[index];
+
+    /// <summary>The bytes all buffers hold together (up to 1,024 entries of up to 2^32 - 1 bytes, so a long).</summary>
     public long TotalLength
     {
         get
         {
             long total = 0;
-            for (int i = 0; i < Count; i++) total += (uint)this[i].Length;
+            foreach (var (_, length) in _entries) total += (uint)length;
             return total;
         }
     }
