@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 using Tessera.Platform.Files;
 using Tessera.Wasm;
 using Tessera.Wasm.Runtime;
@@ -63,44 +62,9 @@ internal static class ModuleFile
     }
 
     /// <summary>Opens <paramref name="path"/> for reading if it is a regular file no larger than
-    /// <see cref="MaxFileBytes"/>.</summary>
-    public static FileStream OpenRegularFile(string path)
-    {
-        int fd = HostFiles.OpenAt(HostFiles.CurrentDirectory, Encoding.UTF8.GetBytes(path), OpenFlags.Read | OpenFlags.NonBlocking);
-        if (fd < 0) throw new InputFileException(path, OpenError(-fd));
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
-        try
-        {
-            int r = HostFiles.Stat(fd, out var status);
-            if (r < 0) throw new InputFileException(path, "cannot read: " + System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(-r));
-            if (status.Kind != HostFileKind.RegularFile) throw new InputFileException(path, NotRegular(status.Kind));
-            if (status.Size > (ulong)MaxFileBytes)
-                throw new InputFileException(path, $"file too large: {status.Size:N0} bytes, more than a module may have ({MaxFileBytes:N0}, EngineLimits.MaxModuleBytes)");
-            return new FileStream(handle, FileAccess.Read, bufferSize: 4096);
-        }
-        catch
-        {
-            handle.Dispose();
-            throw;
-        }
-    }
-
-    private static string OpenError(int errno) => errno switch
-    {
-        HostErrno.ENOENT => "no such file",
-        HostErrno.ENOTDIR => "no such file (a directory in the path is a file)",
-        HostErrno.EACCES => "permission denied",
-        _ => "cannot open: " + System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno),
-    };
-
-    private static string NotRegular(HostFileKind kind) => kind switch
-    {
-        HostFileKind.Directory => "is a directory, not a module file",
-        HostFileKind.Fifo => "is a FIFO, not a regular file; a module is read only from a regular file",
-        HostFileKind.CharacterDevice or HostFileKind.BlockDevice => "is a device, not a regular file; a module is read only from a regular file",
-        HostFileKind.Socket => "is a socket, not a regular file; a module is read only from a regular file",
-        _ => "is not a regular file; a module is read only from a regular file",
-    };
+    /// <see cref="MaxFileBytes"/> (<see cref="RegularFile"/>).</summary>
+    public static FileStream OpenRegularFile(string path) =>
+        RegularFile.TryOpen(path, MaxFileBytes, out var problem) ?? throw new InputFileException(path, problem!);
 
     /// <summary>The whole file from its start; its size was checked when it was opened.</summary>
     private static byte[] ReadAll(FileStream stream)

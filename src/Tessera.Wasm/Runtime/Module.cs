@@ -1,3 +1,4 @@
+using Tessera.Platform.Files;
 using Tessera.Platform.Memory;
 using Tessera.Wasm.Binary;
 using Tessera.Wasm.Compilation;
@@ -70,19 +71,26 @@ public sealed class Module
     /// <summary>Assembles a module in the text format, then as <see cref="FromBytes"/>.</summary>
     public static Module FromText(Engine engine, string text) => FromBytes(engine, WatAssembler.AssembleText(text));
 
-    /// <summary>Reads a binary or text module from a file, told apart by content (<see cref="ModuleFormat"/>).</summary>
+    /// <summary>Reads a binary or text module from a file, told apart by content (<see cref="ModuleFormat"/>).
+    /// Only a regular file is read (<see cref="RegularFile"/>): a directory, FIFO or device is
+    /// refused before a byte is read, so nothing waits for a writer or reads for ever.</summary>
+    /// <exception cref="IOException">The file cannot be opened or is not a regular file; the message
+    /// names the file and the problem.</exception>
+    /// <exception cref="WasmLimitException">The file is larger than the engine's module size limit.</exception>
     /// <exception cref="WasmFormatException">The file is empty, or neither a binary nor a text module.</exception>
     public static Module FromFile(Engine engine, string path)
     {
+        long max = engine.Options.Limits.MaxModuleBytes;
+        using var stream = RegularFile.TryOpen(path, long.MaxValue, out var problem) ?? throw new IOException($"{path}: {problem}");
+        if (stream.Length > max) throw new WasmLimitException("module size in bytes", stream.Length, max, path);
         // Told apart by content, not by the file's name: "\0asm" starts every binary, '(' every text.
-        ModuleFormatKind kind;
-        using (var stream = File.OpenRead(path)) kind = ModuleFormat.Detect(stream);
-        return kind switch
-        {
-            ModuleFormatKind.Binary => FromBytes(engine, File.ReadAllBytes(path)),
-            ModuleFormatKind.Text => FromText(engine, File.ReadAllText(path)),
-            ModuleFormatKind.Empty => throw new WasmFormatException("unexpected end", 0, "empty file"),
-            _ => throw new WasmFormatException("magic header not detected", 0, "not a WebAssembly module: neither the binary magic \\0asm nor text"),
-        };
+        var kind = ModuleFormat.Detect(stream);
+        if (kind is ModuleFormatKind.Empty) throw new WasmFormatException("unexpected end", 0, "empty file");
+        if (kind is ModuleFormatKind.Neither) throw new WasmFormatException("magic header not detected", 0, "not a WebAssembly module: neither the binary magic \\0asm nor text");
+        stream.Position = 0;
+        // A file that grew since its size was read is read only up to the limit.
+        var bytes = new byte[Math.Min(stream.Length, max)];
+        bytes = bytes[..stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false)];
+        return kind is ModuleFormatKind.Binary ? FromBytes(engine, bytes) : FromText(engine, System.Text.Encoding.UTF8.GetString(bytes));
     }
 }
