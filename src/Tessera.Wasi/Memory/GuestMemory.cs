@@ -54,14 +54,16 @@ internal readonly struct GuestMemory
     /// The buffers of an iovec array (<c>$iovec_array</c>): <paramref name="count"/> pairs of
     /// (pointer, length) at <paramref name="iovs"/>, copied and each checked before any byte
     /// moves, so a bad entry fails the call with nothing read or written (<see cref="IovecArray"/>).
-    /// The table must lie in memory (FAULT) and hold at most <see cref="IovecArray.MaxCount"/>
-    /// entries (<see cref="Errno.Inval"/>, as readv(2) answers), so the copy is bounded.
+    /// The whole table must lie in memory (FAULT); only its first <see cref="IovecArray.MaxCount"/>
+    /// entries are used, so the copy is bounded and a longer array makes a short transfer, which
+    /// every caller of fd_read and fd_write must handle anyway (Linux's readv refuses such a count
+    /// with EINVAL instead, but Rust's std passes its slices to WASI uncapped, and Wasmtime
+    /// accepts them).
     /// </summary>
     public IovecArray ReadIovecs(int iovs, int count)
     {
         var table = Slice(iovs, (long)(uint)count * Layouts.IovecSize);
-        if ((uint)count > IovecArray.MaxCount) throw new WasiException(Errno.Inval);
-        return new IovecArray(this, table);
+        return new IovecArray(this, table[..((int)Math.Min((uint)count, (uint)IovecArray.MaxCount) * Layouts.IovecSize)]);
     }
 
     /// <summary>Linux's PATH_MAX less its NUL: the longest path the host would take.</summary>

@@ -9,12 +9,13 @@ namespace Tessera.Wasi.Memory;
 /// (<see cref="GuestMemory.ReadIovecs"/>), so a bad entry fails a call with nothing read or
 /// written. Copied, not read in place, for the reason readv(2) copies them: a read into the first
 /// buffer may overwrite the table itself, and the bytes read must not choose where later bytes
-/// go, nor fail the call halfway with data already consumed. The copy is bounded as Linux bounds
-/// it: at most <see cref="MaxCount"/> entries (IOV_MAX), more is EINVAL.
+/// go, nor fail the call halfway with data already consumed. The copy is bounded: at most
+/// <see cref="MaxCount"/> entries (Linux's IOV_MAX) are taken, and a longer array makes a short
+/// transfer.
 /// </summary>
 internal readonly struct IovecArray
 {
-    /// <summary>Linux's IOV_MAX: readv and writev refuse more entries with EINVAL.</summary>
+    /// <summary>Linux's IOV_MAX: the entries one call takes.</summary>
     public const int MaxCount = 1024;
 
     private readonly (int Pointer, int Length)[] _entries;
