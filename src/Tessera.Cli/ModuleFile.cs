@@ -49,7 +49,7 @@ internal static class ModuleFile
             case ModuleFormatKind.Binary:
                 return new Loaded(path, ReadAll(stream), null);
             default:
-                var wasm = WatAssembler.AssembleText(Encoding.UTF8.GetString(ReadAll(stream)), out var map, path);
+                var wasm = WatAssembler.AssembleText(ReadText(stream, path), out var map, path);
                 return new Loaded(path, wasm, map);
         }
     }
@@ -58,7 +58,15 @@ internal static class ModuleFile
     public static string ReadText(string path)
     {
         using var stream = OpenRegularFile(path);
-        return Encoding.UTF8.GetString(ReadAll(stream));
+        return ReadText(stream, path);
+    }
+
+    /// <summary>The whole file as text, its size checked against the text limit before reading.</summary>
+    private static string ReadText(FileStream stream, string path)
+    {
+        // A byte order mark may come on top of the limit's characters.
+        if (stream.Length > TextLimits.MaxTextLength + 3) throw TextLimits.TooLarge(stream.Length, path);
+        return ModuleFormat.DecodeText(ReadAll(stream), path);
     }
 
     /// <summary>Opens <paramref name="path"/> for reading if it is a regular file no larger than

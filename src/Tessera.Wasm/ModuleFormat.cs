@@ -1,3 +1,5 @@
+using Tessera.Wasm.Text;
+
 namespace Tessera.Wasm;
 
 /// <summary>What a module file holds, as <see cref="ModuleFormat.Detect"/> tells from its first bytes.</summary>
@@ -26,16 +28,35 @@ public static class ModuleFormat
     /// <summary>The first four bytes of every binary module.</summary>
     public static ReadOnlySpan<byte> Magic => "\0asm"u8;
 
+    /// <summary>The UTF-8 byte order mark, which some editors write at the start of a text file.</summary>
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     /// <summary>Reads from the stream's position as far as it must to tell the format, and leaves
-    /// the position somewhere after the start: seek back before reading the module.</summary>
+    /// the position somewhere after the start: seek back before reading the module. A text may
+    /// start with a byte order mark.</summary>
     public static ModuleFormatKind Detect(Stream stream)
     {
         Span<byte> head = stackalloc byte[4];
         int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (read == 0) return ModuleFormatKind.Empty;
         if (read == 4 && head.SequenceEqual(Magic)) return ModuleFormatKind.Binary;
-        var bytes = new Bytes(stream, head[..read]);
+        var start = head[..read];
+        if (start.StartsWith(ByteOrderMark)) start = start[ByteOrderMark.Length..];
+        var bytes = new Bytes(stream, start);
         return StartsLikeText(ref bytes) ? ModuleFormatKind.Text : ModuleFormatKind.Neither;
+    }
+
+    /// <summary>
+    /// A text module or script from its file's bytes: UTF-8, a leading byte order mark dropped, at
+    /// most <see cref="TextLimits.MaxTextLength"/> bytes (checked before decoding; a caller reading
+    /// a file checks its size before reading it, with <see cref="TextLimits.TooLarge"/>).
+    /// </summary>
+    /// <exception cref="WatSyntaxException">The text is longer than the limit.</exception>
+    public static string DecodeText(ReadOnlySpan<byte> utf8, string? source = null)
+    {
+        if (utf8.StartsWith(ByteOrderMark)) utf8 = utf8[ByteOrderMark.Length..];
+        if (utf8.Length > TextLimits.MaxTextLength) throw TextLimits.TooLarge(utf8.Length, source);
+        return System.Text.Encoding.UTF8.GetString(utf8);
     }
 
     /// <summary>Skips white space (spec 6.3.4: space, tab, newlines, NEL), line comments and

@@ -1,5 +1,6 @@
 using System.Text;
 using Tessera.Wasm.Runtime;
+using Tessera.Wasm.Text;
 
 namespace Tessera.Wasm.Tests;
 
@@ -45,7 +46,7 @@ public sealed class ModuleFormatTests
     [InlineData(";; comment\nx(module)")]
     [InlineData("(;;) ;")]
     [InlineData("\u00a0(module)")] // no-break space is not white space in the text format
-    [InlineData("\ufeff(module)")] // nor is a byte-order mark
+    [InlineData(" \ufeff(module)")] // nor is a byte order mark past the file's start
     public void AnythingElseIsNeither(string text) => Assert.Equal(ModuleFormatKind.Neither, Detect(text));
 
     [Fact]
@@ -90,6 +91,58 @@ public sealed class ModuleFormatTests
             e = Assert.Throws<WasmFormatException>(() => Module.FromFile(engine, zeros));
             Assert.Equal("magic header not detected", e.Rule);
             Assert.Contains("neither the binary magic", e.Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AByteOrderMarkMayStartText()
+    {
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+        Assert.Equal(ModuleFormatKind.Text, Detect([.. bom, .. "(module)"u8]));
+        Assert.Equal(ModuleFormatKind.Text, Detect([.. bom, .. " ;; c\n(module)"u8]));
+        Assert.Equal(ModuleFormatKind.Text, Detect(bom));
+        // Only at the very start, and only the whole mark.
+        Assert.Equal(ModuleFormatKind.Neither, Detect([0x20, .. bom, .. "(module)"u8]));
+        Assert.Equal(ModuleFormatKind.Neither, Detect([0xEF, 0xBB, .. "(module)"u8]));
+        Assert.Equal("(module)", ModuleFormat.DecodeText([.. bom, .. "(module)"u8]));
+        // Assembled, a file with the mark is the module without it: the empty module's 8 bytes.
+        var dir = Directory.CreateTempSubdirectory("tessera-bom-");
+        try
+        {
+            string path = Path.Combine(dir.FullName, "m.wat");
+            File.WriteAllBytes(path, [.. bom, .. "(module (func (export \"f\") (result i32) (i32.const 42)))"u8]);
+            var engine = new Engine();
+            Assert.Equal(42, new Linker().Instantiate(new Store(engine), Module.FromFile(engine, path)).GetFunc("f")!.Invoke()[0].AsI32());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TextPastItsLengthLimitIsRefusedBeforeItIsRead()
+    {
+        string text = "(module)" + new string(' ', TextLimits.MaxTextLength - 7);
+        var e = Assert.Throws<WatSyntaxException>(() => SExpr.ParseAll(text));
+        Assert.Equal(TextLimits.SizeRule, e.Rule);
+        // One character less is at the limit: the empty module.
+        Assert.Single(SExpr.ParseAll(text[..^1]));
+        var dir = Directory.CreateTempSubdirectory("tessera-bigtext-");
+        try
+        {
+            string path = Path.Combine(dir.FullName, "big.wat");
+            // Past the limit and the room left for a byte order mark: refused by its size alone.
+            File.WriteAllText(path, text + "   ");
+            var engine = new Engine();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            e = Assert.Throws<WatSyntaxException>(() => Module.FromFile(engine, path));
+            Assert.Equal(TextLimits.SizeRule, e.Rule);
+            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "the file was read");
         }
         finally
         {

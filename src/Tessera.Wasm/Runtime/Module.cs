@@ -78,6 +78,7 @@ public sealed class Module
     /// names the file and the problem.</exception>
     /// <exception cref="WasmLimitException">The file is larger than the engine's module size limit.</exception>
     /// <exception cref="WasmFormatException">The file is empty, or neither a binary nor a text module.</exception>
+    /// <exception cref="WatSyntaxException">A text file is longer than <see cref="TextLimits.MaxTextLength"/>, or does not assemble.</exception>
     public static Module FromFile(Engine engine, string path)
     {
         long max = engine.Options.Limits.MaxModuleBytes;
@@ -87,10 +88,12 @@ public sealed class Module
         var kind = ModuleFormat.Detect(stream);
         if (kind is ModuleFormatKind.Empty) throw new WasmFormatException("unexpected end", 0, "empty file");
         if (kind is ModuleFormatKind.Neither) throw new WasmFormatException("magic header not detected", 0, "not a WebAssembly module: neither the binary magic \\0asm nor text");
+        // A byte order mark may come on top of the text limit's characters.
+        if (kind is ModuleFormatKind.Text && stream.Length > TextLimits.MaxTextLength + 3) throw TextLimits.TooLarge(stream.Length, path);
         stream.Position = 0;
         // A file that grew since its size was read is read only up to the limit.
         var bytes = new byte[Math.Min(stream.Length, max)];
         bytes = bytes[..stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false)];
-        return kind is ModuleFormatKind.Binary ? FromBytes(engine, bytes) : FromText(engine, System.Text.Encoding.UTF8.GetString(bytes));
+        return kind is ModuleFormatKind.Binary ? FromBytes(engine, bytes) : FromText(engine, ModuleFormat.DecodeText(bytes, path));
     }
 }

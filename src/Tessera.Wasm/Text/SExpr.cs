@@ -80,6 +80,7 @@ public abstract class SExpr
     internal static IReadOnlyList<SExpr> ParsePrefix(string text, string? source, out WatSyntaxException? strayParen)
     {
         strayParen = null;
+        if (text.Length > TextLimits.MaxTextLength) throw TextLimits.TooLarge(text.Length, source);
         var lexer = new Lexer(text, source);
         var items = new List<SExpr>();
         var stack = new Stack<(TextPosition Start, List<SExpr> Items)>();

@@ -20,4 +20,20 @@ public static class TextLimits
 
     /// <summary>The rule of the error for text nested deeper than <see cref="MaxNestingDepth"/>.</summary>
     public const string NestingRule = "nesting too deep";
+
+    /// <summary>
+    /// Characters of one text (a module or a script): 64 Mi, and a text file may have as many
+    /// bytes. The reader holds the whole text as a tree of lists and atoms, up to about 40 bytes
+    /// per character (each <c>()</c> is a list object and its item list), so this keeps the worst
+    /// case to a few GiB where the 1 GiB module size would allow tens; the largest script of the
+    /// spec suite is 1.4 MB, and real modules are binary.
+    /// </summary>
+    public const int MaxTextLength = 64 << 20;
+
+    /// <summary>The rule of the error for text longer than <see cref="MaxTextLength"/>.</summary>
+    public const string SizeRule = "text too large";
+
+    /// <summary>The error for a text, or a text file, of <paramref name="length"/> characters or bytes.</summary>
+    public static WatSyntaxException TooLarge(long length, string? source) =>
+        new(SizeRule, new TextPosition(1, 1, 0), $"{length:N0} characters or bytes, more than {MaxTextLength:N0}; TextLimits.MaxTextLength", source);
 }

@@ -1,3 +1,4 @@
+using Tessera.Platform.Files;
 using Tessera.Wasm.Binary;
 using Tessera.Wasm.Runtime;
 using Tessera.Wasm.Text;
@@ -40,15 +41,17 @@ public sealed partial class WastRunner
     {
         string name = path;
         string text;
-        try
+        // Only a regular file, its size checked before it is read, as the command line reads scripts.
+        using (var stream = RegularFile.TryOpen(path, TextLimits.MaxTextLength + 3L, out var problem))
         {
-            text = File.ReadAllText(path);
-        }
-        catch (IOException e)
-        {
-            var result = new WastScriptResult(name) { ScriptError = new WatSyntaxException("cannot read script", default, e.Message, path) };
-            result.Failed++;
-            return result;
+            if (stream is null)
+            {
+                var result = new WastScriptResult(name) { ScriptError = new WatSyntaxException("cannot read script", default, problem, path) };
+                result.Failed++;
+                return result;
+            }
+            var bytes = new byte[stream.Length];
+            text = ModuleFormat.DecodeText(bytes.AsSpan(0, stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false)), path);
         }
         return RunText(text, name);
     }
