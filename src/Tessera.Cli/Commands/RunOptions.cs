@@ -79,7 +79,8 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
                 return args[++i];
             }
             // Options that hold one value may be given once: a second would silently win otherwise.
-            if (option is not ("--dir" or "--dir-readonly" or "--env" or "--tcplisten") && !seen.Add(option) && IsKnown(option))
+            // Flags without a value say the same thing twice, as wrapper scripts sometimes do.
+            if (option is not ("--dir" or "--dir-readonly" or "--env" or "--tcplisten" or "--inherit-env" or "--no-cache") && !seen.Add(option))
                 throw new UsageException($"{option} given twice\nusage: {Usage}");
             if (inline && option is "--inherit-env" or "--no-cache") throw new UsageException($"{option} takes no value, got '{arg}'\nusage: {Usage}");
             switch (option)
@@ -159,9 +160,6 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
         if (host.Length == 0 || guest.Length == 0) throw new UsageException($"--dir needs HOST[::GUEST], got '{value}'");
         return new(host, guest, readOnly);
     }
-
-    private static bool IsKnown(string option) => option is "--invoke" or "--inherit-env" or "--max-open-files" or "--max-stdout-bytes"
-        or "--max-stderr-bytes" or "--no-cache" or "--cache-dir" or "--bounds";
 
     /// <summary>A whole number from 0 to <paramref name="max"/>, in decimal digits only (no sign,
     /// separators or exponent), so that what is accepted is what the documentation says.</summary>

@@ -41,7 +41,7 @@ internal static class SoakCommand
                     ? n
                     : throw new UsageException($"{option} needs a whole number from 1 to {max}, got '{value}'; {Usage}");
             }
-            if (!seen.Add(option) && option is "--seconds" or "--tasks" or "--workers") throw new UsageException($"{option} given twice; {Usage}");
+            if (!seen.Add(option)) throw new UsageException($"{option} given twice; {Usage}");
             switch (option)
             {
                 case "--seconds": seconds = Next(int.MaxValue); break;

@@ -59,7 +59,10 @@ internal static class PathFunctions
         // Linking a symbolic link without following it copies the link: the copy must pass the
         // rule path_symlink applies to links the guest makes, judged where the copy is made, or a
         // link the host planted (say to /etc) would be carried to places the guest chooses.
-        if (HostFiles.ReadLinkAt(from.Directory, from.Name, out var linked) == 0 && LinkTargetError(linked, to.Depth) is { } refused) return refused;
+        // Closed on failure: only "not a link" (EINVAL) lets a name through unread.
+        int read = HostFiles.ReadLinkAt(from.Directory, from.Name, out var linked);
+        if (read == 0 && LinkTargetError(linked, to.Depth) is { } refused) return refused;
+        if (read < 0 && read != -HostErrno.EINVAL) return HostErrors.FromResult(read);
         HostDescriptor.Check(HostFiles.LinkAt(from.Directory, from.Name, to.Directory, to.Name));
         return Errno.Success;
     }

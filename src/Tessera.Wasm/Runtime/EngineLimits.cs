@@ -14,28 +14,35 @@ namespace Tessera.Wasm.Runtime;
 public sealed record EngineLimits
 {
     /// <summary>Bytes of the module binary (JS API: 1,073,741,824).</summary>
-    public long MaxModuleBytes { get; init; } = 1_073_741_824;
+    public long MaxModuleBytes { get => _maxModuleBytes; init => _maxModuleBytes = Positive(value); }
+    private readonly long _maxModuleBytes = 1_073_741_824;
 
     /// <summary>Functions, imported and defined (JS API: 1,000,000).</summary>
-    public int MaxFunctions { get; init; } = 1_000_000;
+    public int MaxFunctions { get => _maxFunctions; init => _maxFunctions = Positive(value); }
+    private readonly int _maxFunctions = 1_000_000;
 
     /// <summary>Bytes of one function body (JS API: 7,654,321).</summary>
-    public int MaxFunctionBodyBytes { get; init; } = 7_654_321;
+    public int MaxFunctionBodyBytes { get => _maxFunctionBodyBytes; init => _maxFunctionBodyBytes = Positive(value); }
+    private readonly int _maxFunctionBodyBytes = 7_654_321;
 
     /// <summary>Locals of one function, parameters included (JS API: 50,000).</summary>
-    public int MaxLocals { get; init; } = 50_000;
+    public int MaxLocals { get => _maxLocals; init => _maxLocals = Positive(value); }
+    private readonly int _maxLocals = 50_000;
 
     /// <summary>Parameters of one function type (JS API: 1,000). A compiled function is a method
     /// with a parameter per WebAssembly parameter, and the runtime's own limits on those are far
     /// above this.</summary>
-    public int MaxFunctionParameters { get; init; } = 1_000;
+    public int MaxFunctionParameters { get => _maxFunctionParameters; init => _maxFunctionParameters = Positive(value); }
+    private readonly int _maxFunctionParameters = 1_000;
 
     /// <summary>Results of one function type (JS API: 1,000); results after the first are byref
     /// parameters of the compiled method.</summary>
-    public int MaxFunctionResults { get; init; } = 1_000;
+    public int MaxFunctionResults { get => _maxFunctionResults; init => _maxFunctionResults = Positive(value); }
+    private readonly int _maxFunctionResults = 1_000;
 
     /// <summary>Nested blocks, loops, ifs and trys in one function body.</summary>
-    public int MaxNestingDepth { get; init; } = 10_000;
+    public int MaxNestingDepth { get => _maxNestingDepth; init => _maxNestingDepth = Positive(value); }
+    private readonly int _maxNestingDepth = 10_000;
 
     /// <summary>
     /// Values on one function's operand stack at once. The JS API lists no such limit; this one
@@ -43,7 +50,13 @@ public sealed record EngineLimits
     /// (its locals and temporaries share that budget, and a body that exhausts it anyway is
     /// refused while compiling). Compilers emit stacks a few dozen values high.
     /// </summary>
-    public int MaxOperandStackHeight { get; init; } = 50_000;
+    public int MaxOperandStackHeight { get => _maxOperandStackHeight; init => _maxOperandStackHeight = Positive(value); }
+    private readonly int _maxOperandStackHeight = 50_000;
+
+    /// <summary>Every limit is at least 1: a zero or negative limit is a configuration error, not a
+    /// limit, and would otherwise surface later as an unrelated exception.</summary>
+    private static T Positive<T>(T value, [System.Runtime.CompilerServices.CallerMemberName] string? name = null) where T : System.Numerics.INumber<T> =>
+        value >= T.One ? value : throw new ArgumentOutOfRangeException(name, value, "an engine limit must be at least 1");
 
     internal void CheckSize(int bytes)
     {

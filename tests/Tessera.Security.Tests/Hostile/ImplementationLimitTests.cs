@@ -268,4 +268,14 @@ public sealed class ImplementationLimitTests(ITestOutputHelper output)
     [Fact]
     public void NestingOnePastTheLimitIsRefused() =>
         AssertLimit(Outcome(Nested(10_001), TimeSpan.FromSeconds(10)), "nesting depth of blocks");
+
+    [Fact]
+    public void ALimitBelowOneIsAConfigurationError()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new EngineLimits { MaxOperandStackHeight = -1 });
+        Assert.Equal(nameof(EngineLimits.MaxOperandStackHeight), e.ParamName);
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => new EngineLimits { MaxModuleBytes = 0 });
+        Assert.Equal(nameof(EngineLimits.MaxModuleBytes), e.ParamName);
+        Assert.Equal(1, new EngineLimits { MaxNestingDepth = 1 }.MaxNestingDepth);
+    }
 }
