@@ -1,3 +1,5 @@
+using static Tessera.Cli.Tests.CliRun;
+
 namespace Tessera.Cli.Tests;
 
 /// <summary>The <c>tessera</c> command as a user meets it: output, exit codes, and errors that never crash.</summary>
@@ -6,14 +8,6 @@ public sealed class CommandLineTests : IDisposable
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("tessera-cli-");
 
     public void Dispose() => _dir.Delete(recursive: true);
-
-    private (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = CommandLine.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 
     private string Write(string name, string content)
     {

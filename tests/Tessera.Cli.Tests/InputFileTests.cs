@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Tessera.Wasm.Text;
+using static Tessera.Cli.Tests.CliRun;
 
 namespace Tessera.Cli.Tests;
 
@@ -14,14 +15,6 @@ public sealed class InputFileTests : IDisposable
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("tessera-input-");
 
     public void Dispose() => _dir.Delete(recursive: true);
-
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = CommandLine.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 
     private string PathOf(string name) => Path.Combine(_dir.FullName, name);
 

@@ -19,10 +19,7 @@ public sealed class ModuleLimitTests : IDisposable
     {
         string path = Path.Combine(_dir.FullName, "m.wasm");
         File.WriteAllBytes(path, module);
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = CommandLine.Run(["run", "--no-cache", "--invoke", export, path, .. arguments], stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
+        return CliRun.Run(["run", "--no-cache", "--invoke", export, path, .. arguments]);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Tessera.Cli.Commands;
 using Tessera.Wasi;
+using static Tessera.Cli.Tests.CliRun;
 
 namespace Tessera.Cli.Tests;
 
@@ -24,14 +25,6 @@ public sealed class OptionBoundsTests : IDisposable
         var path = Path.Combine(_dir.FullName, name);
         File.WriteAllText(path, content);
         return path;
-    }
-
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = CommandLine.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
     }
 
     private static void AssertUsage(string expected, params string[] args)

@@ -1,5 +1,6 @@
 using Tessera.Wasm.Runtime;
 using Tessera.Wasm.Text;
+using static Tessera.Cli.Tests.CliRun;
 
 namespace Tessera.Cli.Tests;
 
@@ -35,14 +36,6 @@ public sealed class RunCommandTests : IDisposable
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("tessera-run-");
 
     public void Dispose() => _dir.Delete(recursive: true);
-
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = CommandLine.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 

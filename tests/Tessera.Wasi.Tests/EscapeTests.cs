@@ -9,26 +9,14 @@ namespace Tessera.Wasi.Tests;
 /// </summary>
 public sealed class EscapeTests : IDisposable
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("tessera-escape-");
+    private readonly SandboxTree _tree = new("tessera-escape-");
     private readonly string _sandbox, _outside;
     private readonly Guest _guest;
     private const int Root = 3;
 
-    public EscapeTests()
-    {
-        _sandbox = Directory.CreateDirectory(Path.Combine(_root.FullName, "sandbox")).FullName;
-        _outside = Directory.CreateDirectory(Path.Combine(_root.FullName, "outside")).FullName;
-        File.WriteAllText(Path.Combine(_outside, "secret.txt"), "secret");
-        File.WriteAllText(Path.Combine(_sandbox, "file.txt"), "inside");
-        Directory.CreateDirectory(Path.Combine(_sandbox, "sub"));
-        _guest = new Guest(new WasiConfiguration().WithPreopen(_sandbox, "/sandbox"));
-    }
+    public EscapeTests() => (_sandbox, _outside, _guest) = (_tree.Sandbox, _tree.Outside, _tree.Guest);
 
-    public void Dispose()
-    {
-        _guest.Dispose();
-        _root.Delete(recursive: true);
-    }
+    public void Dispose() => _tree.Dispose();
 
     /// <summary>Names, sizes, contents and times of everything in the outside directory.</summary>
     private string Fingerprint() => string.Join("\n", Directory.EnumerateFileSystemEntries(_outside, "*", SearchOption.AllDirectories).Order()

@@ -12,25 +12,13 @@ namespace Tessera.Wasi.Tests;
 public sealed class LinkAgreementTests : IDisposable
 {
     private const int Root = 3;
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("tessera-linkcopy-");
+    private readonly SandboxTree _tree = new("tessera-linkcopy-");
     private readonly string _sandbox, _outside;
     private readonly Guest _guest;
 
-    public LinkAgreementTests()
-    {
-        _sandbox = Directory.CreateDirectory(Path.Combine(_root.FullName, "sandbox")).FullName;
-        _outside = Directory.CreateDirectory(Path.Combine(_root.FullName, "outside")).FullName;
-        File.WriteAllText(Path.Combine(_outside, "secret.txt"), "secret");
-        File.WriteAllText(Path.Combine(_sandbox, "file.txt"), "inside");
-        Directory.CreateDirectory(Path.Combine(_sandbox, "sub"));
-        _guest = new Guest(new WasiConfiguration().WithPreopen(_sandbox, "/sandbox"));
-    }
+    public LinkAgreementTests() => (_sandbox, _outside, _guest) = (_tree.Sandbox, _tree.Outside, _tree.Guest);
 
-    public void Dispose()
-    {
-        _guest.Dispose();
-        _root.Delete(recursive: true);
-    }
+    public void Dispose() => _tree.Dispose();
 
     private string Outside() => string.Join("\n", Directory.EnumerateFileSystemEntries(_outside, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
         .Select(p => $"{p} {File.ReadAllText(p)} {File.GetLastWriteTimeUtc(p).Ticks}"));

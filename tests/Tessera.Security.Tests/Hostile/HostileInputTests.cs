@@ -18,24 +18,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     private static readonly Engine Engine = new();
 
     /// <summary>What happened to one hostile module: its result, or the typed error.</summary>
-    private string Outcome(byte[] bytes, TimeSpan bound, Engine? engine = null)
-    {
-        var clock = Stopwatch.StartNew();
-        string outcome;
-        try
-        {
-            var module = Module.FromBytes(engine ?? Engine, bytes);
-            var instance = new Linker().Instantiate(new Store(module.Engine), module);
-            outcome = "ran: " + string.Join(' ', instance.GetFunc("f")!.Invoke());
-        }
-        catch (WasmException e)
-        {
-            outcome = e.GetType().Name + ": " + e.Message;
-        }
-        output.WriteLine($"{bytes.Length} bytes, {clock.Elapsed.TotalMilliseconds:F0} ms: {outcome}");
-        Assert.True(clock.Elapsed < bound, $"took {clock.Elapsed.TotalSeconds:F1} s, bound {bound.TotalSeconds} s: {outcome}");
-        return outcome;
-    }
+    private string Outcome(byte[] bytes, TimeSpan bound, Engine? engine = null) => ModuleOutcome.Of(output, bytes, bound, engine ?? Engine);
 
     [Fact]
     public void EveryTruncationOfAModuleIsMalformed()

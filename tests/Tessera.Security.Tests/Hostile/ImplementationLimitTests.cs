@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Tessera.Wasm;
 using Tessera.Wasm.Runtime;
 using Xunit.Abstractions;
@@ -18,27 +17,8 @@ public sealed class ImplementationLimitTests(ITestOutputHelper output)
 {
     private static readonly Engine Engine = new();
 
-    /// <summary>Compiles <paramref name="bytes"/>, calls <paramref name="export"/> with
-    /// <paramref name="arguments"/>, and says what came of it: <c>ran: </c> and the results, or the
-    /// typed error's name and message.</summary>
-    private string Outcome(byte[] bytes, TimeSpan bound, Engine? engine = null, string export = "f", params Value[] arguments)
-    {
-        var clock = Stopwatch.StartNew();
-        string outcome;
-        try
-        {
-            var module = Module.FromBytes(engine ?? Engine, bytes);
-            var instance = new Linker().Instantiate(new Store(module.Engine), module);
-            outcome = "ran: " + string.Join(' ', instance.GetFunc(export)!.Invoke(arguments));
-        }
-        catch (WasmException e)
-        {
-            outcome = e.GetType().Name + ": " + e.Message;
-        }
-        output.WriteLine($"{bytes.Length} bytes, {clock.Elapsed.TotalMilliseconds:F0} ms: {outcome}");
-        Assert.True(clock.Elapsed < bound, $"took {clock.Elapsed.TotalSeconds:F1} s, bound {bound.TotalSeconds} s: {outcome}");
-        return outcome;
-    }
+    private string Outcome(byte[] bytes, TimeSpan bound, Engine? engine = null, string export = "f", params Value[] arguments) =>
+        ModuleOutcome.Of(output, bytes, bound, engine ?? Engine, export, arguments);
 
     private static void AssertLimit(string outcome, string limit)
     {
