@@ -58,17 +58,15 @@ internal static class CodeImage
         {
             Assembly assembly;
             using (var stream = new MemoryStream(image.Array!, image.Offset, image.Count, writable: false)) assembly = context.LoadFromStream(stream);
-            var names = ModuleCompiler.MethodNames(module);
-            var methods = new MethodInfo[names.Length];
-            var manifest = assembly.ManifestModule;
-            for (int i = 0; i < methods.Length; i++)
+            // Methods were defined in function order, type by type: function i is row i + 1.
+            var types = new Type[ModuleCompiler.FunctionTypeCount(module.Functions.Count)];
+            for (int t = 0; t < types.Length; t++)
             {
-                // Methods were defined in function order, type by type: function i is row i + 1.
-                int token = MetadataTokens.GetToken(MetadataTokens.MethodDefinitionHandle(i + 1));
-                if (manifest.ResolveMethod(token) is not MethodInfo method || method.Name != names[i] || method.DeclaringType?.Name != ModuleCompiler.FunctionTypeName(i))
-                    throw new InvalidDataException($"code image {name}: method {i} is not function {names[i]}");
-                methods[i] = method;
+                string typeName = ModuleCompiler.FunctionTypeName(t * ModuleCompiler.MethodsPerType);
+                types[t] = assembly.ManifestModule.GetType(typeName) ?? throw new InvalidDataException($"code image {name}: no type {typeName}");
             }
+            var methods = ModuleCompiler.FunctionMethods(module, types, MetadataTokens.GetToken(MetadataTokens.MethodDefinitionHandle(1)))
+                ?? throw new InvalidDataException($"code image {name}: its methods are not the module's functions, in order");
             // Binds the image's reference to Tessera.Wasm now (parameter 0 is its InstanceContext),
             // while the context is certainly alive, rather than at the first JIT of a method.
             if (methods.Length > 0) _ = methods[0].GetParameters();

@@ -68,25 +68,30 @@ public sealed class ModuleCompiler
                 foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)) System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
             }
         }
-        return new CompiledModule(module, FunctionMethods(module, types), constants);
+        var methods = FunctionMethods(module, types) ?? throw new InvalidOperationException("generated code lost the method of a function");
+        return new CompiledModule(module, methods, constants);
     }
 
     /// <summary>
-    /// The method of each defined function among <paramref name="types"/>, in function order. Found
-    /// by metadata token (function methods are defined first and in order, so their tokens are
-    /// consecutive), one pass over each type: looking each up by name costs a scan of the type's
-    /// methods per lookup, which made compiling 20,000 functions take 40 s (docs/benchmarks.md,
-    /// Compile time).
+    /// The method of each defined function among <paramref name="types"/>, in function order:
+    /// function i is the method whose metadata token is <paramref name="firstToken"/> + i (function
+    /// methods are defined first and in order, so their tokens are consecutive; without a first
+    /// token, the lowest of the first type's). Null when one is missing, or is not that function's
+    /// by name and type. One pass over each type: looking each up by name scans the type's methods
+    /// per lookup, which made compiling 20,000 functions take 40 s (docs/benchmarks.md, Compile
+    /// time); resolving each token on its own (<see cref="System.Reflection.Module.ResolveMethod(int)"/>)
+    /// took 0.58 s of a 20,000-function cache hit and 4.0 s of an 80,000-function one, against
+    /// 0.10 s and 0.34 s for this.
     /// </summary>
-    private static MethodInfo[] FunctionMethods(ModuleDefinition module, Type[] types)
+    internal static MethodInfo[]? FunctionMethods(ModuleDefinition module, IReadOnlyList<Type> types, int? firstToken = null)
     {
         var methods = new MethodInfo[module.Functions.Count];
         if (methods.Length == 0) return methods;
-        // Function 0 is the first method of the first type, and every other method came later.
-        int first = types[0].GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly).Min(m => m.MetadataToken);
+        const BindingFlags Declared = BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        int first = firstToken ?? types[0].GetMethods(Declared).Min(m => m.MetadataToken);
         foreach (var type in types)
         {
-            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            foreach (var method in type.GetMethods(Declared))
             {
                 int defined = method.MetadataToken - first;
                 if ((uint)defined < (uint)methods.Length) methods[defined] = method;
@@ -95,8 +100,7 @@ public sealed class ModuleCompiler
         var names = MethodNames(module);
         for (int i = 0; i < methods.Length; i++)
         {
-            if (methods[i]?.Name != names[i] || methods[i].DeclaringType?.Name != FunctionTypeName(i))
-                throw new InvalidOperationException($"generated code lost the method of function {i + module.ImportedFunctionCount} ({names[i]})");
+            if (methods[i]?.Name != names[i] || methods[i].DeclaringType?.Name != FunctionTypeName(i)) return null;
         }
         return methods;
     }
@@ -112,6 +116,9 @@ public sealed class ModuleCompiler
     /// need, half full at most so no change of the runtime's count brings the limit back.
     /// </summary>
     internal const int MethodsPerType = 32_768;
+
+    /// <summary>How many types hold the functions of a module with <paramref name="count"/> defined functions.</summary>
+    internal static int FunctionTypeCount(int count) => (count + MethodsPerType - 1) / MethodsPerType;
 
     /// <summary>The type that holds defined function <paramref name="definedIndex"/>: <c>WasmModule</c>,
     /// then <c>WasmModule1</c>, <c>WasmModule2</c>, ...</summary>
@@ -135,7 +142,7 @@ public sealed class ModuleCompiler
         // token is taken as it is defined: tokens then follow definition order in memory, and a
         // saved image lists methods type by type, so both number function i's method as row i + 1
         // (CodeImage.Load and CompiledModule.FrameOf rely on it).
-        var functionTypes = new TypeBuilder[(methods.Length + MethodsPerType - 1) / MethodsPerType];
+        var functionTypes = new TypeBuilder[FunctionTypeCount(methods.Length)];
         for (int t = 0; t < functionTypes.Length; t++) functionTypes[t] = DefineCodeType(target, FunctionTypeName(t * MethodsPerType));
         for (int i = 0; i < methods.Length; i++)
         {
