@@ -138,10 +138,10 @@ public sealed class ModuleCompiler
         CheckModuleFeatures(module);
         var methodNames = MethodNames(module);
         var methods = new MethodBuilder[methodNames.Length];
-        // Every type is defined before any method and in order, functions' first, and each method's
-        // token is taken as it is defined: tokens then follow definition order in memory, and a
-        // saved image lists methods type by type, so both number function i's method as row i + 1
-        // (CodeImage.Load and CompiledModule.FrameOf rely on it).
+        // The function types are defined first and in order, before any method, and each method's
+        // token is taken as it is defined (resume types and savers' types come after): tokens then
+        // follow definition order in memory, and a saved image lists methods type by type, so both
+        // number function i's method as row i + 1 (CodeImage.Load and CompiledModule.FrameOf rely on it).
         var functionTypes = new TypeBuilder[FunctionTypeCount(methods.Length)];
         for (int t = 0; t < functionTypes.Length; t++) functionTypes[t] = DefineCodeType(target, FunctionTypeName(t * MethodsPerType));
         for (int i = 0; i < methods.Length; i++)
