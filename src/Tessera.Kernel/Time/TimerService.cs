@@ -18,10 +18,17 @@ public sealed class TimerService(IClock clock)
         get { lock (_lock) return _wheel.Count; }
     }
 
-    /// <summary>Arms <paramref name="entry"/> to fire <paramref name="milliseconds"/> from now.</summary>
+    /// <summary>Arms <paramref name="entry"/> to fire <paramref name="milliseconds"/> from now. The
+    /// deadline saturates: a guest's timeout near <see cref="long.MaxValue"/> waited one tick when
+    /// the sum wrapped negative; now it lies past the wheel's span and never comes due.</summary>
     public void Start(TimerEntry entry, long milliseconds)
     {
-        lock (_lock) _wheel.Insert(entry, Clock.NowMilliseconds + Math.Max(0, milliseconds));
+        lock (_lock)
+        {
+            long now = Clock.NowMilliseconds;
+            long delay = Math.Max(0, milliseconds);
+            _wheel.Insert(entry, delay > long.MaxValue - now ? long.MaxValue : now + delay);
+        }
     }
 
     /// <summary>Disarms a pending timer; false when it already fired or was never armed.</summary>

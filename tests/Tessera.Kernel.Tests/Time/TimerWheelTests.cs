@@ -109,4 +109,26 @@ public class TimerWheelTests
         Assert.Equal(1, timers.Poll());
         Assert.Equal(1, fired);
     }
+
+    [Fact]
+    public void AHugeDelaySaturatesInsteadOfWrapping()
+    {
+        var clock = new ManualClock();
+        clock.Advance(5);
+        var timers = new TimerService(clock);
+        int fired = 0;
+        // 5 + long.MaxValue wraps negative: the timer fired at the next poll.
+        timers.Start(new TimerEntry(_ => fired++), long.MaxValue);
+        timers.Start(new TimerEntry(_ => fired++), long.MaxValue - 4);
+        clock.Advance(1_000);
+        Assert.Equal(0, timers.Poll());
+        // A hundred seconds on, one millisecond tick at a time as the kernel's timer thread polls.
+        for (int i = 0; i < 100; i++)
+        {
+            clock.Advance(1_000);
+            Assert.Equal(0, timers.Poll());
+        }
+        Assert.Equal(0, fired);
+        Assert.Equal(2, timers.Pending);
+    }
 }
