@@ -454,6 +454,7 @@ public sealed class Kernel : IDisposable
         if (task.Name is { } name) _names.TryRemove(new KeyValuePair<string, TaskId>(name, task.Id));
         task.Mailbox.Close();
         CancelTimer(task);
+        _reactor.UnwatchAll(task);
         task.Release();
         if (monitors is not null) foreach (var watcher in monitors) SendDown(watcher, task.Id, reason);
         if (links is not null && reason.IsAbnormal)

@@ -34,9 +34,14 @@ internal sealed class IoReactor : IDisposable
             // A task that waited here before and was woken by something else is still listed:
             // listed once, it is woken once.
             bool added = waiters.Tasks.Add(task);
+            if (added) (task.Watched ??= []).Add(descriptor);
             waiters.Interest |= interest;
             if (_readiness!.Arm(descriptor, waiters.Interest, descriptor) == 0) return true;
-            if (added) waiters.Tasks.Remove(task);
+            if (added)
+            {
+                waiters.Tasks.Remove(task);
+                task.Watched!.Remove(descriptor);
+            }
             if (waiters.Tasks.Count == 0) _waiting.Remove(descriptor);
             return false;
         }
@@ -49,10 +54,34 @@ internal sealed class IoReactor : IDisposable
     {
         lock (_lock)
         {
-            if (!_waiting.TryGetValue(descriptor, out var waiters) || !waiters.Tasks.Remove(task)) return;
-            // The registration stays armed: when it fires it finds nobody, which costs one wake-up.
-            if (waiters.Tasks.Count == 0) _waiting.Remove(descriptor);
+            if (Remove(descriptor, task)) task.Watched!.Remove(descriptor);
         }
+    }
+
+    /// <summary>
+    /// Stops waking <paramref name="task"/> for every descriptor it is listed on: called when a
+    /// task resumes from a WASI wait (whatever woke it) and when it ends. A wait ended by its
+    /// timeout, or a task killed while parked, otherwise stayed listed, and kept the task alive,
+    /// until the descriptor was ready: a guest timing out on a quiet socket in task after task
+    /// grew the list without bound.
+    /// </summary>
+    public void UnwatchAll(KernelTask task)
+    {
+        lock (_lock)
+        {
+            if (task.Watched is not { Count: > 0 } watched) return;
+            foreach (int descriptor in watched) Remove(descriptor, task);
+            watched.Clear();
+        }
+    }
+
+    /// <summary>Takes <paramref name="task"/> off <paramref name="descriptor"/>'s list (under the lock).</summary>
+    private bool Remove(int descriptor, KernelTask task)
+    {
+        if (!_waiting.TryGetValue(descriptor, out var waiters) || !waiters.Tasks.Remove(task)) return false;
+        // The registration stays armed: when it fires it finds nobody, which costs one wake-up.
+        if (waiters.Tasks.Count == 0) _waiting.Remove(descriptor);
+        return true;
     }
 
     /// <summary>How many (descriptor, task) waits are listed now.</summary>
@@ -86,6 +115,7 @@ internal sealed class IoReactor : IDisposable
                 {
                     int descriptor = (int)ready[i].Token;
                     if (!_waiting.Remove(descriptor, out var waiters)) continue;
+                    foreach (var task in waiters.Tasks) task.Watched!.Remove(descriptor);
                     wake.AddRange(waiters.Tasks);
                 }
             }

@@ -17,7 +17,9 @@ internal sealed class TaskWaiter(Kernel kernel, IoReactor reactor) : IWasiWaiter
     {
         if (!caller.CompleteResume()) return WaitProgress.Start;
         var task = (KernelTask)caller.Data!;
-        // Whatever woke it (a descriptor or the deadline), the call looks again for itself.
+        // Whatever woke it (a descriptor or the deadline), the call looks again for itself, and
+        // watches again what it still waits for.
+        reactor.UnwatchAll(task);
         kernel.CancelTimer(task);
         task.TimerFired = false;
         return new WaitProgress(true, task.WaitDone);

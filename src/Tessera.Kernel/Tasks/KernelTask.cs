@@ -83,6 +83,11 @@ internal sealed class KernelTask
     /// <summary>What a WASI call that parked had done (<see cref="Tessera.Wasi.Poll.WaitProgress.Done"/>).</summary>
     public long WaitDone;
 
+    /// <summary>The descriptors the IO reactor lists this task on; read and written only under the
+    /// reactor's lock (<see cref="Reactor.IoReactor"/>), so a wait that ends any way but the
+    /// reactor's wake, or a task that ends, leaves no entry behind.</summary>
+    public List<int>? Watched;
+
     // Under lock (this).
     public List<TaskId>? Links;
     public List<TaskId>? Monitors;
