@@ -31,6 +31,11 @@ public sealed class ImplementationLimitTests(ITestOutputHelper output)
     private static byte[] StackedOnes(int height) =>
         OneFunction(NoLocals, [.. Repeat([0x41, 0x01], height), 0x02, 0x40, 0x0b, .. Repeat([0x6a], height - 1)]);
 
+    /// <summary><paramref name="height"/> copies of <c>i32.const 1</c> and the additions that sum
+    /// them, with no label between: the IL stack alone would hold them all.</summary>
+    private static byte[] UnspilledOnes(int height) =>
+        OneFunction(NoLocals, [.. Repeat([0x41, 0x01], height), .. Repeat([0x6a], height - 1)]);
+
     [Fact]
     public void OperandStackAtTheLimitCompilesAndRuns()
     {
@@ -44,7 +49,7 @@ public sealed class ImplementationLimitTests(ITestOutputHelper output)
     {
         AssertLimit(Outcome(StackedOnes(50_001), TimeSpan.FromSeconds(20)), "operand stack height");
         // 65,536 values without a label: the shape that reached the JIT and failed at the first call.
-        AssertLimit(Outcome(OneFunction(NoLocals, [.. Repeat([0x41, 0x01], 65_536), .. Repeat([0x6a], 65_535)]), TimeSpan.FromSeconds(20)), "operand stack height");
+        AssertLimit(Outcome(UnspilledOnes(65_536), TimeSpan.FromSeconds(20)), "operand stack height");
     }
 
     [Fact]
@@ -53,10 +58,10 @@ public sealed class ImplementationLimitTests(ITestOutputHelper output)
         // With the engine's limit raised, 70,000 unspilled constants must still compile: the
         // compiler moves the IL stack to homes before it reaches IL's 16-bit max stack.
         var raised = new Engine(options: new EngineOptions { Limits = new EngineLimits { MaxOperandStackHeight = 100_000 } });
-        string outcome = Outcome(OneFunction(NoLocals, [.. Repeat([0x41, 0x01], 70_000), .. Repeat([0x6a], 69_999)]), TimeSpan.FromSeconds(60), raised);
+        string outcome = Outcome(UnspilledOnes(70_000), TimeSpan.FromSeconds(60), raised);
         // 70,000 homes do not fit 65,535 IL locals: the compiler's own limit, named.
         AssertLimit(outcome, "IL locals");
-        Assert.Equal("ran: i32:60000", Outcome(OneFunction(NoLocals, [.. Repeat([0x41, 0x01], 60_000), .. Repeat([0x6a], 59_999)]), TimeSpan.FromSeconds(60), raised));
+        Assert.Equal("ran: i32:60000", Outcome(UnspilledOnes(60_000), TimeSpan.FromSeconds(60), raised));
     }
 
     /// <summary>49,999 i32 locals (all zero) and <paramref name="height"/> i64 ones stacked over a
@@ -81,18 +86,8 @@ public sealed class ImplementationLimitTests(ITestOutputHelper output)
 
     /// <summary>A module whose function "f" has <paramref name="count"/> i32 parameters and returns
     /// the last one.</summary>
-    private static byte[] Parameters(int count)
-    {
-        byte[] body = [0x00, 0x20, .. Leb((ulong)(count - 1)), 0x0b];
-        return
-        [
-            .. Header,
-            .. Section(1, Vector([0x60, .. Leb((ulong)count), .. Repeat([0x7f], count), 0x01, 0x7f])),
-            .. Section(3, Vector([0x00])),
-            .. Section(7, Vector([.. Vector("f"u8.ToArray()), 0x00, 0x00])),
-            .. Section(10, Vector([.. Leb((ulong)body.Length), .. body])),
-        ];
-    }
+    private static byte[] Parameters(int count) =>
+        OneFunctionOfType([0x60, .. Leb((ulong)count), .. Repeat([0x7f], count), 0x01, 0x7f], NoLocals, [0x20, .. Leb((ulong)(count - 1))]);
 
     [Fact]
     public void ParametersAtTheLimitRun()
@@ -110,15 +105,7 @@ public sealed class ImplementationLimitTests(ITestOutputHelper output)
     {
         var code = new List<byte>();
         for (int i = 1; i <= count; i++) code.AddRange([0x41, .. SignedLeb(i)]);
-        byte[] body = [0x00, .. code, 0x0b];
-        return
-        [
-            .. Header,
-            .. Section(1, Vector([0x60, 0x00, .. Leb((ulong)count), .. Repeat([0x7f], count)])),
-            .. Section(3, Vector([0x00])),
-            .. Section(7, Vector([.. Vector("f"u8.ToArray()), 0x00, 0x00])),
-            .. Section(10, Vector([.. Leb((ulong)body.Length), .. body])),
-        ];
+        return OneFunctionOfType([0x60, 0x00, .. Leb((ulong)count), .. Repeat([0x7f], count)], NoLocals, [.. code]);
     }
 
     [Fact]

@@ -43,13 +43,18 @@ internal static class ModuleBytes
     /// <summary>A module of one function of type <c>(func (result i32))</c> exported as "f", whose
     /// body is <paramref name="locals"/> (the encoded local declarations) and <paramref name="code"/>
     /// (instructions without the final end).</summary>
-    public static byte[] OneFunction(byte[] locals, byte[] code, byte resultType = 0x7f)
+    public static byte[] OneFunction(byte[] locals, byte[] code, byte resultType = 0x7f) =>
+        OneFunctionOfType([0x60, 0x00, 0x01, resultType], locals, code);
+
+    /// <summary>As <see cref="OneFunction"/>, with the function's type given as its encoding
+    /// (<c>0x60</c>, the parameter vector, the result vector).</summary>
+    public static byte[] OneFunctionOfType(byte[] type, byte[] locals, byte[] code)
     {
         byte[] body = [.. locals, .. code, 0x0b];
         return
         [
             .. Header,
-            .. Section(1, Vector([0x60, 0x00, 0x01, resultType])),
+            .. Section(1, Vector(type)),
             .. Section(3, Vector([0x00])),
             .. Section(7, Vector([.. Vector("f"u8.ToArray()), 0x00, 0x00])),
             .. Section(10, Vector([.. Leb((ulong)body.Length), .. body])),
