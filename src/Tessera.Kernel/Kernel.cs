@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Tessera.Kernel.Devices;
 using Tessera.Kernel.Mailboxes;
 using Tessera.Platform.Memory;
@@ -27,6 +28,8 @@ public sealed class Kernel : IDisposable
     private readonly ConcurrentDictionary<string, TaskId> _names = new(StringComparer.Ordinal);
     private readonly Scheduler _scheduler;
     private readonly IoReactor _reactor;
+    private readonly ConditionalWeakTable<Module, InstancePre> _prepared = new();
+    private readonly ConditionalWeakTable<Module, InstancePre>.CreateValueCallback _prepare;
 
     /// <summary>The IO reactor, for tests that count its waiters.</summary>
     internal IoReactor Reactor => _reactor;
@@ -47,6 +50,7 @@ public sealed class Kernel : IDisposable
         TaskImports.Define(Linker, this);
         DeviceImports.Define(Linker, this, _reactor);
         WasiModule.Define(Linker, ProgramOf, new TaskWaiter(this, _reactor));
+        _prepare = Linker.InstantiatePre;
         _scheduler = new Scheduler(Options.Workers, RunSlice);
         if (Options.TimerThread)
         {
@@ -67,7 +71,7 @@ public sealed class Kernel : IDisposable
 
     /// <summary>The WASI context of the program a calling task belongs to.</summary>
     private static WasiContext ProgramOf(Caller caller) =>
-        (caller.Data as KernelTask)?.Wasi ?? throw new WasmTrap(TrapKind.HostError, "a WASI call from a task spawned without a WASI context");
+        (caller.Store as Store<KernelTask>)?.Data.Wasi ?? throw new WasmTrap(TrapKind.HostError, "a WASI call from a task spawned without a WASI context");
 
     /// <summary>The engine task modules must be compiled with.</summary>
     public Engine Engine { get; }
@@ -395,10 +399,10 @@ public sealed class Kernel : IDisposable
         if (task.Shared is not null && task.Instance is { } shared) return PrepareCall(task, shared);
         Instance instance;
         // A task of a program with a quota charges it on top of the per-task limits.
-        task.Store = new Store(Engine, task, task.Quota is null ? Options.TaskLimits : (Options.TaskLimits ?? StoreLimits.None) with { Quota = task.Quota });
+        task.Store = new Store<KernelTask>(Engine, task, task.Quota is null ? Options.TaskLimits : (Options.TaskLimits ?? StoreLimits.None) with { Quota = task.Quota });
         try
         {
-            instance = Linker.Instantiate(task.Store, task.Module);
+            instance = Prepared(task.Module).Instantiate(task.Store);
         }
         catch (WasmLinkException e)
         {
@@ -408,6 +412,12 @@ public sealed class Kernel : IDisposable
         if (task.KillRequested) instance.Interrupt();
         return PrepareCall(task, instance);
     }
+
+    /// <summary>The module's imports resolved and type-checked once (<see cref="InstancePre"/>): a
+    /// spawn then looks up no import by name. Kept while the module lives; a module whose imports
+    /// do not resolve is not kept, so each spawn reports it.</summary>
+    private InstancePre Prepared(Module module) =>
+        _prepared.TryGetValue(module, out var pre) ? pre : _prepared.GetValue(module, _prepare);
 
     /// <summary>Finds the task's function in <paramref name="instance"/> and makes its call.</summary>
     private static ExitReason? PrepareCall(KernelTask task, Instance instance)
@@ -435,7 +445,7 @@ public sealed class Kernel : IDisposable
     {
         if (entry.Export is { } name) return instance.GetFunc(name);
         if (instance.GetTable(TaskEntry.TableExport) is not { } table || (uint)entry.TableSlot >= (uint)table.Size) return null;
-        return table.Elements[entry.TableSlot] as Func;
+        return table.Get(entry.TableSlot) as Func;
     }
 
     /// <summary>Ends a task once: records why, tells its monitors and links, frees what it held.</summary>

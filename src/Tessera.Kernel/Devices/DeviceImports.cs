@@ -23,20 +23,17 @@ internal static class DeviceImports
 
     public static void Define(Linker linker, Kernel kernel, IoReactor reactor)
     {
-        linker.Define(ModuleName, "lines", Func.Wrap((Caller caller) => Task(caller).Devices.Length));
-        linker.Define(ModuleName, "wait", Func.Wrap((Caller caller, int line, long timeout) => Wait(kernel, reactor, caller, line, timeout)));
+        linker.Define(ModuleName, "lines", Func.Wrap((Caller<KernelTask> caller) => caller.Data.Devices.Length));
+        linker.Define(ModuleName, "wait", Func.Wrap((Caller<KernelTask> caller, int line, long timeout) => Wait(kernel, reactor, caller, line, timeout)));
     }
-
-    private static KernelTask Task(Caller caller) =>
-        caller.Data as KernelTask ?? throw new WasmTrap(TrapKind.HostError, "the device API called outside a task");
 
     /// <summary>wait(line, timeout_ms): the interrupts raised on the line since the task's last
     /// wait on it (at least 1), once there are any; -1 when the timeout (ms; -1 none, 0 poll)
     /// passed first; -4 for a line the task does not hold or one unplugged. Suspends: the reactor
     /// polls the line's counter and wakes the task; the call is made again then, and looks again.</summary>
-    private static long Wait(Kernel kernel, IoReactor reactor, Caller caller, int line, long timeout)
+    private static long Wait(Kernel kernel, IoReactor reactor, Caller<KernelTask> caller, int line, long timeout)
     {
-        var task = Task(caller);
+        var task = caller.Data;
         bool resumed = caller.CompleteResume();
         if (!resumed) task.TimerFired = false;
         if ((uint)line >= (uint)task.Devices.Length) return Done(kernel, task, NoSuchLine);

@@ -16,7 +16,7 @@ internal sealed class TaskWaiter(Kernel kernel, IoReactor reactor) : IWasiWaiter
     public WaitProgress Begin(Caller caller)
     {
         if (!caller.CompleteResume()) return WaitProgress.Start;
-        var task = (KernelTask)caller.Data!;
+        var task = ((Store<KernelTask>)caller.Store!).Data;
         // Whatever woke it (a descriptor or the deadline), the call looks again for itself, and
         // watches again what it still waits for.
         reactor.UnwatchAll(task);
@@ -27,7 +27,7 @@ internal sealed class TaskWaiter(Kernel kernel, IoReactor reactor) : IWasiWaiter
 
     public bool Wait(Caller caller, ReadOnlySpan<HostWait> descriptors, long deadline, WaitProgress progress)
     {
-        if (!caller.CanSuspend || caller.Data is not KernelTask task)
+        if (!caller.CanSuspend || caller.Store is not Store<KernelTask> { Data: var task })
         {
             ThreadWaiter.Block(descriptors, deadline);
             return true;
@@ -53,7 +53,7 @@ internal sealed class TaskWaiter(Kernel kernel, IoReactor reactor) : IWasiWaiter
 
     public bool Yield(Caller caller)
     {
-        if (!caller.CanSuspend || caller.Data is not KernelTask task)
+        if (!caller.CanSuspend || caller.Store is not Store<KernelTask> { Data: var task })
         {
             Thread.Yield();
             return false;

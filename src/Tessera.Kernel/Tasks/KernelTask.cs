@@ -49,7 +49,7 @@ internal sealed class KernelTask
 
     /// <summary>The task's store and instance, made on its first slice (a task spawned into
     /// another's instance has them from the start).</summary>
-    public Store? Store;
+    public Store<KernelTask>? Store;
     public Instance? Instance;
     public SuspendableCall? Call;
 

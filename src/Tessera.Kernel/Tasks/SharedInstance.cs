@@ -29,7 +29,7 @@ internal sealed class SharedInstance
         _tasks = 1;
     }
 
-    public Store Store { get; }
+    public Store<KernelTask> Store { get; }
     public Instance Instance { get; }
 
     /// <summary>A new task of the instance: the store lives until the last one ends.</summary>

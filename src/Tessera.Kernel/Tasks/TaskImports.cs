@@ -27,36 +27,33 @@ internal static class TaskImports
 
     public static void Define(Linker linker, Kernel kernel)
     {
-        linker.Define(ModuleName, "self", Func.Wrap((Caller caller) => Task(caller).Id.Value));
-        linker.Define(ModuleName, "spawn", Func.Wrap((Caller caller, int slot, long argument) =>
-            kernel.SpawnTask(caller.Instance!.Module, new TaskEntry(null, slot), [Value.I64(argument)], Task(caller).Wasi, quota: Task(caller).Quota).Id.Value));
-        linker.Define(ModuleName, "spawn_local", Func.Wrap((Caller caller, int slot, long argument) =>
-            kernel.SpawnLocal(Task(caller), new TaskEntry(null, slot), [Value.I64(argument)]).Id.Value));
-        linker.Define(ModuleName, "send", Func.Wrap((Caller caller, long to, int tag, int pointer, int length) => Send(kernel, caller, to, tag, pointer, length)));
-        linker.Define(ModuleName, "send_move", Func.Wrap((Caller caller, long to, int tag, int pointer, int length) => SendMove(kernel, caller, to, tag, pointer, length)));
-        linker.Define(ModuleName, "receive", Func.Wrap((Caller caller, int tag, int buffer, int capacity, long timeout, int info) => Receive(kernel, caller, tag, buffer, capacity, timeout, info)));
-        linker.Define(ModuleName, "send_value", Func.Wrap((Caller caller, long to, int tag, long value) => SendValue(kernel, caller, to, tag, value)));
-        linker.Define(ModuleName, "receive_value", Func.Wrap((Caller caller, int tag, long timeout) => ReceiveValue(kernel, caller, tag, timeout)));
-        linker.Define(ModuleName, "sleep", Func.Wrap((Caller caller, long milliseconds) => Sleep(kernel, caller, milliseconds)));
-        linker.Define(ModuleName, "yield", Func.Wrap((Caller caller) => Yield(caller)));
-        linker.Define(ModuleName, "kill", Func.Wrap((Caller caller, long id) => kernel.Kill(new TaskId(id), $"killed by {Task(caller).Id}") ? 0 : NoSuchTask));
-        linker.Define(ModuleName, "monitor", Func.Wrap((Caller caller, long id) => kernel.Monitor(Task(caller).Id, new TaskId(id)) ? 0 : NoSuchTask));
-        linker.Define(ModuleName, "link", Func.Wrap((Caller caller, long id) => kernel.Link(Task(caller).Id, new TaskId(id)) ? 0 : NoSuchTask));
-        linker.Define(ModuleName, "register", Func.Wrap((Caller caller, int name, int length) =>
-            ReadName(caller, name, length) is { } s && kernel.Register(s, Task(caller).Id) ? 0 : BadName));
-        linker.Define(ModuleName, "whereis", Func.Wrap((Caller caller, int name, int length) =>
+        linker.Define(ModuleName, "self", Func.Wrap((Caller<KernelTask> caller) => caller.Data.Id.Value));
+        linker.Define(ModuleName, "spawn", Func.Wrap((Caller<KernelTask> caller, int slot, long argument) =>
+            kernel.SpawnTask(caller.Instance!.Module, new TaskEntry(null, slot), [Value.I64(argument)], caller.Data.Wasi, quota: caller.Data.Quota).Id.Value));
+        linker.Define(ModuleName, "spawn_local", Func.Wrap((Caller<KernelTask> caller, int slot, long argument) =>
+            kernel.SpawnLocal(caller.Data, new TaskEntry(null, slot), [Value.I64(argument)]).Id.Value));
+        linker.Define(ModuleName, "send", Func.Wrap((Caller<KernelTask> caller, long to, int tag, int pointer, int length) => Send(kernel, caller, to, tag, pointer, length)));
+        linker.Define(ModuleName, "send_move", Func.Wrap((Caller<KernelTask> caller, long to, int tag, int pointer, int length) => SendMove(kernel, caller, to, tag, pointer, length)));
+        linker.Define(ModuleName, "receive", Func.Wrap((Caller<KernelTask> caller, int tag, int buffer, int capacity, long timeout, int info) => Receive(kernel, caller, tag, buffer, capacity, timeout, info)));
+        linker.Define(ModuleName, "send_value", Func.Wrap((Caller<KernelTask> caller, long to, int tag, long value) => SendValue(kernel, caller, to, tag, value)));
+        linker.Define(ModuleName, "receive_value", Func.Wrap((Caller<KernelTask> caller, int tag, long timeout) => ReceiveValue(kernel, caller, tag, timeout)));
+        linker.Define(ModuleName, "sleep", Func.Wrap((Caller<KernelTask> caller, long milliseconds) => Sleep(kernel, caller, milliseconds)));
+        linker.Define(ModuleName, "yield", Func.Wrap((Caller<KernelTask> caller) => Yield(caller)));
+        linker.Define(ModuleName, "kill", Func.Wrap((Caller<KernelTask> caller, long id) => kernel.Kill(new TaskId(id), $"killed by {caller.Data.Id}") ? 0 : NoSuchTask));
+        linker.Define(ModuleName, "monitor", Func.Wrap((Caller<KernelTask> caller, long id) => kernel.Monitor(caller.Data.Id, new TaskId(id)) ? 0 : NoSuchTask));
+        linker.Define(ModuleName, "link", Func.Wrap((Caller<KernelTask> caller, long id) => kernel.Link(caller.Data.Id, new TaskId(id)) ? 0 : NoSuchTask));
+        linker.Define(ModuleName, "register", Func.Wrap((Caller<KernelTask> caller, int name, int length) =>
+            ReadName(caller, name, length) is { } s && kernel.Register(s, caller.Data.Id) ? 0 : BadName));
+        linker.Define(ModuleName, "whereis", Func.Wrap((Caller<KernelTask> caller, int name, int length) =>
             ReadName(caller, name, length) is { } s && kernel.WhereIs(s) is { } id ? id.Value : 0L));
     }
 
-    private static KernelTask Task(Caller caller) =>
-        caller.Data as KernelTask ?? throw new WasmTrap(TrapKind.HostError, "the task API called outside a task");
-
     /// <summary>send(to, tag, pointer, length): a copy of the bytes to the task's mailbox; 0, or
     /// -1 (no such task), -2 (its mailbox is full), -3 (a negative tag: those are the kernel's).</summary>
-    private static int Send(Kernel kernel, Caller caller, long to, int tag, int pointer, int length)
+    private static int Send(Kernel kernel, Caller<KernelTask> caller, long to, int tag, int pointer, int length)
     {
         if (tag < 0) return BadName;
-        return Deliver(kernel, to, Message.CopyOf(Task(caller).Id, tag, Bytes(caller, pointer, length)));
+        return Deliver(kernel, to, Message.CopyOf(caller.Data.Id, tag, Bytes(caller, pointer, length)));
     }
 
     /// <summary>send_move(to, tag, pointer, length): as send, but the sender gives the bytes up:
@@ -64,11 +61,11 @@ internal static class TaskImports
     /// (<see cref="KernelOptions.MoveUnit"/>) change memories without being copied, the bytes around
     /// them are copied; with no whole unit, or where pages cannot move, all is copied and the range
     /// zeroed, so the guest sees the same either way. A refused message leaves the range as it was.</summary>
-    private static int SendMove(Kernel kernel, Caller caller, long to, int tag, int pointer, int length)
+    private static int SendMove(Kernel kernel, Caller<KernelTask> caller, long to, int tag, int pointer, int length)
     {
         if (tag < 0) return BadName;
         var range = Bytes(caller, pointer, length);
-        var from = Task(caller).Id;
+        var from = caller.Data.Id;
         long unit = kernel.Options.MoveUnit;
         long first = ((long)(uint)pointer + unit - 1) / unit * unit, end = ((long)(uint)pointer + length) / unit * unit;
         var memory = caller.Memory;
@@ -116,17 +113,17 @@ internal static class TaskImports
 
     /// <summary>send_value(to, tag, value): a message of 8 bytes, the i64 little-endian, without
     /// touching memory (a task needs none to send or receive numbers).</summary>
-    private static int SendValue(Kernel kernel, Caller caller, long to, int tag, long value)
+    private static int SendValue(Kernel kernel, Caller<KernelTask> caller, long to, int tag, long value)
     {
         if (tag < 0) return BadName;
-        return Deliver(kernel, to, Message.OfValue(Task(caller).Id, tag, value));
+        return Deliver(kernel, to, Message.OfValue(caller.Data.Id, tag, value));
     }
 
     /// <summary>receive_value(tag, timeout): as receive, returning the message's first 8 bytes as
     /// an i64 (zero-padded), or <see cref="ValueTimeout"/> when the timeout passed first.</summary>
-    private static long ReceiveValue(Kernel kernel, Caller caller, int tag, long timeout)
+    private static long ReceiveValue(Kernel kernel, Caller<KernelTask> caller, int tag, long timeout)
     {
-        var task = Task(caller);
+        var task = caller.Data;
         if (!TakeOrWait(kernel, caller, task, tag, timeout, out var message)) return ValueTimeout;
         long value = message.FirstValue();
         message.Release();
@@ -162,9 +159,9 @@ internal static class TaskImports
     /// and the tag (i32). The buffer (all <c>capacity</c> bytes, an unsigned length like every
     /// other) and the info block are checked before anything is taken or written: a bad one traps
     /// with the message still queued and the memory untouched.</summary>
-    private static int Receive(Kernel kernel, Caller caller, int tag, int buffer, int capacity, long timeout, int info)
+    private static int Receive(Kernel kernel, Caller<KernelTask> caller, int tag, int buffer, int capacity, long timeout, int info)
     {
-        var task = Task(caller);
+        var task = caller.Data;
         Bytes(caller, buffer, capacity);
         if (info != 0) Bytes(caller, info, 16);
         if (TakeOrWait(kernel, caller, task, tag, timeout, out var message))
@@ -187,9 +184,9 @@ internal static class TaskImports
         return Timeout;
     }
 
-    private static void Sleep(Kernel kernel, Caller caller, long milliseconds)
+    private static void Sleep(Kernel kernel, Caller<KernelTask> caller, long milliseconds)
     {
-        var task = Task(caller);
+        var task = caller.Data;
         if (caller.CompleteResume())
         {
             if (task.TimerFired)
@@ -207,10 +204,10 @@ internal static class TaskImports
         caller.Suspend();
     }
 
-    private static void Yield(Caller caller)
+    private static void Yield(Caller<KernelTask> caller)
     {
         if (caller.CompleteResume()) return;
-        Task(caller).Yielding = true;
+        caller.Data.Yielding = true;
         caller.Suspend();
     }
 

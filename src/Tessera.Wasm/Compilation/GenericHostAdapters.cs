@@ -5,7 +5,8 @@ namespace Tessera.Wasm.Compilation;
 
 /// <summary>
 /// Adapters for typed host functions, written once as generic methods: for a delegate of type
-/// <c>Func&lt;[Caller,] T1, ..., Tn, TResult&gt;</c> or <c>Action&lt;[Caller,] T1, ..., Tn&gt;</c>
+/// <c>Func&lt;[Caller or Caller&lt;TData&gt;,] T1, ..., Tn, TResult&gt;</c> or
+/// <c>Action&lt;[Caller or Caller&lt;TData&gt;,] T1, ..., Tn&gt;</c>
 /// with up to <see cref="MaxParameters"/> parameters of <c>int</c>, <c>long</c>, <c>float</c>,
 /// <c>double</c> or <c>object</c>, <see cref="HostAdapters"/> instantiates these instead of
 /// generating IL.
@@ -27,7 +28,7 @@ internal static class GenericHostAdapters
     private static readonly Type[] s_values = [typeof(int), typeof(long), typeof(float), typeof(double), typeof(object)];
 
     /// <summary>The adapters for <paramref name="delegateType"/>, if it has one of the shapes above.</summary>
-    public static HostAdapters.Entries? TryGet(Type delegateType, bool takesCaller)
+    public static HostAdapters.Entries? TryGet(Type delegateType, Type? callerType)
     {
         if (!delegateType.IsGenericType && delegateType != typeof(Action)) return null;
         var definition = delegateType.IsGenericType ? delegateType.GetGenericTypeDefinition() : delegateType;
@@ -35,7 +36,7 @@ internal static class GenericHostAdapters
         bool returns = definition.FullName!.StartsWith("System.Func`", StringComparison.Ordinal);
         if (!returns && definition != typeof(Action) && !definition.FullName.StartsWith("System.Action`", StringComparison.Ordinal)) return null;
         if (definition.Assembly != typeof(Action).Assembly) return null;
-        int skip = takesCaller ? 1 : 0;
+        int skip = callerType is null ? 0 : 1;
         int count = arguments.Length - skip - (returns ? 1 : 0);
         if (count > MaxParameters) return null;
         var values = new Type[arguments.Length - skip];
@@ -44,7 +45,10 @@ internal static class GenericHostAdapters
             values[i] = arguments[i + skip];
             if (Array.IndexOf(s_values, values[i]) < 0) return null;
         }
-        string name = (takesCaller ? "C" : "") + (returns ? "R" : "V") + count;
+        // A Caller<TData> adapter takes TData as its first type argument.
+        var data = callerType is { IsGenericType: true } ? callerType.GetGenericArguments()[0] : null;
+        if (data is not null) values = [data, .. values];
+        string name = (callerType is null ? "" : data is null ? "C" : "D") + (returns ? "R" : "V") + count;
         return new(Pointer(name, values), Pointer(name + "Direct", values));
     }
 
@@ -98,6 +102,50 @@ internal static class GenericHostAdapters
     private static void CV8Direct<T1, T2, T3, T4, T5, T6, T7, T8>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) => ((Action<Caller, T1, T2, T3, T4, T5, T6, T7, T8>)self.HostCallback!)(new Caller(caller), a1, a2, a3, a4, a5, a6, a7, a8);
     private static void CV9<T1, T2, T3, T4, T5, T6, T7, T8, T9>(InstanceContext self, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) => ((Action<Caller, T1, T2, T3, T4, T5, T6, T7, T8, T9>)self.HostCallback!)(new Caller(self.Caller), a1, a2, a3, a4, a5, a6, a7, a8, a9);
     private static void CV9Direct<T1, T2, T3, T4, T5, T6, T7, T8, T9>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) => ((Action<Caller, T1, T2, T3, T4, T5, T6, T7, T8, T9>)self.HostCallback!)(new Caller(caller), a1, a2, a3, a4, a5, a6, a7, a8, a9);
+
+    // With a Caller<TData>, returning a value.
+    private static TR DR0<TData, TR>(InstanceContext self) => ((Func<Caller<TData>, TR>)self.HostCallback!)(new Caller<TData>(self.Caller));
+    private static TR DR0Direct<TData, TR>(InstanceContext self, InstanceContext caller) => ((Func<Caller<TData>, TR>)self.HostCallback!)(new Caller<TData>(caller));
+    private static TR DR1<TData, T1, TR>(InstanceContext self, T1 a1) => ((Func<Caller<TData>, T1, TR>)self.HostCallback!)(new Caller<TData>(self.Caller), a1);
+    private static TR DR1Direct<TData, T1, TR>(InstanceContext self, InstanceContext caller, T1 a1) => ((Func<Caller<TData>, T1, TR>)self.HostCallback!)(new Caller<TData>(caller), a1);
+    private static TR DR2<TData, T1, T2, TR>(InstanceContext self, T1 a1, T2 a2) => ((Func<Caller<TData>, T1, T2, TR>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2);
+    private static TR DR2Direct<TData, T1, T2, TR>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2) => ((Func<Caller<TData>, T1, T2, TR>)self.HostCallback!)(new Caller<TData>(caller), a1, a2);
+    private static TR DR3<TData, T1, T2, T3, TR>(InstanceContext self, T1 a1, T2 a2, T3 a3) => ((Func<Caller<TData>, T1, T2, T3, TR>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3);
+    private static TR DR3Direct<TData, T1, T2, T3, TR>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3) => ((Func<Caller<TData>, T1, T2, T3, TR>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3);
+    private static TR DR4<TData, T1, T2, T3, T4, TR>(InstanceContext self, T1 a1, T2 a2, T3 a3, T4 a4) => ((Func<Caller<TData>, T1, T2, T3, T4, TR>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3, a4);
+    private static TR DR4Direct<TData, T1, T2, T3, T4, TR>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4) => ((Func<Caller<TData>, T1, T2, T3, T4, TR>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3, a4);
+    private static TR DR5<TData, T1, T2, T3, T4, T5, TR>(InstanceContext self, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) => ((Func<Caller<TData>, T1, T2, T3, T4, T5, TR>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3, a4, a5);
+    private static TR DR5Direct<TData, T1, T2, T3, T4, T5, TR>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) => ((Func<Caller<TData>, T1, T2, T3, T4, T5, TR>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3, a4, a5);
+    private static TR DR6<TData, T1, T2, T3, T4, T5, T6, TR>(InstanceContext self, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) => ((Func<Caller<TData>, T1, T2, T3, T4, T5, T6, TR>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3, a4, a5, a6);
+    private static TR DR6Direct<TData, T1, T2, T3, T4, T5, T6, TR>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) => ((Func<Caller<TData>, T1, T2, T3, T4, T5, T6, TR>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3, a4, a5, a6);
+    private static TR DR7<TData, T1, T2, T3, T4, T5, T6, T7, TR>(InstanceContext self, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) => ((Func<Caller<TData>, T1, T2, T3, T4, T5, T6, T7, TR>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3, a4, a5, a6, a7);
+    private static TR DR7Direct<TData, T1, T2, T3, T4, T5, T6, T7, TR>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) => ((Func<Caller<TData>, T1, T2, T3, T4, T5, T6, T7, TR>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3, a4, a5, a6, a7);
+    private static TR DR8<TData, T1, T2, T3, T4, T5, T6, T7, T8, TR>(InstanceContext self, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) => ((Func<Caller<TData>, T1, T2, T3, T4, T5, T6, T7, T8, TR>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3, a4, a5, a6, a7, a8);
+    private static TR DR8Direct<TData, T1, T2, T3, T4, T5, T6, T7, T8, TR>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) => ((Func<Caller<TData>, T1, T2, T3, T4, T5, T6, T7, T8, TR>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3, a4, a5, a6, a7, a8);
+    private static TR DR9<TData, T1, T2, T3, T4, T5, T6, T7, T8, T9, TR>(InstanceContext self, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) => ((Func<Caller<TData>, T1, T2, T3, T4, T5, T6, T7, T8, T9, TR>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3, a4, a5, a6, a7, a8, a9);
+    private static TR DR9Direct<TData, T1, T2, T3, T4, T5, T6, T7, T8, T9, TR>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) => ((Func<Caller<TData>, T1, T2, T3, T4, T5, T6, T7, T8, T9, TR>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3, a4, a5, a6, a7, a8, a9);
+
+    // With a Caller<TData>, returning nothing.
+    private static void DV0<TData>(InstanceContext self) => ((Action<Caller<TData>>)self.HostCallback!)(new Caller<TData>(self.Caller));
+    private static void DV0Direct<TData>(InstanceContext self, InstanceContext caller) => ((Action<Caller<TData>>)self.HostCallback!)(new Caller<TData>(caller));
+    private static void DV1<TData, T1>(InstanceContext self, T1 a1) => ((Action<Caller<TData>, T1>)self.HostCallback!)(new Caller<TData>(self.Caller), a1);
+    private static void DV1Direct<TData, T1>(InstanceContext self, InstanceContext caller, T1 a1) => ((Action<Caller<TData>, T1>)self.HostCallback!)(new Caller<TData>(caller), a1);
+    private static void DV2<TData, T1, T2>(InstanceContext self, T1 a1, T2 a2) => ((Action<Caller<TData>, T1, T2>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2);
+    private static void DV2Direct<TData, T1, T2>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2) => ((Action<Caller<TData>, T1, T2>)self.HostCallback!)(new Caller<TData>(caller), a1, a2);
+    private static void DV3<TData, T1, T2, T3>(InstanceContext self, T1 a1, T2 a2, T3 a3) => ((Action<Caller<TData>, T1, T2, T3>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3);
+    private static void DV3Direct<TData, T1, T2, T3>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3) => ((Action<Caller<TData>, T1, T2, T3>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3);
+    private static void DV4<TData, T1, T2, T3, T4>(InstanceContext self, T1 a1, T2 a2, T3 a3, T4 a4) => ((Action<Caller<TData>, T1, T2, T3, T4>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3, a4);
+    private static void DV4Direct<TData, T1, T2, T3, T4>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4) => ((Action<Caller<TData>, T1, T2, T3, T4>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3, a4);
+    private static void DV5<TData, T1, T2, T3, T4, T5>(InstanceContext self, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) => ((Action<Caller<TData>, T1, T2, T3, T4, T5>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3, a4, a5);
+    private static void DV5Direct<TData, T1, T2, T3, T4, T5>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) => ((Action<Caller<TData>, T1, T2, T3, T4, T5>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3, a4, a5);
+    private static void DV6<TData, T1, T2, T3, T4, T5, T6>(InstanceContext self, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) => ((Action<Caller<TData>, T1, T2, T3, T4, T5, T6>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3, a4, a5, a6);
+    private static void DV6Direct<TData, T1, T2, T3, T4, T5, T6>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) => ((Action<Caller<TData>, T1, T2, T3, T4, T5, T6>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3, a4, a5, a6);
+    private static void DV7<TData, T1, T2, T3, T4, T5, T6, T7>(InstanceContext self, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) => ((Action<Caller<TData>, T1, T2, T3, T4, T5, T6, T7>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3, a4, a5, a6, a7);
+    private static void DV7Direct<TData, T1, T2, T3, T4, T5, T6, T7>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) => ((Action<Caller<TData>, T1, T2, T3, T4, T5, T6, T7>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3, a4, a5, a6, a7);
+    private static void DV8<TData, T1, T2, T3, T4, T5, T6, T7, T8>(InstanceContext self, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) => ((Action<Caller<TData>, T1, T2, T3, T4, T5, T6, T7, T8>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3, a4, a5, a6, a7, a8);
+    private static void DV8Direct<TData, T1, T2, T3, T4, T5, T6, T7, T8>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) => ((Action<Caller<TData>, T1, T2, T3, T4, T5, T6, T7, T8>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3, a4, a5, a6, a7, a8);
+    private static void DV9<TData, T1, T2, T3, T4, T5, T6, T7, T8, T9>(InstanceContext self, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) => ((Action<Caller<TData>, T1, T2, T3, T4, T5, T6, T7, T8, T9>)self.HostCallback!)(new Caller<TData>(self.Caller), a1, a2, a3, a4, a5, a6, a7, a8, a9);
+    private static void DV9Direct<TData, T1, T2, T3, T4, T5, T6, T7, T8, T9>(InstanceContext self, InstanceContext caller, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) => ((Action<Caller<TData>, T1, T2, T3, T4, T5, T6, T7, T8, T9>)self.HostCallback!)(new Caller<TData>(caller), a1, a2, a3, a4, a5, a6, a7, a8, a9);
 
     // Without a Caller, returning a value.
     private static TR R0<TR>(InstanceContext self) => ((Func<TR>)self.HostCallback!)();

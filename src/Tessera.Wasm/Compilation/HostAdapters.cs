@@ -30,7 +30,6 @@ internal static class HostAdapters
 
     private static readonly FieldInfo s_callback = typeof(InstanceContext).GetField(nameof(InstanceContext.HostCallback))!;
     private static readonly FieldInfo s_caller = typeof(InstanceContext).GetField(nameof(InstanceContext.Caller))!;
-    private static readonly ConstructorInfo s_newCaller = typeof(Caller).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(InstanceContext)])!;
 
     /// <summary>The adapters for an untyped callback of <paramref name="type"/>.</summary>
     public static Entries Untyped(FuncType type)
@@ -44,14 +43,15 @@ internal static class HostAdapters
 
     /// <summary>The adapters for delegates of <paramref name="delegateType"/>, whose WebAssembly type
     /// is <paramref name="type"/>: instantiated generic ones (<see cref="GenericHostAdapters"/>) where
-    /// the delegate's shape allows, generated ones otherwise.</summary>
-    public static Entries Typed(Type delegateType, FuncType type, bool takesCaller)
+    /// the delegate's shape allows, generated ones otherwise. <paramref name="callerType"/> is the
+    /// delegate's first parameter when it is a <see cref="Caller"/> or <see cref="Caller{T}"/>.</summary>
+    public static Entries Typed(Type delegateType, FuncType type, Type? callerType)
     {
         lock (s_typed)
         {
             if (!s_typed.TryGetValue(delegateType, out var entries))
             {
-                entries = GenericHostAdapters.TryGet(delegateType, takesCaller);
+                entries = GenericHostAdapters.TryGet(delegateType, callerType);
                 if (entries is null)
                 {
                     // Generated code lives in an assembly of its own and may only name public types
@@ -59,7 +59,7 @@ internal static class HostAdapters
                     // function's first call.
                     if (!delegateType.IsVisible && delegateType.Assembly != typeof(HostAdapters).Assembly)
                         throw new ArgumentException($"the host function's delegate type {delegateType} is not public: use a public delegate type, or Func<...>/Action<...>");
-                    entries = Define(type, (il, direct) => EmitTyped(il, delegateType, type, takesCaller, direct));
+                    entries = Define(type, (il, direct) => EmitTyped(il, delegateType, type, callerType, direct));
                 }
                 s_typed[delegateType] = entries;
             }
@@ -130,7 +130,7 @@ internal static class HostAdapters
         il.Emit(OpCodes.Ret);
     }
 
-    private static void EmitTyped(ILGenerator il, Type delegateType, FuncType type, bool takesCaller, bool direct)
+    private static void EmitTyped(ILGenerator il, Type delegateType, FuncType type, Type? callerType, bool direct)
     {
         int first = direct ? 2 : 1;
         var invoke = delegateType.GetMethod("Invoke")!;
@@ -138,12 +138,12 @@ internal static class HostAdapters
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Ldfld, s_callback);
         il.Emit(OpCodes.Castclass, delegateType);
-        if (takesCaller)
+        if (callerType is not null)
         {
             LoadCaller(il, direct);
-            il.Emit(OpCodes.Newobj, s_newCaller);
+            il.Emit(OpCodes.Newobj, callerType.GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(InstanceContext)])!);
         }
-        int offset = takesCaller ? 1 : 0;
+        int offset = callerType is null ? 0 : 1;
         for (int i = 0; i < type.Parameters.Length; i++)
         {
             il.Emit(OpCodes.Ldarg, first + i);

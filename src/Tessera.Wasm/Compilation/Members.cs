@@ -16,7 +16,7 @@ internal static class Members
     public static readonly FieldInfo FuncTarget = typeof(Func).GetField(nameof(Func.Target), Internal)!;
     public static readonly FieldInfo FuncCode = typeof(Func).GetField(nameof(Func.Code), Internal)!;
     public static readonly FieldInfo FuncTypeId = typeof(Func).GetField(nameof(Func.TypeId), Internal)!;
-    public static readonly FieldInfo TableElements = typeof(Runtime.Table).GetField(nameof(Runtime.Table.Elements))!;
+    public static readonly FieldInfo TableElements = typeof(Runtime.Table).GetField(nameof(Runtime.Table.Elements), Internal)!;
     public static readonly FieldInfo Memory0 = typeof(InstanceContext).GetField(nameof(InstanceContext.Memory0))!;
     public static readonly FieldInfo Memories = typeof(InstanceContext).GetField(nameof(InstanceContext.Memories))!;
     public static readonly FieldInfo Globals = typeof(InstanceContext).GetField(nameof(InstanceContext.Globals))!;
@@ -27,9 +27,9 @@ internal static class Members
     public static readonly FieldInfo Types = typeof(InstanceContext).GetField(nameof(InstanceContext.Types))!;
     public static readonly FieldInfo MemoryBase = typeof(Runtime.Memory).GetField(nameof(Runtime.Memory.Base), Internal)!;
     public static readonly FieldInfo MemoryLength = typeof(Runtime.Memory).GetField(nameof(Runtime.Memory.Length), Internal)!;
-    public static readonly FieldInfo GlobalRef = typeof(Global).GetField(nameof(Global.Ref))!;
-    public static readonly FieldInfo GlobalBits = typeof(Global).GetField(nameof(Global.Bits))!;
-    public static readonly FieldInfo GlobalVector = typeof(Global).GetField(nameof(Global.Vector))!;
+    public static readonly FieldInfo GlobalRef = typeof(Global).GetField(nameof(Global.Ref), Internal)!;
+    public static readonly FieldInfo GlobalBits = typeof(Global).GetField(nameof(Global.Bits), Internal)!;
+    public static readonly FieldInfo GlobalVector = typeof(Global).GetField(nameof(Global.Vector), Internal)!;
     public static readonly FieldInfo SuspendState = typeof(InstanceContext).GetField(nameof(InstanceContext.SuspendState))!;
     public static readonly FieldInfo SuspendableDepth = typeof(InstanceContext).GetField(nameof(InstanceContext.SuspendableDepth))!;
     public static readonly FieldInfo EntryDepth = typeof(Store).GetField(nameof(Store.EntryDepth), Internal)!;

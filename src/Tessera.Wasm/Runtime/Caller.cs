@@ -2,7 +2,8 @@ namespace Tessera.Wasm.Runtime;
 
 /// <summary>
 /// What a host function sees of the WebAssembly code that called it: the importing instance, its
-/// memory and exports, and the store's data. A value type: passing it costs nothing.
+/// memory and exports, and its store. A value type: passing it costs nothing. A host function
+/// that reads the store's data takes a <see cref="Caller{T}"/> instead.
 /// </summary>
 /// <remarks>
 /// The caller is the instance that imported the host function. When another instance reaches the
@@ -19,9 +20,6 @@ public readonly struct Caller
 
     /// <summary>The calling instance's store, or null when the embedder called the function directly.</summary>
     public Store? Store => _context?.Store;
-
-    /// <summary>The store's embedder data.</summary>
-    public object? Data => _context?.Store?.Data;
 
     /// <summary>The calling instance's memory 0 (exported or not), or null when it has none.</summary>
     public Memory? Memory => _context?.Memory0;

@@ -12,7 +12,7 @@ namespace Tessera.Wasm.Runtime;
 /// host functions included, and the embedder calls through <see cref="Invoke"/> (untyped) or
 /// <see cref="AsDelegate{T}"/> (typed, no boxing).
 /// </remarks>
-public sealed class Func
+public sealed class Func : Extern
 {
     /// <summary>The context passed as the first argument: the defining instance's, or for a host
     /// function one holding the callback (and, once bound as a reference, the importing instance).</summary>
@@ -48,10 +48,15 @@ public sealed class Func
     {
     }
 
-    private Func(FuncType type, object callback, HostAdapters.Entries adapters)
+    private Func(FuncType type, object callback, HostAdapters.Entries adapters, Type? callerData = null)
         : this(type, new InstanceContext(store: null) { HostCallback = callback, Types = [type], HostEntry = adapters.Direct }, adapters.Code)
     {
+        CallerData = callerData;
     }
+
+    /// <summary>For a host function taking a <see cref="Caller{T}"/>, its <c>T</c>: only a
+    /// <see cref="Store{T}"/> of that type may import it.</summary>
+    internal Type? CallerData { get; private init; }
 
     /// <summary>A host function of <paramref name="type"/> that sees its <see cref="Caller"/>.</summary>
     public static Func FromCallback(FuncType type, HostCallback callback) =>
@@ -59,7 +64,8 @@ public sealed class Func
 
     /// <summary>
     /// A typed host function from a delegate whose parameters are optionally a <see cref="Caller"/>
-    /// first, then <c>int</c> (i32), <c>long</c> (i64), <c>float</c> (f32), <c>double</c> (f64),
+    /// or a <see cref="Caller{T}"/> first (then only a <see cref="Store{T}"/> of that <c>T</c> may
+    /// import it), then <c>int</c> (i32), <c>long</c> (i64), <c>float</c> (f32), <c>double</c> (f64),
     /// <see cref="Func"/> (funcref) or <c>object</c> (externref); it returns void, one such value, or a
     /// ValueTuple of them for several results. Calls from WebAssembly reach the delegate directly,
     /// with no boxing.
@@ -68,25 +74,31 @@ public sealed class Func
     {
         var invoke = callback.GetType().GetMethod("Invoke")!;
         var parameters = invoke.GetParameters();
-        bool takesCaller = parameters.Length > 0 && parameters[0].ParameterType == typeof(Caller);
-        int first = takesCaller ? 1 : 0;
+        var callerType = parameters.Length > 0 && IsCaller(parameters[0].ParameterType) ? parameters[0].ParameterType : null;
+        int first = callerType is null ? 0 : 1;
         var parameterTypes = new ValType[parameters.Length - first];
         for (int i = 0; i < parameterTypes.Length; i++) parameterTypes[i] = ValTypeOf(parameters[first + i].ParameterType, "parameter");
         var resultClrTypes = ClrSignature.ResultTypes(invoke.ReturnType);
         var resultTypes = new ValType[resultClrTypes.Length];
         for (int i = 0; i < resultTypes.Length; i++) resultTypes[i] = ValTypeOf(resultClrTypes[i], "result");
         var type = new FuncType(parameterTypes, resultTypes);
-        return new Func(type, callback, HostAdapters.Typed(callback.GetType(), type, takesCaller));
+        var callerData = callerType is { IsGenericType: true } ? callerType.GetGenericArguments()[0] : null;
+        return new Func(type, callback, HostAdapters.Typed(callback.GetType(), type, callerType), callerData);
     }
+
+    private static bool IsCaller(Type type) =>
+        type == typeof(Caller) || type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Caller<>);
 
     private static ValType ValTypeOf(Type clr, string what) =>
         ClrSignature.ValTypeOf(clr) ?? throw new ArgumentException($"a host function {what} of type {clr.Name} has no WebAssembly type (use int, long, float, double, Func or object)");
 
     public FuncType Type { get; }
 
-    /// <summary>The store of the instance that defined or imported this function; null for a host
-    /// function not yet imported.</summary>
-    public Store? Store => Target.Store;
+    public override ExternKind Kind => ExternKind.Func;
+
+    /// <summary>The store of the instance that defined this function, or that imported it and made
+    /// it a reference; null for a host function as made, which any store may import.</summary>
+    public override Store? Owner => Target.Store;
 
     internal bool IsHost => Target.HostCallback is not null;
 
@@ -97,7 +109,7 @@ public sealed class Func
     internal Func BoundTo(InstanceContext importer)
     {
         var bound = new InstanceContext(importer.Store) { HostCallback = Target.HostCallback, Types = Target.Types, HostEntry = Target.HostEntry, Caller = importer };
-        return new Func(Type, bound, Code, TypeId);
+        return new Func(Type, bound, Code, TypeId) { CallerData = CallerData };
     }
 
     /// <summary>Calls the function. Arguments must match <see cref="Type"/>; a trap throws <see cref="WasmTrap"/>.</summary>

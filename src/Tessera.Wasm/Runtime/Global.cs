@@ -8,21 +8,43 @@ namespace Tessera.Wasm.Runtime;
 /// writes directly (i32 zero-extended, f32 as its 32 bits); a v128 global's value is in
 /// <see cref="Vector"/> instead, in the representation generated code uses for v128.
 /// </summary>
-public sealed class Global
+public sealed class Global : Extern
 {
-    public ulong Bits;
+    internal ulong Bits;
     /// <summary>The value of a reference-typed global.</summary>
-    public object? Ref;
+    internal object? Ref;
     /// <summary>The value of a v128 global.</summary>
-    public Vector128<byte> Vector;
+    internal Vector128<byte> Vector;
 
-    public Global(GlobalType type, Value initial)
+    private readonly Store _store;
+
+    /// <summary>A global of <paramref name="type"/> holding <paramref name="initial"/>, owned by
+    /// <paramref name="store"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="initial"/> is not of the global's type,
+    /// or is a function of another store.</exception>
+    public Global(Store store, GlobalType type, Value initial)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
         Type = type;
+        Check(initial);
         Set(initial);
     }
 
+    /// <summary>A global an instance defines, its initializer's value already of its type.</summary>
+    internal Global(Store store, GlobalType type, Value initial, object? reference)
+    {
+        _store = store;
+        Type = type;
+        Set(initial);
+        Ref = reference;
+    }
+
     public GlobalType Type { get; }
+
+    public override ExternKind Kind => ExternKind.Global;
+
+    public override Store Owner => _store;
 
     public Value Value
     {
@@ -30,8 +52,17 @@ public sealed class Global
         set
         {
             if (!Type.Mutable) throw new InvalidOperationException("global is immutable");
+            Check(value);
             Set(value);
         }
+    }
+
+    /// <summary>A value the embedder gives must be of the global's type, and a function in it of
+    /// the global's store (generated code reading it would run it under another store's limits).</summary>
+    private void Check(Value value)
+    {
+        if (value.Type != Type.Type) throw new ArgumentException($"a {value.Type} value for a global of type {Type.Type}", nameof(value));
+        if (value.Ref is Func f && !_store.MayUse(f)) throw new ArgumentException("a function of another store cannot be stored in this store's global", nameof(value));
     }
 
     private void Set(Value value)

@@ -12,20 +12,33 @@ namespace Tessera.Wasm.Runtime;
 public sealed class Instance
 {
     private readonly InstanceContext _context;
-    private Dictionary<string, object>? _exports;
+    private Dictionary<string, Extern>? _exports;
 
     /// <summary>Instantiates <paramref name="module"/> in <paramref name="store"/> with <paramref name="imports"/>, one extern per import in import order.</summary>
     /// <remarks>Instantiation is on the path of every task spawn, so it allocates only what the
     /// instance owns: arrays sized from the module's counts, no export table (exports resolve
     /// through the module's), error text only when there is an error.</remarks>
-    public Instance(Store store, Module module, IReadOnlyList<object> imports)
+    /// <exception cref="WasmLinkException">The wrong number of imports, an import of the wrong kind
+    /// or type, an item of another store, or a host function for another type of store data;
+    /// checked before anything is made.</exception>
+    public Instance(Store store, Module module, IReadOnlyList<Extern> imports)
+        : this(store, module, imports, typesChecked: false)
     {
+    }
+
+    /// <summary>As the public constructor; <paramref name="typesChecked"/> when the imports' kinds
+    /// and types were checked before (<see cref="InstancePre"/>): only what depends on the store is.</summary>
+    internal Instance(Store store, Module module, IReadOnlyList<Extern> imports, bool typesChecked)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(module);
+        if (!typesChecked) CheckImports(module, imports);
+        CheckStore(store, module, imports);
         Store = store;
         Module = module;
         _context = new InstanceContext(store) { Instance = this };
         var def = module.Definition;
         bool guarded = module.Engine.BoundsChecks == BoundsChecks.GuardPages;
-        if (imports.Count != def.Imports.Count) throw new WasmLinkException("wrong number of imports", $"{imports.Count} given", $"the module has {def.Imports.Count}");
         var functions = Sized<Func?>(module.ImportedFunctions + def.Functions.Count);
         var tables = Sized<Table>(module.ImportedTables + def.Tables.Count);
         var globals = Sized<Global>(module.ImportedGlobals + def.Globals.Count);
@@ -33,37 +46,14 @@ public sealed class Instance
         int nf = 0, nt = 0, ng = 0, nm = 0;
         for (int i = 0; i < imports.Count; i++)
         {
-            var import = def.Imports[i];
-            switch (import.Kind, imports[i])
+            switch (imports[i])
             {
-                case (ExternKind.Func, Func f):
-                    var expected = def.Types[(int)import.FunctionType.Value];
-                    if (f.TypeId != module.Compiled.TypeIds[(int)import.FunctionType.Value] && !f.Type.Equals(expected)) throw Incompatible(import, expected.ToString(), f.Type.ToString());
-                    CheckStore(import, f.Store);
-                    // As it is, even a host function: calls pass this instance as the caller, and
-                    // it is bound to this instance only if it becomes a reference (FunctionRef).
-                    functions[nf++] = f;
-                    break;
-                case (ExternKind.Table, Table t):
-                    if (t.Type.ElementType != import.Table.ElementType || !LimitsMatch(new Limits((ulong)t.Size, t.Type.Limits.Max), import.Table.Limits))
-                        throw Incompatible(import, import.Table.ToString(), t.Type.ToString());
-                    tables[nt++] = t;
-                    break;
-                case (ExternKind.Memory, Memory m):
-                    if (!LimitsMatch(new Limits((ulong)m.Pages, m.Type.Limits.Max), import.Memory.Limits))
-                        throw Incompatible(import, import.Memory.ToString(), m.Type.ToString());
-                    // Code compiled for guard pages does not check addresses: a memory without
-                    // them would let it read and write past the memory's end.
-                    if (guarded && !m.HasGuardPages)
-                        throw Incompatible(import, import.Memory + " with guard pages (the module's engine uses BoundsChecks.GuardPages)", m.Type + " without guard pages");
-                    memories[nm++] = m;
-                    break;
-                case (ExternKind.Global, Global g):
-                    if (g.Type != import.Global) throw Incompatible(import, import.Global.ToString(), g.Type.ToString());
-                    globals[ng++] = g;
-                    break;
-                default:
-                    throw Incompatible(import, import.Kind.ToString().ToLowerInvariant(), imports[i].GetType().Name.ToLowerInvariant());
+                // As it is, even a host function: calls pass this instance as the caller, and
+                // it is bound to this instance only if it becomes a reference (FunctionRef).
+                case Func f: functions[nf++] = f; break;
+                case Table t: tables[nt++] = t; break;
+                case Memory m: memories[nm++] = m; break;
+                case Global g: globals[ng++] = g; break;
             }
         }
         var ctx = _context;
@@ -72,7 +62,7 @@ public sealed class Instance
         ctx.Types = module.Compiled.Types;
         ctx.TypeIds = module.Compiled.TypeIds;
         ctx.Constants = module.Compiled.Constants;
-        foreach (var t in def.Tables) tables[nt++] = new Table(t, store);
+        foreach (var t in def.Tables) tables[nt++] = new Table(store, t);
         ctx.Tables = tables;
         foreach (var m in def.Memories) memories[nm++] = new Memory(m, store, guarded);
         ctx.Memories = memories;
@@ -83,7 +73,7 @@ public sealed class Instance
         foreach (var g in def.Globals)
         {
             var (initial, initialRef) = Evaluate(g.Init, g.Type.Type);
-            globals[ng++] = new Global(g.Type, initial) { Ref = initialRef };
+            globals[ng++] = new Global(store, g.Type, initial, initialRef);
         }
 
         ctx.Elements = def.Elements.Count == 0 ? [] : new object?[def.Elements.Count][];
@@ -193,25 +183,28 @@ public sealed class Instance
 
     /// <summary>Exports by name, in the module's order: <see cref="Func"/>, <see cref="Memory"/>,
     /// <see cref="Global"/> or <see cref="Table"/> (built on first use).</summary>
-    public IReadOnlyDictionary<string, object> Exports
+    public IReadOnlyDictionary<string, Extern> Exports
     {
         get
         {
             if (_exports is { } built) return built;
-            var exports = new Dictionary<string, object>(StringComparer.Ordinal);
+            var exports = new Dictionary<string, Extern>(StringComparer.Ordinal);
             foreach (var export in Module.Definition.Exports) exports[export.Name] = Resolve(export);
             return _exports = exports;
         }
     }
 
-    public Func? GetFunc(string name) => Find(name) as Func;
-    public Memory? GetMemory(string name) => Find(name) as Memory;
-    public Global? GetGlobal(string name) => Find(name) as Global;
-    public Table? GetTable(string name) => Find(name) as Table;
+    /// <summary>The export named <paramref name="name"/>, or null when there is none.</summary>
+    public Extern? GetExport(string name) => Module.ExportsByName.TryGetValue(name, out var export) ? Resolve(export) : null;
 
-    private object? Find(string name) => Module.ExportsByName.TryGetValue(name, out var export) ? Resolve(export) : null;
+    /// <summary>The function exported as <paramref name="name"/>, or null when there is no export
+    /// of that name or it is not a function; so for the other kinds.</summary>
+    public Func? GetFunc(string name) => GetExport(name) as Func;
+    public Memory? GetMemory(string name) => GetExport(name) as Memory;
+    public Global? GetGlobal(string name) => GetExport(name) as Global;
+    public Table? GetTable(string name) => GetExport(name) as Table;
 
-    private object Resolve(Export export) => export.Kind switch
+    private Extern Resolve(Export export) => export.Kind switch
     {
         ExternKind.Func => _context.FunctionRef((int)export.Index),
         ExternKind.Table => _context.Tables[export.Index],
@@ -220,11 +213,62 @@ public sealed class Instance
         _ => throw new WasmUnsupportedFeatureException("exceptions", "tag export"),
     };
 
-    /// <summary>A function of another store's instance cannot be imported: its context would run
-    /// under the other store's stack limit and data.</summary>
-    private void CheckStore(Import import, Store? owner)
+    /// <summary>Checks each import's kind and type against the module's declaration (WebAssembly
+    /// 2.0, 4.5.2): functions by structural type, memories and tables by limits subtyping, globals
+    /// by type and mutability. What does not depend on the store: <see cref="InstancePre"/> does it once.</summary>
+    internal static void CheckImports(Module module, IReadOnlyList<Extern> imports)
     {
-        if (owner is not null && owner != Store) throw new WasmLinkException("import from another store", Describe(import), "functions of an instance belong to its store");
+        ArgumentNullException.ThrowIfNull(imports);
+        var def = module.Definition;
+        if (imports.Count != def.Imports.Count) throw new WasmLinkException("wrong number of imports", $"{imports.Count} given", $"the module has {def.Imports.Count}");
+        bool guarded = module.Engine.BoundsChecks == BoundsChecks.GuardPages;
+        for (int i = 0; i < imports.Count; i++)
+        {
+            var import = def.Imports[i];
+            switch (import.Kind, imports[i])
+            {
+                case (ExternKind.Func, Func f):
+                    var expected = def.Types[(int)import.FunctionType.Value];
+                    if (f.TypeId != module.Compiled.TypeIds[(int)import.FunctionType.Value] && !f.Type.Equals(expected)) throw Incompatible(import, expected.ToString(), f.Type.ToString());
+                    break;
+                case (ExternKind.Table, Table t):
+                    if (t.Type.ElementType != import.Table.ElementType || !LimitsMatch(new Limits((ulong)t.Size, t.Type.Limits.Max), import.Table.Limits))
+                        throw Incompatible(import, import.Table.ToString(), t.Type.ToString());
+                    break;
+                case (ExternKind.Memory, Memory m):
+                    if (!LimitsMatch(new Limits((ulong)m.Pages, m.Type.Limits.Max), import.Memory.Limits))
+                        throw Incompatible(import, import.Memory.ToString(), m.Type.ToString());
+                    // Code compiled for guard pages does not check addresses: a memory without
+                    // them would let it read and write past the memory's end.
+                    if (guarded && !m.HasGuardPages)
+                        throw Incompatible(import, import.Memory + " with guard pages (the module's engine uses BoundsChecks.GuardPages)", m.Type + " without guard pages");
+                    break;
+                case (ExternKind.Global, Global g):
+                    if (g.Type != import.Global) throw Incompatible(import, import.Global.ToString(), g.Type.ToString());
+                    break;
+                case (_, null):
+                    throw new WasmLinkException("missing import", Describe(import), "null given");
+                default:
+                    throw Incompatible(import, import.Kind.ToString().ToLowerInvariant(), imports[i].Kind.ToString().ToLowerInvariant());
+            }
+        }
+    }
+
+    /// <summary>Checks what depends on the store: every import is the store's own or a host
+    /// function (<see cref="Store.MayUse"/>: an item of another store would run under that store's
+    /// stack limit, quotas and data), and a host function taking a <see cref="Caller{T}"/> is
+    /// imported into a <see cref="Store{T}"/> of its <c>T</c>.</summary>
+    private static void CheckStore(Store store, Module module, IReadOnlyList<Extern> imports)
+    {
+        for (int i = 0; i < imports.Count; i++)
+        {
+            var item = imports[i];
+            if (!store.MayUse(item))
+                throw new WasmLinkException("import from another store", Describe(module.Definition.Imports[i]), $"the {item.Kind.ToString().ToLowerInvariant()} belongs to another store");
+            if (item is Func { CallerData: { } data } && store.DataType != data)
+                throw new WasmLinkException("import needs other store data", Describe(module.Definition.Imports[i]),
+                    $"the host function takes a Caller<{data.Name}>; the store is {(store.DataType is { } t ? $"a Store<{t.Name}>" : "a Store without data")}");
+        }
     }
 
     private static WasmLinkException Incompatible(Import import, string expected, string actual) =>

@@ -19,7 +19,7 @@ namespace Tessera.Wasm.Runtime;
 /// instead (<see cref="GuardSlotPool"/>): reserved for any address the code can form, accessible
 /// only up to <see cref="Length"/>, never moved.
 /// </remarks>
-public sealed unsafe class Memory
+public sealed unsafe class Memory : Extern
 {
     public const int PageSize = 65536;
     /// <summary>The most pages a memory may have: 32,767 pages keep every memory within a
@@ -32,7 +32,7 @@ public sealed unsafe class Memory
     /// so every access to a freed memory traps.</summary>
     internal long Length;
 
-    private readonly Store? _store;
+    private readonly Store _store;
     private MemorySlot _slot;
     /// <summary>Bytes at the start of the slot mapped from a copy-on-write image.</summary>
     private nuint _imageBytes;
@@ -52,27 +52,35 @@ public sealed unsafe class Memory
     private int _freed;
 
     /// <summary>A memory of <paramref name="type"/>'s minimum size, owned by
-    /// <paramref name="store"/> (counted against its limits, freed with it) or by no store.</summary>
+    /// <paramref name="store"/> (counted against its limits, freed with it), with guard pages when
+    /// the store's engine compiles for them.</summary>
     /// <exception cref="WasmResourceLimitException">The minimum exceeds the store's limit or the
     /// host refused the reservation.</exception>
-    public Memory(MemoryType type, Store? store = null)
-        : this(type, store, store?.Engine.BoundsChecks == BoundsChecks.GuardPages)
+    public Memory(Store store, MemoryType type)
+        : this(type, store ?? throw new ArgumentNullException(nameof(store)), store.Engine.BoundsChecks == BoundsChecks.GuardPages)
     {
     }
 
+    public override ExternKind Kind => ExternKind.Memory;
+
+    public override Store Owner => _store;
+
     /// <summary>As the public constructor, in a guard slot when <paramref name="guarded"/> (the
     /// instantiated module's code was compiled for guard pages).</summary>
-    internal Memory(MemoryType type, Store? store, bool guarded)
+    internal Memory(MemoryType type, Store store, bool guarded)
     {
+        // A memory whose constructor throws holds nothing to free: it is finalized only once its
+        // slot is rented (below).
+        GC.SuppressFinalize(this);
+        _store = store;
         if (type.Limits.Is64 || type.PageSizeLog2 != 16) throw new WasmUnsupportedFeatureException("memory64/custom-page-sizes", "memory " + type);
         Type = type;
         if (type.Limits.Min > MaxPages) throw new WasmResourceLimitException("memory too large", $"{type.Limits.Min} pages; at most {MaxPages}");
         long bytes = (long)type.Limits.Min * PageSize;
-        if (store is not null && !store.TryAddMemory(bytes))
+        if (!store.TryAddMemory(bytes))
             throw new WasmResourceLimitException("store memory limit", $"{bytes} bytes would exceed {store.Limits.MemoryBytes} ({store.CommittedMemoryBytes} in use)");
-        _store = store;
         ulong reserve = Math.Min(Math.Min(type.Limits.Max ?? MaxPages, MaxPages) * PageSize, SlotPool.LargestPooled);
-        if (store?.Limits.MemoryBytes is { } limit) reserve = Math.Min(reserve, (ulong)limit);
+        if (store.Limits.MemoryBytes is { } limit) reserve = Math.Min(reserve, (ulong)limit);
         reserve = Math.Max(reserve, (ulong)bytes);
         try
         {
@@ -81,13 +89,13 @@ public sealed unsafe class Memory
         }
         catch (VirtualMemoryException e)
         {
-            store?.RemoveMemory(bytes);
-            GC.SuppressFinalize(this);
+            store.RemoveMemory(bytes);
             throw new WasmResourceLimitException("memory reservation refused", e.Message);
         }
+        GC.ReRegisterForFinalize(this);
         Base = _slot.Address;
         Length = bytes;
-        store?.Own(this);
+        store.Own(this);
     }
 
     ~Memory() => Free();
@@ -117,11 +125,11 @@ public sealed unsafe class Memory
         if (target > Math.Min(Type.Limits.Max ?? MaxPages, MaxPages) || _freed != 0) return -1;
         if (delta == 0) return old;
         long added = (long)delta * PageSize;
-        if (_store is not null && !_store.TryAddMemory(added)) return -1;
+        if (!_store.TryAddMemory(added)) return -1;
         nuint bytes = (nuint)(target * PageSize);
         if (HasGuardPages ? !TryOpen(bytes) : bytes > _slot.Length && !TryMove(Math.Max(bytes, 2 * _slot.Length)))
         {
-            _store?.RemoveMemory(added);
+            _store.RemoveMemory(added);
             return -1;
         }
         Length = (long)bytes;
@@ -237,7 +245,7 @@ public sealed unsafe class Memory
         // region, never at an address near 0 (a fault there is not a trap but a crash).
         Base = HasGuardPages ? GuardSlotPool.DeadBase : 0;
         Length = 0;
-        _store?.RemoveMemory(bytes);
+        _store.RemoveMemory(bytes);
         var slot = _slot;
         _slot = default;
         if (slot.Length == 0) return;

@@ -54,18 +54,55 @@ public sealed class Module
     /// <summary>Decodes, validates and compiles a binary module, within the engine's
     /// <see cref="EngineOptions.Limits"/>; with a cache (<see cref="Engine.Cache"/>),
     /// loads its code from there if it was compiled before.</summary>
-    public static Module FromBytes(Engine engine, ReadOnlyMemory<byte> bytes)
+    /// <exception cref="WasmFormatException">The bytes do not decode.</exception>
+    /// <exception cref="WasmValidationException">The module is not valid.</exception>
+    /// <exception cref="WasmLimitException">The module is larger than a limit of the engine.</exception>
+    public static Module FromBytes(Engine engine, ReadOnlyMemory<byte> bytes) => FromDefinition(engine, Decode(engine, bytes));
+
+    /// <summary>Validates and compiles a module already decoded (<see cref="ModuleDecoder.Decode"/>
+    /// with the engine's <see cref="Engine.Features"/>), so a tool that shows a module before
+    /// running it decodes it once. Its <see cref="ModuleDefinition.Bytes"/> key the cache.</summary>
+    /// <exception cref="WasmValidationException">The module is not valid.</exception>
+    /// <exception cref="WasmLimitException">The module is larger than a limit of the engine.</exception>
+    public static Module FromDefinition(Engine engine, ModuleDefinition definition)
     {
-        var limits = engine.Options.Limits;
-        limits.CheckSize(bytes.Length);
-        var definition = ModuleDecoder.Decode(bytes, engine.Features);
-        limits.CheckDeclarations(definition);
-        ModuleValidator.Validate(definition, engine.Features, limits);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(definition);
+        CheckValid(engine, definition);
+        var bytes = definition.Bytes;
         // The cache holds plain code only: resumable or interruptible code is compiled each time.
         var compiled = ModuleCompiler.NeedsOptions(definition, engine.Options) ? ModuleCompiler.CompileWith(definition, engine.Options)
             : engine.Cache is { } cache && bytes.Length >= engine.Options.CacheMinimumBytes ? cache.GetOrCompile(definition, bytes.Span, engine.Features, engine.Options.CollectibleCode, engine.BoundsChecks)
             : ModuleCompiler.CompileWith(definition, engine.Options);
         return new Module(engine, compiled);
+    }
+
+    /// <summary>Decodes and validates a binary module as <see cref="FromBytes"/> would, without
+    /// compiling it (Wasmtime's <c>Module::validate</c>): returns its definition, or throws what
+    /// <see cref="FromBytes"/> would.</summary>
+    /// <exception cref="WasmFormatException">The bytes do not decode.</exception>
+    /// <exception cref="WasmValidationException">The module is not valid.</exception>
+    /// <exception cref="WasmLimitException">The module is larger than a limit of the engine.</exception>
+    public static ModuleDefinition Validate(Engine engine, ReadOnlyMemory<byte> bytes)
+    {
+        var definition = Decode(engine, bytes);
+        CheckValid(engine, definition);
+        return definition;
+    }
+
+    private static ModuleDefinition Decode(Engine engine, ReadOnlyMemory<byte> bytes)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        engine.Options.Limits.CheckSize(bytes.Length);
+        return ModuleDecoder.Decode(bytes, engine.Features);
+    }
+
+    private static void CheckValid(Engine engine, ModuleDefinition definition)
+    {
+        var limits = engine.Options.Limits;
+        limits.CheckSize(definition.Bytes.Length);
+        limits.CheckDeclarations(definition);
+        ModuleValidator.Validate(definition, engine.Features, limits);
     }
 
     /// <summary>Assembles a module in the text format, then as <see cref="FromBytes"/>.</summary>

@@ -1,16 +1,17 @@
 namespace Tessera.Wasm.Runtime;
 
 /// <summary>
-/// Owns instances and the embedder's data for them. A store runs on one thread at a time; its
-/// handles (functions, memories, tables, globals of its instances) may not be used by another
-/// store's instances: instantiation checks that.
+/// Owns instances and everything they make: memories, tables, globals and their functions. A
+/// store runs on one thread at a time; what it owns may not be used by another store's instances:
+/// instantiation checks that (<see cref="Extern.Owner"/>). <see cref="Store{T}"/> adds the
+/// embedder's data, typed, for host functions to read through <see cref="Caller{T}"/>.
 /// </summary>
 /// <remarks>
 /// The store owns the linear memories its instances define and accounts for them (and for table
 /// elements) against its <see cref="Limits"/>. <see cref="Dispose"/> gives their pages back at once
 /// (a task that ends); a store never disposed gives them back when its memories are finalized.
 /// </remarks>
-public sealed class Store : IDisposable
+public class Store : IDisposable
 {
     /// <summary>Made by the first memory: a task's store often has none.</summary>
     private List<Memory>? _memories;
@@ -18,17 +19,18 @@ public sealed class Store : IDisposable
     private long _tableElements;
     private bool _disposed;
 
-    public Store(Engine engine, object? data = null, StoreLimits? limits = null)
+    public Store(Engine engine, StoreLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(engine);
         Engine = engine;
-        Data = data;
         Limits = limits ?? StoreLimits.None;
     }
 
     public Engine Engine { get; }
 
-    /// <summary>The embedder's data, available to host functions through <see cref="Caller.Data"/>.</summary>
-    public object? Data { get; set; }
+    /// <summary>The type of the embedder's data (<see cref="Store{T}"/>), or null for a store
+    /// without: what a host function taking a <see cref="Caller{T}"/> is checked against.</summary>
+    internal virtual Type? DataType => null;
 
     public StoreLimits Limits { get; }
 
@@ -90,6 +92,11 @@ public sealed class Store : IDisposable
         Interlocked.Add(ref _tableElements, -count);
         return false;
     }
+
+    /// <summary>Whether this store may use <paramref name="item"/>: it is this store's, or a host
+    /// function of no store. The one definition of ownership; instantiation, <see cref="Table.Set"/>
+    /// and <see cref="Global.Value"/> ask it.</summary>
+    internal bool MayUse(Extern item) => item.Owner is null || item.Owner == this;
 
     internal void Own(Memory memory)
     {

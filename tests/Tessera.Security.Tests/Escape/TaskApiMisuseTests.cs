@@ -162,21 +162,31 @@ public sealed partial class TaskApiMisuseTests
         Assert.Equal([-3L, 0, 0], reason.Results.Select(v => v.Type == ValType.I32 ? v.AsI32() : v.AsI64()));
     }
 
+    /// <summary>Spawns a task that calls <paramref name="function"/> with arguments laid out by
+    /// <see cref="Pointers"/> (the one at <paramref name="bad"/> made bad as <paramref name="kind"/>
+    /// says) beside an idle bystander, and reports both exits and whether the misuser's memory
+    /// changed.</summary>
+    /// <remarks>
+    /// The memory is the misuser's own (a store's memory cannot be lent to a task's store). So the
+    /// guest fills it (every byte <c>i * 7 + 3</c>, then the regions' contents), hashes it
+    /// (FNV-1a over its 64-bit words) and, before the call, starts a sibling in its instance
+    /// (<c>spawn_local</c>; the instance outlives a trapped task) that waits for the misuser to end
+    /// (<c>monitor</c>, then a <c>receive</c> that writes nothing), hashes the memory again and
+    /// sends whether the hashes differ to an observer task, whose result the test reads.
+    /// </remarks>
     private static async Task<(ExitReason Misuser, ExitReason Bystander, bool MemoryChanged)> Run(string function, int bad, string kind)
     {
         using var kernel = new Kernel.Kernel(new KernelOptions { Workers = 2 });
-        var memory = new Memory(new MemoryType(new Limits(1, 1)));
-        for (int i = 0; i < End; i++) memory.Span[i] = (byte)(i * 7 + 3);
-        kernel.Linker.Define("env", "memory", memory);
         var parameters = Pointers[function];
         var args = new long[parameters.Length];
+        var contents = new StringBuilder();
         long next = 1024;
         for (int p = 0; p < parameters.Length; p++)
         {
             if (parameters[p] is Scalar s) args[p] = s.Value(null!);
             if (parameters[p] is not Region r) continue;
             args[p] = next;
-            r.Content?.CopyTo(memory.Span[(int)next..]);
+            for (int i = 0; i < (r.Content?.Length ?? 0); i++) contents.Append($" (i32.store8 (i32.const {next + i}) (i32.const {r.Content![i]}))");
             next += 64;
         }
         for (int p = 0; p < parameters.Length; p++)
@@ -197,34 +207,81 @@ public sealed partial class TaskApiMisuseTests
                 default: throw new ArgumentException(kind);
             }
         }
-        var before = memory.Span.ToArray();
 
         var type = ((Func)(kernel.Linker.TryGet("tessera_task", function, out var item) ? item! : throw new InvalidOperationException(function))).Type;
         var call = new StringBuilder($"(call $f");
         for (int p = 0; p < args.Length; p++)
         {
-            // The bystander's id is the entry's argument.
+            // The bystander's id is the entry's first argument.
             call.Append(p == 0 && function is "send" or "send_move" ? " (local.get 0)" : $" ({WasiSandbox.Name(type.Parameters[p])}.const {args[p]})");
         }
         call.Append(')');
         string drop = type.Results.Length > 0 ? "drop" : "";
+        bool memory = kind != "no-memory";
+        string checker = $"""
+              (memory 1 1)
+              (global $misuser (mut i64) (i64.const 0))
+              (global $observer (mut i64) (i64.const 0))
+              (global $before (mut i64) (i64.const 0))
+              (table (export "__indirect_function_table") funcref (elem $checker))
+              (func $hash (result i64) (local $i i32) (local $h i64)
+                (local.set $h (i64.const 0xcbf29ce484222325))
+                (loop $words
+                  (local.set $h (i64.mul (i64.xor (local.get $h) (i64.load (local.get $i))) (i64.const 0x100000001b3)))
+                  (br_if $words (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 8))) (i32.const {End}))))
+                (local.get $h))
+              (func $fill (local $i i32)
+                (loop $bytes
+                  (i32.store8 (local.get $i) (i32.add (i32.mul (local.get $i) (i32.const 7)) (i32.const 3)))
+                  (br_if $bytes (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const {End}))))
+                {contents})
+              (func $checker (param i64)
+                (drop (call $monitor (global.get $misuser)))
+                ;; The end of the misuser: no buffer and no info, so the receive writes nothing.
+                (drop (call $receive (i32.const -2) (i32.const 0) (i32.const 0) (i64.const -1) (i32.const 0)))
+                (drop (call $send_value (global.get $observer) (i32.const 0) (i64.extend_i32_u (i64.ne (call $hash) (global.get $before))))))
+            """;
         var misuse = kernel.Load($$"""
             (module
               (import "tessera_task" "{{function}}" (func $f (param {{string.Join(' ', type.Parameters.Select(WasiSandbox.Name))}}) (result {{string.Join(' ', type.Results.Select(WasiSandbox.Name))}})))
-              {{(kind == "no-memory" ? "" : "(import \"env\" \"memory\" (memory 1 1))")}}
-              (func (export "misuse") (param i64) {{call}} {{drop}}))
+              (import "tessera_task" "self" (func $self (result i64)))
+              (import "tessera_task" "spawn_local" (func $spawn_local (param i32 i64) (result i64)))
+              (import "tessera_task" "monitor" (func $monitor (param i64) (result i32)))
+              (import "tessera_task" "receive" (func $receive (param i32 i32 i32 i64 i32) (result i32)))
+              (import "tessera_task" "send_value" (func $send_value (param i64 i32 i64) (result i32)))
+              {{(memory ? checker : "")}}
+              (func (export "misuse") (param i64 i64)
+                {{(memory ? """
+                (global.set $misuser (call $self))
+                (global.set $observer (local.get 1))
+                (call $fill)
+                (global.set $before (call $hash))
+                (drop (call $spawn_local (i32.const 0) (i64.const 0)))
+                """ : "")}}
+                {{call}} {{drop}}))
             """);
         var idle = kernel.Load("""
             (module
               (import "tessera_task" "receive_value" (func $receive_value (param i32 i64) (result i64)))
-              (func (export "bystander") (result i64) (call $receive_value (i32.const -1) (i64.const 100))))
+              (func (export "bystander") (result i64) (call $receive_value (i32.const -1) (i64.const 100)))
+              (func (export "observer") (result i64) (call $receive_value (i32.const -1) (i64.const 30000))))
             """);
         var bystander = kernel.Spawn(idle, "bystander");
-        var misuser = kernel.Spawn(misuse, "misuse", Value.I64(bystander.Id.Value));
+        var observer = kernel.Spawn(idle, "observer");
+        var misuser = kernel.Spawn(misuse, "misuse", Value.I64(bystander.Id.Value), Value.I64(observer.Id.Value));
         // receive's message: 8 bytes from the host.
         if (function == "receive") kernel.Send(misuser.Id, 0, BitConverter.GetBytes(0x1112131415161718L));
         var misuserExit = await misuser.Exited.WaitAsync(s_patience);
         var bystanderExit = await bystander.Exited.WaitAsync(s_patience);
-        return (misuserExit, bystanderExit, !before.AsSpan().SequenceEqual(memory.Span));
+        if (!memory)
+        {
+            kernel.Kill(observer.Id, "no memory to check");
+            return (misuserExit, bystanderExit, false);
+        }
+        var observed = await observer.Exited.WaitAsync(s_patience);
+        Assert.Equal(ExitKind.Normal, observed.Kind);
+        long changed = observed.Results[0].AsI64();
+        Assert.True(changed is 0 or 1, $"the checker sent nothing: {changed}");
+        return (misuserExit, bystanderExit, changed == 1);
     }
 }

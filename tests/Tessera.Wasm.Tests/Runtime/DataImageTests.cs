@@ -79,7 +79,7 @@ public class DataImageTests
         Assert.Null(module.DataImage);
         using var store = new Store(s_engine);
         var linker = new Linker();
-        linker.Define("env", "at", new Global(new Model.GlobalType(Model.ValType.I32, false), Value.I32(10)));
+        linker.Define("env", "at", new Global(store, new Model.GlobalType(Model.ValType.I32, false), Value.I32(10)));
         var instance = linker.Instantiate(store, module);
         Assert.Equal(0, Load(instance, 9));
         Assert.Equal('C', Load(instance, 10));

@@ -28,14 +28,14 @@ public class DefinedFunctionReferenceTests
         // $h is reached first through ref.func, $f first through the export.
         var refH = instance.GetFunc("ref_h")!.Invoke()[0].Ref;
         var f = instance.GetFunc("f")!;
-        Assert.Same(f, instance.GetTable("table")!.Elements[0]);
+        Assert.Same(f, instance.GetTable("table")!.Get(0));
         Assert.Same(f, instance.GetFunc("ref_f")!.Invoke()[0].Ref);
         Assert.Same(f, instance.GetFunc("f"));
         Assert.Same(refH, instance.GetFunc("h"));
         Assert.Same(refH, instance.GetGlobal("g")!.Ref);
         Assert.Equal(7, f.Invoke()[0].AsI32());
         Assert.Equal(8, ((Func)refH!).Invoke()[0].AsI32());
-        Assert.Same(instance.Store, f.Store);
+        Assert.Same(instance.Store, f.Owner);
     }
 
     [Fact]

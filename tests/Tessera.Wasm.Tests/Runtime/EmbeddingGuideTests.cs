@@ -48,7 +48,7 @@ public class EmbeddingGuideTests
         memory.Span[0] = 42;
         Assert.Equal(1, memory.Pages);
 
-        var counter = new Global(new GlobalType(ValType.I64, Mutable: true), Value.I64(0));
+        var counter = new Global(store, new GlobalType(ValType.I64, Mutable: true), Value.I64(0));
         linker.Define("env", "counter", counter);
         var bump = linker.Instantiate(store, Module.FromText(s_engine, """
             (module (import "env" "counter" (global $c (mut i64)))
@@ -83,7 +83,7 @@ public class EmbeddingGuideTests
         Assert.Null(engine.GuardPagesUnavailableReason);
 
         var limits = new StoreLimits { MemoryBytes = 64 << 20, TableElements = 10_000 };
-        var store = new Store(engine, data: null, limits);
+        var store = new Store(engine, limits);
         var compartment = new ResourceQuota(memoryBytes: 256 << 20);
         var a = new Store(engine, limits: new StoreLimits { Quota = compartment });
         var b = new Store(engine, limits: new StoreLimits { Quota = compartment });

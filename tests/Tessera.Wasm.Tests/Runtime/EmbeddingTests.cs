@@ -9,8 +9,8 @@ public class EmbeddingTests
 {
     private static readonly Engine s_engine = new();
 
-    private static Instance Instantiate(string wat, Linker? linker = null) =>
-        (linker ?? new Linker()).Instantiate(new Store(s_engine), Module.FromText(s_engine, wat));
+    private static Instance Instantiate(string wat, Linker? linker = null, Store? store = null) =>
+        (linker ?? new Linker()).Instantiate(store ?? new Store(s_engine), Module.FromText(s_engine, wat));
 
     [Fact]
     public void CallsAnExportedFunction()
@@ -37,15 +37,16 @@ public class EmbeddingTests
     public void HostFunctionsAndGlobalsAreImportedThroughTheLinker()
     {
         var seen = new List<long>();
+        var store = new Store(s_engine);
         var linker = new Linker()
             .Define("env", "log", new Func(new FuncType([ValType.I64], []), args => { seen.Add(args[0].AsI64()); return []; }))
-            .Define("env", "base", new Global(new GlobalType(ValType.I64, Mutable: false), Value.I64(100)));
+            .Define("env", "base", new Global(store, new GlobalType(ValType.I64, Mutable: false), Value.I64(100)));
         var instance = Instantiate("""
             (module
               (import "env" "log" (func $log (param i64)))
               (import "env" "base" (global $base i64))
               (func (export "run") (param i64) (call $log (i64.add (global.get $base) (local.get 0)))))
-            """, linker);
+            """, linker, store);
         instance.GetFunc("run")!.Invoke(Value.I64(23));
         Assert.Equal([123L], seen);
     }

@@ -55,8 +55,9 @@ public class GenericHostAdapterTests
         var marker = new object();
         var host = Func.Wrap((Caller caller, int i, long l, float f, double d, object? o) =>
             ReferenceEquals(o, marker) ? i + l + (long)(f * 4) + (long)(d * 8) : -1L);
-        var instance = new Linker().Define("env", "f", host).Define("env", "marker", new Global(new Model.GlobalType(Model.ValType.ExternRef, false), Value.Reference(Model.ValType.ExternRef, marker)))
-            .Instantiate(new Store(s_engine), Module.FromText(s_engine, """
+        var store = new Store(s_engine);
+        var instance = new Linker().Define("env", "f", host).Define("env", "marker", new Global(store, new Model.GlobalType(Model.ValType.ExternRef, false), Value.Reference(Model.ValType.ExternRef, marker)))
+            .Instantiate(store, Module.FromText(s_engine, """
             (module
               (type $t (func (param i32 i64 f32 f64 externref) (result i64)))
               (import "env" "f" (func $f (type $t)))
@@ -110,14 +111,16 @@ public class GenericHostAdapterTests
     [Fact]
     public void Only_the_common_shapes_are_generic()
     {
-        Assert.NotNull(GenericHostAdapters.TryGet(typeof(Func<Caller, int, long, int>), takesCaller: true));
-        Assert.NotNull(GenericHostAdapters.TryGet(typeof(Action), takesCaller: false));
-        Assert.NotNull(GenericHostAdapters.TryGet(typeof(Func<object, double>), takesCaller: false));
+        Assert.NotNull(GenericHostAdapters.TryGet(typeof(Func<Caller, int, long, int>), typeof(Caller)));
+        Assert.NotNull(GenericHostAdapters.TryGet(typeof(Action), null));
+        Assert.NotNull(GenericHostAdapters.TryGet(typeof(Func<Caller<string>, int, long>), typeof(Caller<string>)));
+        Assert.NotNull(GenericHostAdapters.TryGet(typeof(Action<Caller<object>>), typeof(Caller<object>)));
+        Assert.NotNull(GenericHostAdapters.TryGet(typeof(Func<object, double>), null));
         // A funcref parameter, several results, ten parameters, a delegate type of one's own.
-        Assert.Null(GenericHostAdapters.TryGet(typeof(Func<Caller, Func, int>), takesCaller: true));
-        Assert.Null(GenericHostAdapters.TryGet(typeof(Func<int, (int, int)>), takesCaller: false));
-        Assert.Null(GenericHostAdapters.TryGet(typeof(Func<int, int, int, int, int, int, int, int, int, int, int>), takesCaller: false));
-        Assert.Null(GenericHostAdapters.TryGet(typeof(Adder), takesCaller: false));
+        Assert.Null(GenericHostAdapters.TryGet(typeof(Func<Caller, Func, int>), typeof(Caller)));
+        Assert.Null(GenericHostAdapters.TryGet(typeof(Func<int, (int, int)>), null));
+        Assert.Null(GenericHostAdapters.TryGet(typeof(Func<int, int, int, int, int, int, int, int, int, int, int>), null));
+        Assert.Null(GenericHostAdapters.TryGet(typeof(Adder), null));
     }
 
     [Fact]

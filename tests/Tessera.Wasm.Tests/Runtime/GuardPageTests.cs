@@ -28,7 +28,7 @@ public class GuardPageTests
         Assert.Equal(BoundsChecks.GuardPages, s_guarded.BoundsChecks);
         var memory = Instantiate("(module (memory (export \"m\") 1))").GetMemory("m")!;
         Assert.True(memory.HasGuardPages);
-        Assert.False(new Memory(new Model.MemoryType(new Model.Limits(1, null))).HasGuardPages);
+        Assert.False(new Memory(new Store(new Engine()), new Model.MemoryType(new Model.Limits(1, null))).HasGuardPages);
     }
 
     public static TheoryData<string, int, int> Loads => new()
@@ -205,11 +205,14 @@ public class GuardPageTests
     public void ModulesCompiledForGuardPagesRefuseAMemoryWithout()
     {
         var module = Module.FromText(s_guarded, """(module (import "env" "m" (memory 1)) (func (export "l") (result i32) (i32.load (i32.const 0))))""");
-        var unguarded = new Memory(new Model.MemoryType(new Model.Limits(1, null)));
+        // A memory of an engine without guard pages, lent to a store of one with them: the type
+        // check refuses it before the store check would.
+        var unguarded = new Memory(new Store(new Engine()), new Model.MemoryType(new Model.Limits(1, null)));
         var e = Assert.Throws<WasmLinkException>(() => new Linker().Define("env", "m", unguarded).Instantiate(new Store(s_guarded), module));
         Assert.Contains("without guard pages", e.Message);
-        var guarded = new Memory(new Model.MemoryType(new Model.Limits(1, null)), new Store(s_guarded));
-        Assert.Equal(0, new Linker().Define("env", "m", guarded).Instantiate(new Store(s_guarded), module).GetFunc("l")!.Invoke()[0].AsI32());
+        var store = new Store(s_guarded);
+        var guarded = new Memory(store, new Model.MemoryType(new Model.Limits(1, null)));
+        Assert.Equal(0, new Linker().Define("env", "m", guarded).Instantiate(store, module).GetFunc("l")!.Invoke()[0].AsI32());
     }
 
     [Fact]

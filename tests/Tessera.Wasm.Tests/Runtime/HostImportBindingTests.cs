@@ -59,7 +59,7 @@ public class HostImportBindingTests
         Assert.Same(exported, instance.GetFunc("who"));
         Assert.Same(exported, referenced);
         Assert.Same(exported, instance.Exports["who"]);
-        Assert.Same(instance.Store, exported.Store);
+        Assert.Same(instance.Store, exported.Owner);
         exported.Invoke();
         ((Func)referenced!).Invoke();
         Assert.Equal([instance, instance], callers);

@@ -129,9 +129,9 @@ public class LinearMemoryTests
     }
 
     [Fact]
-    public void A_memory_without_a_store_is_usable_through_its_span()
+    public void A_memory_the_embedder_makes_is_usable_through_its_span()
     {
-        var memory = new Memory(new MemoryType(new Limits(1, 2)));
+        var memory = new Memory(new Store(s_engine), new MemoryType(new Limits(1, 2)));
         memory.Span[65535] = 5;
         Assert.Equal(1, memory.Grow(1));
         Assert.Equal(5, memory.Span[65535]);

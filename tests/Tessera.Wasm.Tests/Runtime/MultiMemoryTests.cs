@@ -12,8 +12,8 @@ public class MultiMemoryTests
 {
     private static readonly Engine s_engine = new(WasmFeatures.Wasm2 | WasmFeatures.MultiMemory);
 
-    private static Instance Instantiate(string wat, Linker? linker = null) =>
-        (linker ?? new Linker()).Instantiate(new Store(s_engine), Module.FromText(s_engine, wat));
+    private static Instance Instantiate(string wat, Linker? linker = null, Store? store = null) =>
+        (linker ?? new Linker()).Instantiate(store ?? new Store(s_engine), Module.FromText(s_engine, wat));
 
     private static int Call(Instance instance, string name, params int[] args) =>
         instance.GetFunc(name)!.Invoke(args.Select(Value.I32).ToArray()) is [var r] ? r.AsI32() : 0;
@@ -95,7 +95,8 @@ public class MultiMemoryTests
     [Fact]
     public void MemoryImportedTwiceSeesAGrowThroughEitherIndex()
     {
-        var shared = new Memory(new MemoryType(new Limits(1, 4)));
+        var store = new Store(s_engine);
+        var shared = new Memory(store, new MemoryType(new Limits(1, 4)));
         var linker = new Linker().Define("env", "mem", shared);
         var instance = Instantiate("""
             (module
@@ -106,7 +107,7 @@ public class MultiMemoryTests
                 ;; 70,000 is in the page just added; memory 0 must not use its old buffer.
                 (i32.store $x (i32.const 70000) (i32.const 0x2a))
                 (i32.add (memory.size $x) (i32.load $y (i32.const 70000)))))
-            """, linker);
+            """, linker, store);
         // Two pages plus 42 from the load.
         Assert.Equal(2 + 42, Call(instance, "grow_y_then_store_x"));
         Assert.Equal(2, shared.Pages);

@@ -17,7 +17,7 @@ public sealed class PageMoveTests
     private static readonly int Page = (int)VirtualMemory.PageSize;
     private static readonly Engine s_engine = new();
 
-    private static Memory NewMemory(Store store, int pages = 16) => new(new MemoryType(new Limits((ulong)pages, null)), store);
+    private static Memory NewMemory(Store store, int pages = 16) => new(store, new MemoryType(new Limits((ulong)pages, null)));
 
     private static void Fill(Span<byte> bytes, int start)
     {
