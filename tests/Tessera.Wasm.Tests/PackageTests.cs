@@ -20,7 +20,7 @@ public sealed class PackageTests : IDisposable
     public void PackProducesTheLibraryWithDocsReadmeAndMetadata()
     {
         bool release = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
-        foreach (var name in new[] { "Tessera.Wasm", "Tessera.Platform" })
+        foreach (var name in new[] { "Tessera.Wasm", "Tessera.Wasm.Format", "Tessera.Platform" })
         {
             var project = Path.Combine(TestPaths.RepoRoot, "src", name, name + ".csproj");
             string[] args = ["pack", project, "-c", "Release", "-o", _dir.FullName, "-nologo", "-v", "quiet", .. release ? new[] { "--no-build", "--no-restore" } : []];
@@ -28,7 +28,8 @@ public sealed class PackageTests : IDisposable
             Assert.True(exit == 0, $"dotnet pack {name} failed:\n" + output);
         }
 
-        var package = Assert.Single(_dir.GetFiles("Tessera.Wasm.*.nupkg"));
+        var package = Assert.Single(_dir.GetFiles("Tessera.Wasm.*.nupkg"), f => !f.Name.StartsWith("Tessera.Wasm.Format.", StringComparison.Ordinal));
+        var format = Assert.Single(_dir.GetFiles("Tessera.Wasm.Format.*.nupkg"));
         var platform = Assert.Single(_dir.GetFiles("Tessera.Platform.*.nupkg"));
         Assert.Matches(@"^Tessera\.Wasm\.\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\.nupkg$", package.Name);
         using var zip = ZipFile.OpenRead(package.FullName);
@@ -50,12 +51,13 @@ public sealed class PackageTests : IDisposable
         Assert.Equal("Tessera contributors", Field("authors"));
         Assert.Equal("README.md", Field("readme"));
         Assert.Contains("WebAssembly", Field("description"));
-        // The library depends on nothing outside the framework but its own platform layer, packed
-        // alongside at the same version.
-        var dependency = Assert.Single(metadata.Descendants(), e => e.Name.LocalName == "dependency");
-        Assert.Equal("Tessera.Platform", dependency.Attribute("id")!.Value);
-        Assert.Equal(Field("version"), dependency.Attribute("version")!.Value);
+        // The engine depends on nothing outside the framework but the layers below it (DESIGN.md):
+        // the platform and the format, packed alongside at the same version.
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToList();
+        Assert.Equal(["Tessera.Platform", "Tessera.Wasm.Format"], dependencies.Select(d => d.Attribute("id")!.Value).Order(StringComparer.Ordinal));
+        Assert.All(dependencies, d => Assert.Equal(Field("version"), d.Attribute("version")!.Value));
         Assert.Equal($"Tessera.Platform.{Field("version")}.nupkg", platform.Name);
+        Assert.Equal($"Tessera.Wasm.Format.{Field("version")}.nupkg", format.Name);
     }
 
     private static XDocument Read(ZipArchive zip, string entry)

@@ -102,7 +102,7 @@ public sealed class Module
         var limits = engine.Options.Limits;
         limits.CheckSize(definition.Bytes.Length);
         limits.CheckDeclarations(definition);
-        ModuleValidator.Validate(definition, engine.Features, limits);
+        ModuleValidator.Validate(definition, engine.Features, new ValidationLimits(limits.MaxNestingDepth, limits.MaxOperandStackHeight));
     }
 
     /// <summary>Assembles a module in the text format, then as <see cref="FromBytes"/>.</summary>

@@ -66,20 +66,20 @@ public static class ModuleValidator
     /// </code>
     /// </example>
     public static void Validate(ModuleDefinition module, WasmFeatures features = WasmFeatures.Wasm2) =>
-        Validate(module, features, limits: null);
+        Validate(module, features, ValidationLimits.None);
 
     /// <summary>Validates as <see cref="Validate(ModuleDefinition, WasmFeatures)"/>, and refuses a body
     /// nesting blocks deeper than the engine's <paramref name="limits"/> allow, or stacking more
     /// operands, with a <see cref="WasmLimitException"/> (the engine's limits; the spec has none).</summary>
-    internal static void Validate(ModuleDefinition module, WasmFeatures features, Runtime.EngineLimits? limits)
+    public static void Validate(ModuleDefinition module, WasmFeatures features, ValidationLimits limits)
     {
         ArgumentNullException.ThrowIfNull(module);
         try
         {
             var ctx = new ModuleContext(module, features)
             {
-                MaxNestingDepth = limits?.MaxNestingDepth ?? int.MaxValue,
-                MaxOperandStackHeight = Math.Min(limits?.MaxOperandStackHeight ?? int.MaxValue, FunctionValidator.MaxOperandStack),
+                MaxNestingDepth = limits.MaxNestingDepth,
+                MaxOperandStackHeight = Math.Min(limits.MaxOperandStackHeight, FunctionValidator.MaxOperandStack),
             };
             var constants = new ConstExprValidator(ctx);
             ValidateTypes(ctx);

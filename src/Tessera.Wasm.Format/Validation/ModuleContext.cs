@@ -15,10 +15,10 @@ internal sealed class ModuleContext
 {
     private readonly ulong[] _declaredRefs;
 
-    /// <summary>The engine's limit on nested blocks in one body (<see cref="Runtime.EngineLimits"/>).</summary>
+    /// <summary>The engine's limit on nested blocks in one body (the engine's <c>EngineLimits</c>).</summary>
     public int MaxNestingDepth { get; init; } = int.MaxValue;
 
-    /// <summary>The engine's limit on a body's operand stack height (<see cref="Runtime.EngineLimits"/>);
+    /// <summary>The engine's limit on a body's operand stack height (the engine's <c>EngineLimits</c>);
     /// without one, the validator's own cap (<see cref="FunctionValidator.MaxOperandStack"/>) holds.</summary>
     public int MaxOperandStackHeight { get; init; } = FunctionValidator.MaxOperandStack;
 

@@ -11,7 +11,7 @@ public static class TextLimits
     /// Lists open at once: <c>(</c> nested in <c>(</c>, in a module or a script. The assembler reads
     /// nesting with heap stacks, not recursion, so this bounds memory per character of input and the
     /// work of error messages, not the host stack. Ten times the validator's nesting depth
-    /// (<see cref="Runtime.EngineLimits.MaxNestingDepth"/>, 10,000 blocks): a module at that depth,
+    /// (the engine's <c>EngineLimits.MaxNestingDepth</c>, 10,000 blocks): a module at that depth,
     /// written in folded form, needs one list per block plus the module, the function and the
     /// operands nested inside the innermost block, so every module the default engine accepts can
     /// be written folded with operands nested up to about 90,000 deep.

@@ -2,7 +2,7 @@ namespace Tessera.Wasm;
 
 /// <summary>
 /// A module is well formed and may be valid, but exceeds one of the engine's configured limits
-/// (<see cref="Runtime.EngineLimits"/>): it is too large, declares too many functions or locals,
+/// (the engine's <c>EngineLimits</c>): it is too large, declares too many functions or locals,
 /// or nests or sizes a body beyond what the engine agrees to compile. Raised before the costly
 /// work the limit guards, so a hostile module costs little.
 /// </summary>
