@@ -1,107 +1,110 @@
+using System.Reflection;
+using System.Runtime.Loader;
 using System.Text;
-using Tessera.Wasm.Model;
-using Tessera.Wasm.Runtime;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Tessera.Wasm.Tests.Runtime;
 
-/// <summary>The examples of docs/embedding.md, kept in step with it: if one stops working, so does the guide.</summary>
-public class EmbeddingGuideTests
+/// <summary>Console.Out is the process's: the guide's programs print to it one at a time, with no
+/// other test running.</summary>
+[CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
+public sealed class ConsoleCollection;
+
+/// <summary>
+/// Every <c>csharp</c> block of docs/embedding.md is a whole program: each is compiled with Roslyn
+/// against the engine's assemblies and run, and where an output block (<c>text</c>) follows it,
+/// what it prints must be exactly that. So the guide cannot drift from the API: a renamed member,
+/// a changed behaviour or a wrong expected value in the text fails here.
+/// </summary>
+[Collection(nameof(ConsoleCollection))]
+public sealed partial class EmbeddingGuideTests
 {
-    private static readonly Engine s_engine = new();
+    /// <summary>The documents whose programs must run: the guide, and the engine package's readme.</summary>
+    private static readonly string[] s_documents = ["docs/embedding.md", "src/Tessera.Wasm/README.md"];
 
-    [Fact]
-    public void CompileInstantiateCall()
+    // The SDK's implicit usings for a console program, which the guide's programs assume.
+    private const string ImplicitUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        """;
+
+    [GeneratedRegex(@"^```csharp\n(?<code>.*?)^```\n(?:\n```text\n(?<output>.*?)^```\n)?", RegexOptions.Singleline | RegexOptions.Multiline)]
+    private static partial Regex Program();
+
+    private static List<(string Code, string? Output)> Programs(string document) =>
+        Program().Matches(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, document)).ReplaceLineEndings("\n"))
+            .Select(m => (m.Groups["code"].Value, m.Groups["output"].Success ? m.Groups["output"].Value : null)).ToList();
+
+    public static TheoryData<string, int> Indices()
     {
-        var module = Module.FromText(s_engine, """
-            (module
-              (func (export "add") (param i32 i32) (result i32)
-                (i32.add (local.get 0) (local.get 1))))
-            """);
-        var store = new Store(s_engine);
-        var instance = new Linker().Instantiate(store, module);
-        Value[] results = instance.GetFunc("add")!.Invoke(Value.I32(40), Value.I32(2));
-        Assert.Equal([Value.I32(42)], results);
-        var add = instance.GetFunc("add")!.AsDelegate<Func<int, int, int>>();
-        Assert.Equal(42, add(40, 2));
+        var data = new TheoryData<string, int>();
+        foreach (var document in s_documents)
+        {
+            for (int i = 0; i < Programs(document).Count; i++) data.Add(document, i);
+        }
+        return data;
     }
 
     [Fact]
-    public void HostFunctionsWithCaller()
+    public void The_guide_has_its_programs_and_their_outputs()
     {
+        var programs = Programs("docs/embedding.md");
+        Assert.True(programs.Count >= 10, $"{programs.Count} programs found in docs/embedding.md");
+        Assert.True(programs.Count(p => p.Output is not null) >= 8, "most programs state their output");
+        Assert.Single(Programs("src/Tessera.Wasm/README.md"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Indices))]
+    public void A_program_of_the_guide_compiles_runs_and_prints_what_the_guide_says(string document, int index)
+    {
+        var (code, expected) = Programs(document)[index];
+        var entry = Compile(code, index);
         var printed = new StringWriter();
-        var store = new Store(s_engine);
-        var linker = new Linker()
-            .Define("env", "print", Func.Wrap((Caller caller, int ptr, int len) =>
-                printed.WriteLine(Encoding.UTF8.GetString(caller.Memory!.Span.Slice(ptr, len)))))
-            .Define("env", "now", Func.Wrap(() => Environment.TickCount64));
-        var instance = linker.Instantiate(store, Module.FromText(s_engine, """
-            (module
-              (import "env" "print" (func $print (param i32 i32)))
-              (memory (export "memory") 1)
-              (data (i32.const 16) "hello from wasm")
-              (func (export "run") (call $print (i32.const 16) (i32.const 15))))
-            """));
-        instance.GetFunc("run")!.Invoke();
-        Assert.Equal("hello from wasm" + Environment.NewLine, printed.ToString());
-
-        Memory memory = instance.GetMemory("memory")!;
-        memory.Span[0] = 42;
-        Assert.Equal(1, memory.Pages);
-
-        var counter = new Global(store, new GlobalType(ValType.I64, Mutable: true), Value.I64(0));
-        linker.Define("env", "counter", counter);
-        var bump = linker.Instantiate(store, Module.FromText(s_engine, """
-            (module (import "env" "counter" (global $c (mut i64)))
-              (func (export "bump") (global.set $c (i64.add (global.get $c) (i64.const 5)))))
-            """));
-        bump.GetFunc("bump")!.Invoke();
-        Assert.Equal(5L, counter.Value.AsI64());
+        var saved = Console.Out;
+        Console.SetOut(printed);
+        try
+        {
+            entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
+        }
+        catch (TargetInvocationException e)
+        {
+            Assert.Fail($"program {index} of {document} threw {e.InnerException}\n{code}");
+        }
+        finally
+        {
+            Console.SetOut(saved);
+        }
+        if (expected is not null) Assert.Equal(expected, printed.ToString().ReplaceLineEndings("\n"));
     }
 
-    [Fact]
-    public void LinkingInstancesAndTraps()
+    private static MethodInfo Compile(string code, int index)
     {
-        var store = new Store(s_engine);
-        var linker = new Linker();
-        var a = linker.Instantiate(store, Module.FromText(s_engine, """(module (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))"""));
-        linker.DefineInstance("a", a);
-        var b = linker.Instantiate(store, Module.FromText(s_engine, """
-            (module (import "a" "div" (func $div (param i32 i32) (result i32)))
-              (func (export "run") (param i32) (result i32) (call $div (i32.const 84) (local.get 0))))
-            """));
-        Assert.Equal(42, b.GetFunc("run")!.Invoke(Value.I32(2))[0].AsI32());
-        var trap = Assert.Throws<WasmTrap>(() => b.GetFunc("run")!.Invoke(Value.I32(0)));
-        Assert.Equal(TrapKind.IntegerDivideByZero, trap.Kind);
-        Assert.StartsWith("integer divide by zero", trap.FormatBacktrace());
+        var options = new CSharpParseOptions(LanguageVersion.Latest);
+        var compilation = CSharpCompilation.Create(
+            $"EmbeddingGuide{index}",
+            [CSharpSyntaxTree.ParseText(ImplicitUsings, options), CSharpSyntaxTree.ParseText(code, options)],
+            References(),
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+        using var image = new MemoryStream();
+        var emitted = compilation.Emit(image);
+        var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(emitted.Success, $"program {index} does not compile:\n{string.Join('\n', errors)}\n{code}");
+        image.Position = 0;
+        var assembly = new AssemblyLoadContext($"guide{index}", isCollectible: true).LoadFromStream(image);
+        return assembly.EntryPoint!;
     }
 
-    [Fact]
-    public void BoundsChecksAndQuotas()
-    {
-        var engine = new Engine(WasmFeatures.Wasm2, new EngineOptions { BoundsChecks = BoundsChecks.GuardPages });
-        Assert.Equal(BoundsChecks.GuardPages, engine.BoundsChecks);
-        Assert.Null(engine.GuardPagesUnavailableReason);
+    private static readonly Lazy<MetadataReference[]> s_references = new(() =>
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(path => Path.GetFileName(path) is var name && (name.StartsWith("System.", StringComparison.Ordinal) || name is "System.dll" or "netstandard.dll" or "mscorlib.dll" || name.StartsWith("Tessera.", StringComparison.Ordinal)))
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToArray());
 
-        var limits = new StoreLimits { MemoryBytes = 64 << 20, TableElements = 10_000 };
-        var store = new Store(engine, limits);
-        var compartment = new ResourceQuota(memoryBytes: 256 << 20);
-        var a = new Store(engine, limits: new StoreLimits { Quota = compartment });
-        var b = new Store(engine, limits: new StoreLimits { Quota = compartment });
-        var module = Module.FromText(engine, "(module (memory 2))");
-        new Linker().Instantiate(store, module);
-        new Linker().Instantiate(a, module);
-        new Linker().Instantiate(b, module);
-        // Two pages in each of a and b: 4 * 64 KiB.
-        Assert.Equal(4 * 65536, compartment.CommittedMemoryBytes);
-    }
-
-    [Fact]
-    public void DeferredHostFunctions()
-    {
-        var linker = new Linker().DefineFunc("env", "log", (Caller caller, int ptr, int len) => { });
-        var module = Module.FromText(s_engine, """(module (import "env" "log" (func (param i32 i32))) (func (export "run") (call 0 (i32.const 0) (i32.const 0))))""");
-        linker.Instantiate(new Store(s_engine), module).GetFunc("run")!.Invoke();
-        Assert.True(linker.TryGet("env", "log", out var log));
-        Assert.IsType<Func>(log);
-    }
+    private static MetadataReference[] References() => s_references.Value;
 }
