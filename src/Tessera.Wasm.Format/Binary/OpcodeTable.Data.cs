@@ -6,7 +6,7 @@ namespace Tessera.Wasm.Binary;
 // a=the address type of the memory (i32, or i64 for memory64); "ab>c" pops a then b, pushes c.
 // A null signature means the validator types the instruction by its own rule.
 
-public static partial class OpcodeTable
+internal static partial class OpcodeTable
 {
     private static readonly OpcodeInfo[] s_all =
     [

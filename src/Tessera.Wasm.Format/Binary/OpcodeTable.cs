@@ -6,7 +6,7 @@ namespace Tessera.Wasm.Binary;
 /// Lookup of instructions by opcode (for the decoder and validator) and by mnemonic (for the text
 /// assembler). Opcode lookups are array indexing: one array for single-byte opcodes and one per prefix.
 /// </summary>
-public static partial class OpcodeTable
+internal static partial class OpcodeTable
 {
     private static readonly OpcodeInfo?[] s_single = new OpcodeInfo?[256];
     private static readonly OpcodeInfo?[] s_prefixFC = new OpcodeInfo?[32];

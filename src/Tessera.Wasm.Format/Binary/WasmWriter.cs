@@ -10,7 +10,7 @@ namespace Tessera.Wasm.Binary;
 /// and sections with their size prefix. The counterpart of <see cref="WasmReader"/>, used by
 /// the text assembler and by generators of test modules.
 /// </summary>
-public sealed class WasmWriter
+internal sealed class WasmWriter
 {
     private readonly ArrayBufferWriter<byte> _buffer;
 

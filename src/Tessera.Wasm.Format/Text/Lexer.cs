@@ -4,7 +4,7 @@ using System.Text.Unicode;
 namespace Tessera.Wasm.Text;
 
 /// <summary>The class of a <see cref="Token"/> (spec 6.3.2, text format tokens).</summary>
-public enum TokenKind : byte
+internal enum TokenKind : byte
 {
     /// <summary><c>(</c></summary>
     LeftParen,
@@ -30,7 +30,7 @@ public enum TokenKind : byte
 /// <param name="Position">Where the token starts.</param>
 /// <param name="StringBytes">For strings, the decoded content; for quoted ids (<c>$"..."</c>), the
 /// decoded name; otherwise null.</param>
-public readonly record struct Token(TokenKind Kind, string Text, TextPosition Position, byte[]? StringBytes);
+internal readonly record struct Token(TokenKind Kind, string Text, TextPosition Position, byte[]? StringBytes);
 
 /// <summary>
 /// Splits WebAssembly text into tokens (spec 6.3, lexical format). White space, line comments
@@ -45,7 +45,7 @@ public readonly record struct Token(TokenKind Kind, string Text, TextPosition Po
 /// is an "illegal character". Errors are <see cref="WatSyntaxException"/>s whose rules are the
 /// messages the specification's test suite expects.
 /// </remarks>
-public sealed class Lexer
+internal sealed class Lexer
 {
     private readonly string _text;
     private readonly string? _source;

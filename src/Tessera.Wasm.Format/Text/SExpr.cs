@@ -3,7 +3,7 @@ using System.Text;
 namespace Tessera.Wasm.Text;
 
 /// <summary>The class of an <see cref="SAtom"/>.</summary>
-public enum AtomKind : byte
+internal enum AtomKind : byte
 {
     /// <summary>A token starting with a letter a-z made of identifier characters, other than the
     /// float literals <c>inf</c>, <c>nan</c> and <c>nan:0x...</c> (which are <see cref="Number"/>s).
@@ -22,7 +22,7 @@ public enum AtomKind : byte
 }
 
 /// <summary>A node of the S-expression tree a text module or script is read into.</summary>
-public abstract class SExpr
+internal abstract class SExpr
 {
     private protected SExpr(TextPosition position) => Position = position;
 
@@ -117,7 +117,7 @@ public abstract class SExpr
 }
 
 /// <summary>A parenthesized list.</summary>
-public sealed class SList : SExpr
+internal sealed class SList : SExpr
 {
     /// <summary>Creates a list starting at <paramref name="position"/> (its opening parenthesis).</summary>
     public SList(TextPosition position, IReadOnlyList<SExpr> items) : base(position) => Items = items;
@@ -138,7 +138,7 @@ public sealed class SList : SExpr
 }
 
 /// <summary>A single token other than a parenthesis.</summary>
-public sealed class SAtom : SExpr
+internal sealed class SAtom : SExpr
 {
     /// <summary>Creates an atom from a lexer token.</summary>
     public SAtom(Token token) : base(token.Position)

@@ -88,7 +88,7 @@ public sealed class WastModule
 
     /// <summary>For <see cref="WastModuleForm.Text"/>, the module as <c>(module $id? field*)</c>
     /// (the script-only word <c>definition</c> removed), ready for <see cref="WatAssembler.Assemble(SList, string?, WatVersion)"/>.</summary>
-    public SList? Text { get; }
+    internal SList? Text { get; }
 
     /// <summary>For <see cref="WastModuleForm.Binary"/>, the concatenated strings (the module binary);
     /// for <see cref="WastModuleForm.Quote"/>, the concatenated strings (UTF-8 text, unchecked).</summary>
@@ -292,7 +292,7 @@ public sealed class WastUnsupportedCommand : WastCommand
     public string Head { get; }
 
     /// <summary>The whole command.</summary>
-    public SList Source { get; }
+    internal SList Source { get; }
 
     /// <inheritdoc/>
     public override WastCommandKind Kind => WastCommandKind.Unsupported;

@@ -43,7 +43,7 @@ public static class WatAssembler
     /// <returns>The module binary.</returns>
     /// <exception cref="WatSyntaxException">The text is malformed.</exception>
     /// <exception cref="WasmUnsupportedFeatureException">The text uses a feature the assembler does not encode.</exception>
-    public static byte[] Assemble(SList module, string? source = null, WatVersion version = WatVersion.Wasm2) =>
+    internal static byte[] Assemble(SList module, string? source = null, WatVersion version = WatVersion.Wasm2) =>
         ModuleEncoder.Encode(ModuleParser.Parse(module, source, version));
 
     /// <summary>Assembles text holding either one <c>(module ...)</c> or the bare fields of a module.</summary>

@@ -4,7 +4,7 @@ using Tessera.Wasm.Runtime;
 namespace Tessera.Wasm.Compilation;
 
 /// <summary>Table instructions generated code calls as helpers.</summary>
-public static class CallOps
+internal static class CallOps
 {
     /// <summary>table.copy: both ranges checked first; overlapping ranges copy as memmove.</summary>
     public static void TableCopy(int destination, int source, int count, Table to, Table from)

@@ -11,7 +11,7 @@ namespace Tessera.Wasm.Compilation;
 /// instance. The assembly is either emitted in memory or loaded from a compiled image
 /// (<see cref="CodeImage"/>); both define the methods in function order.
 /// </summary>
-public sealed class CompiledModule
+internal sealed class CompiledModule
 {
     internal CompiledModule(ModuleDefinition definition, MethodInfo[] methods, ulong[] constants, object? lifetime = null)
     {

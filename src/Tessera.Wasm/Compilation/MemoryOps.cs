@@ -11,7 +11,7 @@ namespace Tessera.Wasm.Compilation;
 /// unaligned; floats move with SSE/NEON moves, which copy bits exactly (NaN payloads survive; no
 /// conversion through double is involved).
 /// </summary>
-public static unsafe class MemoryOps
+internal static unsafe class MemoryOps
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ref byte At(nint memory, long length, uint address, ulong offset, int size)

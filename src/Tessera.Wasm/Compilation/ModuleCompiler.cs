@@ -6,7 +6,7 @@ using Tessera.Wasm.Runtime;
 namespace Tessera.Wasm.Compilation;
 
 /// <summary>Compiles a validated module to CIL.</summary>
-public sealed class ModuleCompiler
+internal sealed class ModuleCompiler
 {
     private static int s_counter;
     private readonly ModuleDefinition _module;

@@ -9,7 +9,7 @@ namespace Tessera.Wasm.Compilation;
 /// division and conversion, IEEE min/max, rounding, bitwise sign operations. Generated code calls
 /// these; they are small and aggressively inlined. Each follows the spec's numerics section (4.3).
 /// </summary>
-public static class NumericOps
+internal static class NumericOps
 {
     // ---- integer division (4.3.2: idiv/irem trap on zero; idiv_s traps on INT_MIN / -1) ----
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -9,7 +9,7 @@ namespace Tessera.Wasm.Compilation;
 // one (v128.const and splats of constants are built opaquely, FunctionCompiler.Simd.cs), and
 // add, sub, mul and div are the bare hardware operations. Min, max and rounding select the NaN lanes explicitly, and conversions reuse the
 // scalar NumericOps lane by lane where .NET's vector conversion could differ.
-public static partial class SimdOps
+internal static partial class SimdOps
 {
     // ---- sign bit operations (4.3.3: abs and neg touch only the sign, NaN payloads included) ----
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

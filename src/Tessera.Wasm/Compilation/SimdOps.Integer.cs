@@ -5,7 +5,7 @@ namespace Tessera.Wasm.Compilation;
 
 // Integer lane arithmetic. Vector128's integer operators wrap, as WebAssembly's do; shift counts
 // are reduced modulo the lane width here because WebAssembly defines them so.
-public static partial class SimdOps
+internal static partial class SimdOps
 {
     // ---- abs and neg (abs of the minimum wraps to itself) ----
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

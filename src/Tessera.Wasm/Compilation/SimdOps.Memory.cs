@@ -6,7 +6,7 @@ namespace Tessera.Wasm.Compilation;
 // Vector loads and stores, with MemoryOps' bounds check (the effective address in 64 bits,
 // compared once against the memory's length). Arguments in stack order (address, then the vector
 // for stores and lane accesses), then the static offset and the cached base and length, then the lane.
-public static partial class SimdOps
+internal static partial class SimdOps
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<byte> V128Load(uint a, ulong o, nint m, long n) => Unsafe.ReadUnaligned<Vector128<byte>>(ref MemoryOps.At(m, n, a, o, 16));

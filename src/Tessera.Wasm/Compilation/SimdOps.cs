@@ -12,7 +12,7 @@ namespace Tessera.Wasm.Compilation;
 /// every platform, and explicit code where they are not (NaN handling, saturation, shift counts).
 /// This file: constants, lanes, shuffles, bitwise operations and comparisons.
 /// </summary>
-public static partial class SimdOps
+internal static partial class SimdOps
 {
     /// <summary>v128.const and the i8x16.shuffle pattern: the 16 bytes as two little-endian halves.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
