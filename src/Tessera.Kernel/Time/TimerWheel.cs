@@ -107,6 +107,33 @@ public sealed class TimerWheel
         }
     }
 
+    /// <summary>The first tick after <see cref="Now"/> at which <see cref="AdvanceTo"/> does
+    /// anything: fires a level-0 slot's timers or files a higher slot's timers again. False when
+    /// no timer is pending. Scans the 384 slot heads: virtual time's jump, not a hot path.</summary>
+    /// <remarks>Slot <c>s</c> of level <c>l</c> is visited at the ticks whose lower 6·l bits are
+    /// zero and whose bits 6·l to 6·l+5 are <c>s</c>: the first of them after <see cref="Now"/> is
+    /// <c>s · 64^l</c> into the current span of 64^(l+1) ticks, or into the next one when that has
+    /// passed.</remarks>
+    public bool TryGetNextEvent(out long tick)
+    {
+        tick = long.MaxValue;
+        if (_count == 0) return false;
+        for (int level = 0; level < Levels; level++)
+        {
+            int shift = SlotBits * level;
+            long span = 1L << (shift + SlotBits);
+            long start = _now & ~(span - 1);
+            for (int slot = 0; slot < Slots; slot++)
+            {
+                if (_slots[level * Slots + slot] is null) continue;
+                long visit = start + ((long)slot << shift);
+                if (visit <= _now) visit += span;
+                if (visit < tick) tick = visit;
+            }
+        }
+        return true;
+    }
+
     private void File(TimerEntry entry)
     {
         long deadline = Math.Min(entry.Deadline, _now + MaxSpan);

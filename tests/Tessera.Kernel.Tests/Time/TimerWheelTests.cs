@@ -1,4 +1,5 @@
 using Tessera.Kernel.Time;
+using Tessera.Platform.Clocks;
 
 namespace Tessera.Kernel.Tests.Time;
 
@@ -103,9 +104,9 @@ public class TimerWheelTests
         var timers = new TimerService(clock);
         int fired = 0;
         timers.Start(new TimerEntry(_ => fired++), 10);
-        clock.Advance(9);
+        clock.Advance(TimeSpan.FromMilliseconds(9));
         Assert.Equal(0, timers.Poll());
-        clock.Advance(1);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(1, timers.Poll());
         Assert.Equal(1, fired);
     }
@@ -114,18 +115,18 @@ public class TimerWheelTests
     public void AHugeDelaySaturatesInsteadOfWrapping()
     {
         var clock = new ManualClock();
-        clock.Advance(5);
+        clock.Advance(TimeSpan.FromMilliseconds(5));
         var timers = new TimerService(clock);
         int fired = 0;
         // 5 + long.MaxValue wraps negative: the timer fired at the next poll.
         timers.Start(new TimerEntry(_ => fired++), long.MaxValue);
         timers.Start(new TimerEntry(_ => fired++), long.MaxValue - 4);
-        clock.Advance(1_000);
+        clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(0, timers.Poll());
         // A hundred seconds on, one millisecond tick at a time as the kernel's timer thread polls.
         for (int i = 0; i < 100; i++)
         {
-            clock.Advance(1_000);
+            clock.Advance(TimeSpan.FromSeconds(1));
             Assert.Equal(0, timers.Poll());
         }
         Assert.Equal(0, fired);
