@@ -7,7 +7,8 @@ namespace Tessera.Kernel.Time;
 /// 1 ms tick. Level <c>l</c>'s slots are 64^l ticks wide, so the wheel covers 64^6 ms (about
 /// 2.2 years); a later deadline waits in the last level and is re-filed until it is in range.
 /// Insert and cancel are O(1); each tick does O(1) work plus the timers it fires or moves, and a
-/// timer moves at most 5 times. Memory is one small object per pending timer.
+/// timer moves at most 5 times; an advance of more than 64 ticks skips the ticks at which nothing
+/// is due. Memory is one small object per pending timer.
 /// </summary>
 /// <remarks>
 /// Invariant: a timer with deadline <c>d</c> filed at time <c>now</c> sits at the level of the
@@ -67,6 +68,14 @@ public sealed class TimerWheel
             {
                 _now = now;
                 return;
+            }
+            // A long way to go (virtual time's jumps; the timer thread moves a tick or two) and
+            // nothing due at the next tick: skip the ticks at which no slot holds a timer, which
+            // would do nothing.
+            if (now - _now > Slots && _slots[(int)((_now + 1) & (Slots - 1))] is null && TryGetNextEvent(out long nextEvent) && nextEvent - 1 > _now)
+            {
+                _now = Math.Min(nextEvent - 1, now);
+                continue;
             }
             long tick = ++_now;
             for (int level = Levels - 1; level >= 1; level--)
