@@ -191,17 +191,4 @@ public class TimerWheelTests
         Assert.Equal([103_000_000L, 5_003_000_000], firedAt);
         Assert.Throws<ArgumentException>(() => timers.AdvanceToNextTimer(new ManualClock()));
     }
-
-    [Fact]
-    public void AManualClockOnlyMovesForward()
-    {
-        var clock = new ManualClock(startNanoseconds: 10);
-        clock.AdvanceTo(5);
-        Assert.Equal(10, clock.NowNanoseconds);
-        clock.AdvanceTo(25);
-        clock.Advance(TimeSpan.FromTicks(1));
-        Assert.Equal(125, clock.NowNanoseconds);
-        Assert.Throws<ArgumentOutOfRangeException>(() => clock.Advance(TimeSpan.FromTicks(-1)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ManualClock(-1));
-    }
 }
