@@ -9,6 +9,7 @@ using Tessera.Kernel.Reactor;
 using Tessera.Kernel.Scheduling;
 using Tessera.Kernel.Tasks;
 using Tessera.Kernel.Time;
+using Tessera.Platform.Clocks;
 using Tessera.Wasi;
 using Tessera.Wasi.Process;
 using Tessera.Wasm;
@@ -34,6 +35,8 @@ public sealed class Kernel : IDisposable
     /// <summary>The IO reactor, for tests that count its waiters.</summary>
     internal IoReactor Reactor => _reactor;
     private readonly Thread? _timerThread;
+    /// <summary>The clock of a deterministic kernel, which it moves itself; null otherwise.</summary>
+    private readonly ManualClock? _virtualClock;
     private volatile bool _disposed;
     private long _nextId;
 
@@ -44,15 +47,25 @@ public sealed class Kernel : IDisposable
         if (Options.FuelPerSlice is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "FuelPerSlice must be positive");
         if (Options.MoveUnit <= 0 || Options.MoveUnit % (int)VirtualMemory.PageSize != 0)
             throw new ArgumentOutOfRangeException(nameof(options), $"MoveUnit must be a positive multiple of the host page ({VirtualMemory.PageSize} bytes)");
-        Timers = new TimerService(Options.Clock ?? new SystemClock());
+        if (Options.Deterministic)
+        {
+            _virtualClock = Options.Clock switch
+            {
+                null => new ManualClock(),
+                ManualClock manual => manual,
+                _ => throw new ArgumentException("a deterministic kernel runs on virtual time: its Clock must be a ManualClock or none", nameof(options)),
+            };
+        }
+        Clock = _virtualClock ?? Options.Clock ?? HostMonotonicClock.Instance;
+        Timers = new TimerService(Clock);
         _reactor = new IoReactor(Wake);
         Linker = new Linker();
         TaskImports.Define(Linker, this);
         DeviceImports.Define(Linker, this, _reactor);
         WasiModule.Define(Linker, ProgramOf, new TaskWaiter(this, _reactor));
         _prepare = Linker.InstantiatePre;
-        _scheduler = new Scheduler(Options.Workers, RunSlice);
-        if (Options.TimerThread)
+        _scheduler = new Scheduler(Options.Workers, RunSlice, threaded: !Options.Deterministic);
+        if (Options.TimerThread && !Options.Deterministic)
         {
             _timerThread = new Thread(TimerLoop) { IsBackground = true, Name = "tessera timers" };
             _timerThread.Start();
@@ -81,6 +94,10 @@ public sealed class Kernel : IDisposable
     public Linker Linker { get; }
 
     public TimerService Timers { get; }
+
+    /// <summary>The clock every deadline of the kernel is read on (<see cref="KernelOptions.Clock"/>);
+    /// virtual time in a deterministic kernel.</summary>
+    public IMonotonicClock Clock { get; }
 
     /// <summary>Tasks not yet ended.</summary>
     public int LiveTasks => _tasks.Count;
@@ -493,6 +510,32 @@ public sealed class Kernel : IDisposable
             // Fuel slices end by themselves.
             if (Options.FuelPerSlice is null) _scheduler.PreemptOverdue(slice);
         }
+    }
+
+    /// <summary>
+    /// Deterministic mode (<see cref="KernelOptions.Deterministic"/>): runs tasks on this thread
+    /// until <paramref name="done"/> holds, which is looked at before every slice. When no task is
+    /// runnable, virtual time jumps to the next timer deadline and the timers due then fire; with
+    /// no timer pending either, the thread waits for a wake from another thread (the IO reactor,
+    /// an interrupt line, the host). Returns false when <paramref name="patience"/> (wall time; 30
+    /// seconds by default) passes first, so a test that would hang fails instead. Not reentrant.
+    /// </summary>
+    public bool RunUntil(Func<bool> done, TimeSpan? patience = null)
+    {
+        ArgumentNullException.ThrowIfNull(done);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var clock = _virtualClock ?? throw new InvalidOperationException("RunUntil runs a deterministic kernel (KernelOptions.Deterministic)");
+        return _scheduler.RunHere(done, () => Timers.AdvanceToNextTimer(clock), patience ?? TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Deterministic mode: moves virtual time forward by <paramref name="by"/> and fires the
+    /// timers due by then, in deadline order. The tasks they wake run at the next
+    /// <see cref="RunUntil"/>; no task runs here.</summary>
+    public void Advance(TimeSpan by)
+    {
+        var clock = _virtualClock ?? throw new InvalidOperationException("Advance moves the virtual time of a deterministic kernel (KernelOptions.Deterministic)");
+        clock.Advance(by);
+        Timers.Poll();
     }
 
     /// <summary>Stops the workers and the timer thread; tasks still live are abandoned.</summary>

@@ -1,4 +1,4 @@
-using Tessera.Kernel.Time;
+using Tessera.Platform.Clocks;
 using Tessera.Platform.Memory;
 using Tessera.Wasm.Runtime;
 
@@ -34,8 +34,22 @@ public sealed record KernelOptions
     /// checks cost more than the time slices' (a subtraction and a store at each check).</summary>
     public long? FuelPerSlice { get; init; }
 
-    /// <summary>The clock timers run on; the system's monotonic clock by default.</summary>
-    public IClock? Clock { get; init; }
+    /// <summary>The clock every deadline of the kernel is read on (timers, WASI waits, device
+    /// waits) and its tasks' WASI monotonic clock; the host's
+    /// (<see cref="HostMonotonicClock"/>) by default, a <see cref="ManualClock"/> (made when none
+    /// is given) when <see cref="Deterministic"/>.</summary>
+    public IMonotonicClock? Clock { get; init; }
+
+    /// <summary>
+    /// Runs the kernel deterministically on virtual time, for tests (Tokio's paused clock): no
+    /// worker threads and no timer thread; tasks run only inside <see cref="Kernel.RunUntil"/>, on
+    /// the thread that calls it, one slice at a time in the scheduler's order, and time moves only
+    /// by <see cref="Kernel.Advance"/> or, when no task is runnable, to the next timer deadline.
+    /// <see cref="Workers"/>, <see cref="TimerThread"/> and <see cref="TimeSlice"/> are not used:
+    /// a task runs until it parks, yields or spends <see cref="FuelPerSlice"/>. <see cref="Clock"/>
+    /// must be a <see cref="ManualClock"/> or none. (Scheduler/README.md, "Deterministic mode".)
+    /// </summary>
+    public bool Deterministic { get; init; }
 
     /// <summary>The engine options task modules are compiled with (the module cache, the code
     /// mode); the kernel adds what tasks need: suspending imports, interrupts, preemption.</summary>
@@ -45,7 +59,8 @@ public sealed record KernelOptions
     /// <c>StoreLimits</c>). At the limit <c>memory.grow</c> returns -1; none by default.</summary>
     public StoreLimits? TaskLimits { get; init; }
 
-    /// <summary>Run a thread that fires timers every millisecond. Off only for tests that poll
-    /// <see cref="Kernel.Timers"/> themselves with a <see cref="ManualClock"/>.</summary>
+    /// <summary>Run a thread that fires timers every millisecond (and preempts by
+    /// <see cref="TimeSlice"/>). Off only for tests that poll <see cref="Kernel.Timers"/> themselves;
+    /// a deterministic kernel never has one.</summary>
     public bool TimerThread { get; init; } = true;
 }

@@ -68,7 +68,7 @@ public static class WasiModule
         D("environ_get", (Caller k, int env, int buf) => Call(() => ArgsEnviron.Get(contextOf(k).Environment, new M(k), env, buf)));
         D("environ_sizes_get", (Caller k, int count, int size) => Call(() => ArgsEnviron.SizesGet(contextOf(k).Environment, new M(k), count, size)));
         D("clock_res_get", (Caller k, int id, int res) => Call(() => ClockFunctions.ResGet(new M(k), id, res)));
-        D("clock_time_get", (Caller k, int id, long precision, int res) => Call(() => ClockFunctions.TimeGet(new M(k), id, precision, res)));
+        D("clock_time_get", (Caller k, int id, long precision, int res) => Call(() => ClockFunctions.TimeGet(new M(k), w.Clock, id, precision, res)));
 
         D("fd_advise", (Caller k, int fd, long offset, long len, int advice) => Call(() => FdFunctions.Advise(contextOf(k), fd, offset, len, advice)));
         D("fd_allocate", (Caller k, int fd, long offset, long len) => Call(() => FdFunctions.Allocate(contextOf(k), fd, offset, len)));

@@ -1,6 +1,5 @@
 using Tessera.Kernel.Reactor;
 using Tessera.Kernel.Tasks;
-using Tessera.Platform.Clocks;
 using Tessera.Platform.Polling;
 using Tessera.Wasi.Poll;
 using Tessera.Wasm.Runtime;
@@ -42,7 +41,7 @@ internal static class DeviceImports
         if (resumed) reactor.Unwatch(device.Counter.Descriptor, task);
         if (Take(device) is { } result) return Done(kernel, task, result);
         if (task.TimerFired || timeout == 0) return Done(kernel, task, Timeout);
-        if (!caller.CanSuspend) return WaitBlocking(device, timeout);
+        if (!caller.CanSuspend) return WaitBlocking(kernel, device, timeout);
         // Armed after the take: a raise in between leaves the counter readable, and arming a
         // readable descriptor reports it at once, so no interrupt slips between the two.
         if (!reactor.Watch(device.Counter.Descriptor, Interest.Read, task)) return Done(kernel, task, NoSuchLine);
@@ -63,14 +62,14 @@ internal static class DeviceImports
     /// <summary>A wait from a call that cannot suspend (a host frame between the task and this
     /// call): blocks its thread in poll until a count, an unplug or the deadline. Another holder
     /// of the line may take a count first: then it waits again.</summary>
-    private static long WaitBlocking(InterruptLine device, long timeout)
+    private static long WaitBlocking(Kernel kernel, InterruptLine device, long timeout)
     {
-        long deadline = Deadline(timeout);
+        long deadline = Deadline(kernel, timeout);
         while (true)
         {
-            ThreadWaiter.Block([new HostWait(device.Counter.Descriptor, Interest.Read)], deadline);
+            ThreadWaiter.Block([new HostWait(device.Counter.Descriptor, Interest.Read)], deadline, kernel.Clock);
             if (Take(device) is { } result) return result;
-            if (deadline != WaitProgress.NoDeadline && Now() >= deadline) return Timeout;
+            if (deadline != WaitProgress.NoDeadline && kernel.Clock.NowNanoseconds >= deadline) return Timeout;
         }
     }
 
@@ -82,13 +81,12 @@ internal static class DeviceImports
         return result;
     }
 
-    /// <summary>Monotonic nanoseconds <paramref name="timeoutMs"/> from now; none for a negative
-    /// timeout or one too long to count in nanoseconds (about 292 years).</summary>
-    private static long Deadline(long timeoutMs)
+    /// <summary>Nanoseconds on the kernel's clock <paramref name="timeoutMs"/> from now; none for a
+    /// negative timeout or one too long to count in nanoseconds (about 292 years).</summary>
+    private static long Deadline(Kernel kernel, long timeoutMs)
     {
-        if (timeoutMs < 0 || timeoutMs > (WaitProgress.NoDeadline - Now()) / 1_000_000) return WaitProgress.NoDeadline;
-        return Now() + timeoutMs * 1_000_000;
+        long now = kernel.Clock.NowNanoseconds;
+        if (timeoutMs < 0 || timeoutMs > (WaitProgress.NoDeadline - now) / 1_000_000) return WaitProgress.NoDeadline;
+        return now + timeoutMs * 1_000_000;
     }
-
-    private static long Now() => HostClock.TryGetTime(HostClockId.Monotonic, out ulong t) ? (long)t : 0;
 }

@@ -13,6 +13,9 @@ namespace Tessera.Kernel.Reactor;
 /// </summary>
 internal sealed class TaskWaiter(Kernel kernel, IoReactor reactor) : IWasiWaiter
 {
+    /// <summary>The kernel's clock: WASI's deadlines and the task timers they arm are on one clock.</summary>
+    public IMonotonicClock Clock => kernel.Clock;
+
     public WaitProgress Begin(Caller caller)
     {
         if (!caller.CompleteResume()) return WaitProgress.Start;
@@ -29,7 +32,7 @@ internal sealed class TaskWaiter(Kernel kernel, IoReactor reactor) : IWasiWaiter
     {
         if (!caller.CanSuspend || caller.Store is not Store<KernelTask> { Data: var task })
         {
-            ThreadWaiter.Block(descriptors, deadline);
+            ThreadWaiter.Block(descriptors, deadline, kernel.Clock);
             return true;
         }
         foreach (var d in descriptors)
@@ -42,7 +45,7 @@ internal sealed class TaskWaiter(Kernel kernel, IoReactor reactor) : IWasiWaiter
         }
         if (deadline != WaitProgress.NoDeadline)
         {
-            long now = HostClock.TryGetTime(HostClockId.Monotonic, out ulong t) ? (long)t : 0;
+            long now = kernel.Clock.NowNanoseconds;
             // Timers count whole milliseconds: round up, so the call never wakes before its deadline.
             kernel.StartTimer(task, Math.Max(1, (deadline - now + 999_999) / 1_000_000));
         }

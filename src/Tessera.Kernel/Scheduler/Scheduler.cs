@@ -24,24 +24,32 @@ internal sealed class Scheduler : IDisposable
     private readonly ConcurrentStack<Worker> _idle = new();
     private readonly Action<KernelTask> _run;
     private volatile bool _stopping;
+    private readonly bool _threaded;
+    /// <summary>1 while a thread is in <see cref="RunHere"/>.</summary>
+    private int _driving;
 
     [ThreadStatic] private static Worker? t_current;
 
     private const int GlobalInterval = 61;
     private const int MaxNextRuns = 3;
 
-    public Scheduler(int workers, Action<KernelTask> run)
+    /// <summary>Starts <paramref name="workers"/> worker threads; with <paramref name="threaded"/>
+    /// false, starts none and makes one worker that <see cref="RunHere"/> drives on its caller's
+    /// thread (the deterministic mode).</summary>
+    public Scheduler(int workers, Action<KernelTask> run, bool threaded = true)
     {
         _run = run;
-        _workers = new Worker[Math.Max(1, workers)];
+        _threaded = threaded;
+        _workers = new Worker[threaded ? Math.Max(1, workers) : 1];
         for (int i = 0; i < _workers.Length; i++) _workers[i] = new Worker(this, i);
-        foreach (var worker in _workers) worker.Thread.Start();
+        if (threaded) foreach (var worker in _workers) worker.Thread.Start();
     }
 
     public int WorkerCount => _workers.Length;
 
-    /// <summary>The worker threads, so a test can tell them from other threads.</summary>
-    public IEnumerable<Thread> Threads => _workers.Select(w => w.Thread);
+    /// <summary>The worker threads, so a test can tell them from other threads; none in the
+    /// deterministic mode.</summary>
+    public IEnumerable<Thread> Threads => _threaded ? _workers.Select(w => w.Thread) : [];
 
     /// <summary>Queues a runnable task and wakes an idle worker if there is one. A task woken on a
     /// worker stays on that worker (its data is in that core's cache); <paramref name="yielded"/>
@@ -154,11 +162,51 @@ internal sealed class Scheduler : IDisposable
         }
     }
 
+    /// <summary>
+    /// The deterministic mode's loop: the one worker's loop, run on the calling thread until
+    /// <paramref name="done"/> holds (looked at before every slice). Tasks are taken exactly as a
+    /// worker takes them (its LIFO slot, its queue, the global queue); when there is none,
+    /// <paramref name="whenIdle"/> may make some runnable (the kernel moves virtual time to its
+    /// next timer) and returns true, or returns false, and the thread waits for a wake from
+    /// another thread (the reactor, the host) as a parked worker does. Returns false when
+    /// <paramref name="patience"/> (wall time) passes first: a guard against a test that would
+    /// hang, not a clock anything is timed by.
+    /// </summary>
+    public bool RunHere(Func<bool> done, Func<bool> whenIdle, TimeSpan patience)
+    {
+        if (_threaded) throw new InvalidOperationException("the kernel runs on its own worker threads (KernelOptions.Deterministic is off)");
+        if (Interlocked.Exchange(ref _driving, 1) != 0) throw new InvalidOperationException("the kernel is already being run (RunUntil on another thread, or called from a task)");
+        var worker = _workers[0];
+        var previous = t_current;
+        t_current = worker;
+        long giveUp = Stopwatch.GetTimestamp() + (long)(patience.TotalSeconds * Stopwatch.Frequency);
+        try
+        {
+            while (!done())
+            {
+                if (_stopping) throw new ObjectDisposedException(nameof(Kernel));
+                if (Stopwatch.GetTimestamp() > giveUp) return false;
+                if (TryTake(worker, out var task) || Register(worker) && TryTake(worker, out task))
+                {
+                    Run(worker, task);
+                    continue;
+                }
+                if (!whenIdle()) worker.Wake.Wait(10);
+            }
+            return true;
+        }
+        finally
+        {
+            t_current = previous;
+            Volatile.Write(ref _driving, 0);
+        }
+    }
+
     public void Dispose()
     {
         _stopping = true;
         foreach (var worker in _workers) worker.Wake.Release();
-        foreach (var worker in _workers) worker.Thread.Join();
+        if (_threaded) foreach (var worker in _workers) worker.Thread.Join();
     }
 
     private sealed class Worker

@@ -7,7 +7,8 @@ namespace Tessera.Kernel.Time;
 /// 1 ms tick. Level <c>l</c>'s slots are 64^l ticks wide, so the wheel covers 64^6 ms (about
 /// 2.2 years); a later deadline waits in the last level and is re-filed until it is in range.
 /// Insert and cancel are O(1); each tick does O(1) work plus the timers it fires or moves, and a
-/// timer moves at most 5 times. Memory is one small object per pending timer.
+/// timer moves at most 5 times; an advance of more than 64 ticks skips the ticks at which nothing
+/// is due. Memory is one small object per pending timer.
 /// </summary>
 /// <remarks>
 /// Invariant: a timer with deadline <c>d</c> filed at time <c>now</c> sits at the level of the
@@ -68,6 +69,14 @@ public sealed class TimerWheel
                 _now = now;
                 return;
             }
+            // A long way to go (virtual time's jumps; the timer thread moves a tick or two) and
+            // nothing due at the next tick: skip the ticks at which no slot holds a timer, which
+            // would do nothing.
+            if (now - _now > Slots && _slots[(int)((_now + 1) & (Slots - 1))] is null && TryGetNextEvent(out long nextEvent) && nextEvent - 1 > _now)
+            {
+                _now = Math.Min(nextEvent - 1, now);
+                continue;
+            }
             long tick = ++_now;
             for (int level = Levels - 1; level >= 1; level--)
             {
@@ -105,6 +114,33 @@ public sealed class TimerWheel
                 first = next;
             }
         }
+    }
+
+    /// <summary>The first tick after <see cref="Now"/> at which <see cref="AdvanceTo"/> does
+    /// anything: fires a level-0 slot's timers or files a higher slot's timers again. False when
+    /// no timer is pending. Scans the 384 slot heads: virtual time's jump, not a hot path.</summary>
+    /// <remarks>Slot <c>s</c> of level <c>l</c> is visited at the ticks whose lower 6·l bits are
+    /// zero and whose bits 6·l to 6·l+5 are <c>s</c>: the first of them after <see cref="Now"/> is
+    /// <c>s · 64^l</c> into the current span of 64^(l+1) ticks, or into the next one when that has
+    /// passed.</remarks>
+    public bool TryGetNextEvent(out long tick)
+    {
+        tick = long.MaxValue;
+        if (_count == 0) return false;
+        for (int level = 0; level < Levels; level++)
+        {
+            int shift = SlotBits * level;
+            long span = 1L << (shift + SlotBits);
+            long start = _now & ~(span - 1);
+            for (int slot = 0; slot < Slots; slot++)
+            {
+                if (_slots[level * Slots + slot] is null) continue;
+                long visit = start + ((long)slot << shift);
+                if (visit <= _now) visit += span;
+                if (visit < tick) tick = visit;
+            }
+        }
+        return true;
     }
 
     private void File(TimerEntry entry)

@@ -1,10 +1,16 @@
 using Tessera.Platform.Clocks;
 using Tessera.Wasi.Abi;
 using Tessera.Wasi.Memory;
+using Tessera.Wasi.Poll;
 
 namespace Tessera.Wasi.Clocks;
 
-/// <summary>clock_res_get and clock_time_get over the host's clocks, in nanoseconds.</summary>
+/// <summary>
+/// clock_res_get and clock_time_get, in nanoseconds. The monotonic clock's time is the waiter's
+/// clock (<see cref="IWasiWaiter.Clock"/>), the one poll_oneoff's deadlines are computed on, so a
+/// guest under virtual time measures virtual time; realtime and the CPU-time clocks, and every
+/// resolution, are the host's (<see cref="HostClock"/>).
+/// </summary>
 internal static class ClockFunctions
 {
     public static Errno ResGet(GuestMemory memory, int id, int resultOut)
@@ -17,10 +23,12 @@ internal static class ClockFunctions
 
     /// <summary>The precision argument is a hint the host clocks cannot use; it is ignored, as the
     /// specification allows.</summary>
-    public static Errno TimeGet(GuestMemory memory, int id, long precision, int resultOut)
+    public static Errno TimeGet(GuestMemory memory, IMonotonicClock monotonic, int id, long precision, int resultOut)
     {
         if (!TryHostClock(id, out var clock)) return Errno.Inval;
-        if (!HostClock.TryGetTime(clock, out ulong now)) return Errno.NotSup;
+        ulong now;
+        if (clock == HostClockId.Monotonic) now = (ulong)monotonic.NowNanoseconds;
+        else if (!HostClock.TryGetTime(clock, out now)) return Errno.NotSup;
         memory.WriteU64(resultOut, now);
         return Errno.Success;
     }

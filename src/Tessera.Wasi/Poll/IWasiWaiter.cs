@@ -1,3 +1,4 @@
+using Tessera.Platform.Clocks;
 using Tessera.Platform.Polling;
 using Tessera.Wasm.Runtime;
 
@@ -13,13 +14,18 @@ namespace Tessera.Wasi.Poll;
 /// </summary>
 public interface IWasiWaiter
 {
+    /// <summary>The clock deadlines passed to <see cref="Wait"/> are read on, and the guest's
+    /// monotonic clock (clock_time_get): the host's for <see cref="ThreadWaiter"/>, the kernel's
+    /// (virtual time in its deterministic mode) for a task.</summary>
+    IMonotonicClock Clock { get; }
+
     /// <summary>Called first by each WASI function that can wait. On a resumption it ends the
     /// rewind and returns the progress saved when the call parked; otherwise
     /// <see cref="WaitProgress.Start"/>.</summary>
     WaitProgress Begin(Caller caller);
 
     /// <summary>The call cannot go on until one of <paramref name="descriptors"/> is ready or
-    /// <paramref name="deadline"/> (monotonic nanoseconds; <see cref="WaitProgress.NoDeadline"/>)
+    /// <paramref name="deadline"/> (nanoseconds on <see cref="Clock"/>; <see cref="WaitProgress.NoDeadline"/>)
     /// passes. Returns true after waiting on this thread (try again), or false when the caller's task
     /// parked with <paramref name="progress"/> saved (return now: the result is ignored, and the
     /// function is called again with the same arguments when the task resumes).</summary>

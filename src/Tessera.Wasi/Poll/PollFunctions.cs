@@ -9,9 +9,10 @@ namespace Tessera.Wasi.Poll;
 
 /// <summary>
 /// poll_oneoff: waits until at least one subscription fires, then reports every one that has.
-/// Clock subscriptions become one deadline on the monotonic clock; descriptor subscriptions on
-/// pipes, terminals and sockets are waited on with the host's poll; regular files, directories and
-/// embedder streams are always ready (as POSIX poll says of regular files). Problems with one
+/// Clock subscriptions become one deadline on the waiter's monotonic clock
+/// (<see cref="IWasiWaiter.Clock"/>); descriptor subscriptions on pipes, terminals and sockets are
+/// waited on with the host's poll; regular files, directories and embedder streams are always
+/// ready (as POSIX poll says of regular files). Problems with one
 /// subscription (a closed descriptor, missing rights) are reported in its event, not as the call's
 /// result. Waiting goes through the <see cref="IWasiWaiter"/>; a task that parked calls again with
 /// the time the call first began as its progress, so relative timeouts do not restart.
@@ -41,7 +42,7 @@ internal static class PollFunctions
         var clocks = new List<(ulong UserData, ulong Deadline)>();
         var waits = new List<PollRequest>();
         var waitUserData = new List<(ulong UserData, EventType Type, int Fd)>();
-        ulong now = progress.Resumed ? (ulong)progress.Done : Monotonic();
+        ulong now = progress.Resumed ? (ulong)progress.Done : Monotonic(waiter);
         progress = progress with { Done = (long)now };
         for (int i = 0; i < count; i++)
         {
@@ -66,7 +67,7 @@ internal static class PollFunctions
                         else if (absolute)
                         {
                             ulong realNow = Realtime();
-                            (from, remaining) = (Monotonic(), timeout > realNow ? timeout - realNow : 0);
+                            (from, remaining) = (Monotonic(waiter), timeout > realNow ? timeout - realNow : 0);
                         }
                         clocks.Add((userData, from + remaining < from ? ulong.MaxValue : from + remaining));
                     }
@@ -119,7 +120,7 @@ internal static class PollFunctions
                 ulong bytes = type == EventType.FdRead && ctx.Descriptors.TryGet(fd, out var d) ? d!.ReadableBytes : 0;
                 events.Add(new(userData, error, type, bytes, requests[i].HangUp ? EventRwFlags.FdReadwriteHangup : 0));
             }
-            now = Monotonic();
+            now = Monotonic(waiter);
             foreach (var (userData, deadline) in clocks)
             {
                 if (deadline <= now) events.Add(new(userData, Errno.Success, EventType.Clock, 0, 0));
@@ -144,6 +145,7 @@ internal static class PollFunctions
         return Errno.Success;
     }
 
-    private static ulong Monotonic() => HostClock.TryGetTime(HostClockId.Monotonic, out ulong t) ? t : 0;
+    /// <summary>Deadlines are on the waiter's clock, the one its <see cref="IWasiWaiter.Wait"/> counts them on.</summary>
+    private static ulong Monotonic(IWasiWaiter waiter) => (ulong)waiter.Clock.NowNanoseconds;
     private static ulong Realtime() => HostClock.TryGetTime(HostClockId.Realtime, out ulong t) ? t : 0;
 }

@@ -12,11 +12,14 @@ public sealed class ThreadWaiter : IWasiWaiter
 
     private ThreadWaiter() { }
 
+    /// <summary>The host's monotonic clock: a thread blocks in the host's poll, which counts real time.</summary>
+    public IMonotonicClock Clock => HostMonotonicClock.Instance;
+
     public WaitProgress Begin(Caller caller) => WaitProgress.Start;
 
     public bool Wait(Caller caller, ReadOnlySpan<HostWait> descriptors, long deadline, WaitProgress progress)
     {
-        Block(descriptors, deadline);
+        Block(descriptors, deadline, Clock);
         return true;
     }
 
@@ -26,15 +29,14 @@ public sealed class ThreadWaiter : IWasiWaiter
         return false;
     }
 
-    /// <summary>Blocks until a descriptor is ready or the deadline passes.</summary>
-    public static void Block(ReadOnlySpan<HostWait> descriptors, long deadline)
+    /// <summary>Blocks until a descriptor is ready or <paramref name="deadline"/> (nanoseconds on
+    /// <paramref name="clock"/>, the host's monotonic clock when none) passes. The host's poll
+    /// counts real time: on a virtual clock this blocks for the virtual time left, then the caller
+    /// looks at its clock again.</summary>
+    public static void Block(ReadOnlySpan<HostWait> descriptors, long deadline, IMonotonicClock? clock = null)
     {
         long timeout = -1;
-        if (deadline != WaitProgress.NoDeadline)
-        {
-            long now = HostClock.TryGetTime(HostClockId.Monotonic, out ulong t) ? (long)t : 0;
-            timeout = Math.Max(0, deadline - now);
-        }
+        if (deadline != WaitProgress.NoDeadline) timeout = Math.Max(0, deadline - (clock ?? HostMonotonicClock.Instance).NowNanoseconds);
         var requests = new PollRequest[descriptors.Length];
         for (int i = 0; i < descriptors.Length; i++)
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Tessera.Kernel.Devices;
 using Tessera.Kernel.Tasks;
 using Tessera.Kernel.Tests.Tasks;
@@ -137,31 +136,44 @@ public sealed class DeviceWaitTests : IDisposable
         raiser.Join();
     }
 
+    /// <summary>A deterministic kernel (virtual time) and a driver of <see cref="Guest"/> on it
+    /// holding the line: for the tests of timeouts.</summary>
+    private (VirtualKernel Kernel, TaskHandle Driver) VirtualDriver(string export, params Value[] arguments)
+    {
+        var v = new VirtualKernel();
+        return (v, v.Kernel.Spawn(v.Kernel.Load(Guest), export, new SpawnOptions { Devices = [_line] }, arguments));
+    }
+
     [Fact]
     public void A_wait_with_a_timeout_returns_minus_one_after_it()
     {
-        var clock = Stopwatch.StartNew();
-        var driver = Driver("timed", Value.I64(30));
-        Assert.Equal(DeviceImports.Timeout, NextReport());
-        Assert.True(clock.ElapsedMilliseconds >= 30, $"returned after {clock.ElapsedMilliseconds} ms");
-        Join(driver);
-        // A zero timeout polls.
-        Driver("timed", Value.I64(0));
-        Assert.Equal(DeviceImports.Timeout, NextReport());
+        var (v, driver) = VirtualDriver("timed", Value.I64(30));
+        using var _ = v;
+        Assert.Equal(ExitKind.Normal, v.Run(driver).Kind);
+        // The timeout, exactly 30 ms on.
+        Assert.Equal([DeviceImports.Timeout], v.Reports);
+        Assert.Equal([30L], v.ReportedAt);
+        // A zero timeout polls: no time passes.
+        var module = v.Kernel.Load(Guest);
+        v.Run(v.Kernel.Spawn(module, "timed", new SpawnOptions { Devices = [_line] }, Value.I64(0)));
         _line.Raise(5);
-        Driver("timed", Value.I64(0));
-        Assert.Equal(5, NextReport());
+        v.Run(v.Kernel.Spawn(module, "timed", new SpawnOptions { Devices = [_line] }, Value.I64(0)));
+        Assert.Equal([DeviceImports.Timeout, DeviceImports.Timeout, 5], v.Reports);
+        Assert.Equal(30, v.Milliseconds);
     }
 
     [Fact]
     public void Waits_that_time_out_leave_nothing_listed_on_the_reactor()
     {
-        // 100 timed-out waits on a quiet line: each is listed while it waits and unlisted when its
-        // timer ends it, so none is left for the next raise to wake (nor keeps the task alive).
-        var driver = Driver("impatient", Value.I64(100));
-        Assert.Equal(100, NextReport());
-        Assert.Equal(ExitKind.Normal, Join(driver).Kind);
-        Assert.Equal(0, _kernel.Reactor.Waiting);
+        // 100 timed-out waits of 1 ms on a quiet line: each is listed while it waits and unlisted
+        // when its timer ends it, so none is left for the next raise to wake (nor keeps the task
+        // alive).
+        var (v, driver) = VirtualDriver("impatient", Value.I64(100));
+        using var _ = v;
+        Assert.Equal(ExitKind.Normal, v.Run(driver).Kind);
+        Assert.Equal([100L], v.Reports);
+        Assert.Equal(100, v.Milliseconds);
+        Assert.Equal(0, v.Kernel.Reactor.Waiting);
     }
 
     [Fact]
@@ -180,13 +192,15 @@ public sealed class DeviceWaitTests : IDisposable
     [Fact]
     public void Unplugging_a_line_wakes_its_waiter_with_no_such_line()
     {
-        var driver = Driver("driver", Value.I64(1));
-        Assert.Equal(1, NextReport());
-        // Parked (nothing else runs on the one worker): unplug.
-        Thread.Sleep(20);
+        // On a deterministic kernel the test knows the driver parked before it unplugs; the wake
+        // comes from the reactor's thread.
+        var (v, driver) = VirtualDriver("driver", Value.I64(1));
+        using var _ = v;
+        v.RunUntil(() => v.Kernel.ParkedTasks == 1);
+        Assert.Equal([1L], v.Reports);
         _line.Dispose();
-        Assert.Equal(DeviceImports.NoSuchLine, NextReport());
-        Assert.Equal(ExitKind.Normal, Join(driver).Kind);
+        Assert.Equal(ExitKind.Normal, v.Run(driver).Kind);
+        Assert.Equal([1L, DeviceImports.NoSuchLine], v.Reports);
         Assert.False(_line.Raise());
     }
 

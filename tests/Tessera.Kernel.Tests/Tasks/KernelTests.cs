@@ -119,39 +119,46 @@ public sealed class KernelTests : IDisposable
     [Fact]
     public void KilledSpinningTaskDiesWhileAnotherTaskKeepsTime()
     {
-        var module = _kernel.Load(Module("""
+        // Virtual time, one thread, fuel slices: the spinner is always runnable, so time moves only
+        // when the test says; the sleeper's 10 ms timer fires at 10 ms, not before, and it runs
+        // between the spinner's slices.
+        using var v = new VirtualKernel(new KernelOptions { FuelPerSlice = 1_000 });
+        var module = v.Kernel.Load(Module("""
             (func (export "spin") (loop $forever (br $forever)))
             (func (export "sleeper") (call $sleep (i64.const 10)) (call $report (i64.const 1)))
             """));
-        var spinner = _kernel.Spawn(module, "spin");
-        Thread.Sleep(20);
-        var clock = Stopwatch.StartNew();
-        var sleeper = _kernel.Spawn(module, "sleeper");
-        Assert.Equal(ExitKind.Normal, Join(sleeper).Kind);
-        Assert.InRange(clock.ElapsedMilliseconds, 10, 5_000);
-        Assert.True(_kernel.Kill(spinner.Id, "test"));
-        var reason = Join(spinner);
+        var spinner = v.Kernel.Spawn(module, "spin");
+        var sleeper = v.Kernel.Spawn(module, "sleeper");
+        v.RunUntil(() => v.Kernel.Timers.Pending == 1);
+        v.Kernel.Advance(TimeSpan.FromMilliseconds(9));
+        Assert.Equal(1, v.Kernel.Timers.Pending);
+        v.Kernel.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(ExitKind.Normal, v.Run(sleeper).Kind);
+        Assert.Equal([1L], v.Reports);
+        Assert.Equal([10L], v.ReportedAt);
+        Assert.True(v.Kernel.Kill(spinner.Id, "test"));
+        var reason = v.Run(spinner);
         Assert.Equal(ExitKind.Killed, reason.Kind);
         Assert.Equal("test", reason.Detail);
     }
 
     [Fact]
-    public void SpinningTaskIsPreemptedSoATimerOnTheSameWorkerFires()
+    public void SpinningTaskIsPreemptedSoAnotherTaskOnTheSameWorkerRuns()
     {
-        // One worker: without preemption the sleeper could never run again after the spinner started.
+        // Time slices are the timer thread's look at the worker threads, so this runs on them. One
+        // worker: the spinner reports, then spins; only after that is the other task spawned, so it
+        // can run only if the timer thread asks the spinner to yield.
         using var single = new Kernel(new KernelOptions { Workers = 1 });
-        var log = new ConcurrentQueue<long>();
-        single.Linker.Define("env", "report", Func.Wrap((long value) => log.Enqueue(value)));
+        var reports = new GuestReports(single);
         var module = single.Load(Module("""
-            (func (export "spin") (loop $forever (br $forever)))
-            (func (export "sleeper") (call $sleep (i64.const 10)) (call $report (i64.const 1)))
+            (func (export "spin") (call $report (i64.const 0)) (loop $forever (br $forever)))
+            (func (export "other") (call $report (i64.const 1)))
             """));
-        var sleeper = single.Spawn(module, "sleeper");
         var spinner = single.Spawn(module, "spin");
-        var clock = Stopwatch.StartNew();
-        Assert.Equal(ExitKind.Normal, Join(sleeper).Kind);
-        Assert.InRange(clock.ElapsedMilliseconds, 0, 5_000);
-        Assert.Equal([1L], log);
+        Assert.Equal(0, reports.Next());
+        var other = single.Spawn(module, "other");
+        Assert.Equal(1, reports.Next());
+        Assert.Equal(ExitKind.Normal, Join(other).Kind);
         Assert.True(single.Kill(spinner.Id));
         Assert.Equal(ExitKind.Killed, Join(spinner).Kind);
     }
@@ -159,13 +166,11 @@ public sealed class KernelTests : IDisposable
     [Fact]
     public void FuelSlicesPreemptASpinnerAndInterleaveTwoCountersByTheirWork()
     {
-        // One worker, slices of 1,000 units and a time slice of an hour, so only fuel can preempt.
-        using var single = new Kernel(new KernelOptions { Workers = 1, FuelPerSlice = 1_000, TimeSlice = TimeSpan.FromHours(1) });
-        var log = new ConcurrentQueue<long>();
-        single.Linker.Define("env", "report", Func.Wrap((long value) => log.Enqueue(value)));
-        var module = single.Load(Module("""
+        // One thread, slices of 1,000 units and no time slices (a deterministic kernel has none):
+        // only fuel can preempt.
+        using var v = new VirtualKernel(new KernelOptions { FuelPerSlice = 1_000 });
+        var module = v.Kernel.Load(Module("""
             (func (export "spin") (loop $forever (br $forever)))
-            (func (export "sleeper") (call $sleep (i64.const 10)) (call $report (i64.const 1)))
             ;; counts to 100,000 in memory[tag * 8]; reports the other counter's count when done
             (func $count (param $tag i64) (local $i i64)
               (loop $l
@@ -177,27 +182,25 @@ public sealed class KernelTests : IDisposable
               (drop (call $spawn_local (i32.const 0) (i64.const 2)))
               (drop (call $spawn_local (i32.const 0) (i64.const 3))))
             """, "$count"));
-        var sleeper = single.Spawn(module, "sleeper");
-        var spinner = single.Spawn(module, "spin");
-        Assert.Equal(ExitKind.Normal, Join(sleeper).Kind);
-        Assert.Equal([1L], log);
-        Assert.True(single.Kill(spinner.Id));
-        Assert.Equal(ExitKind.Killed, Join(spinner).Kind);
+        var spinner = v.Kernel.Spawn(module, "spin");
         // Two counters sharing an instance, 100,001 units each (an entry and 100,000 loop heads),
-        // in slices of 1,000 on one worker: they alternate, so when the first ends the other is
-        // within a slice or two of the end (run one after the other, it would read 0).
-        log.Clear();
-        Assert.Equal(ExitKind.Normal, Join(single.Spawn(module, "pair")).Kind);
-        Assert.True(SpinWait.SpinUntil(() => log.Count == 2, s_patience));
-        Assert.All(log, count => Assert.InRange(count, 97_000, 100_000));
+        // in slices of 1,000 beside the spinner: they alternate, so when the first ends the other
+        // is within a slice or two of the end (run one after the other, it would read 0).
+        Assert.Equal(ExitKind.Normal, v.Run(v.Kernel.Spawn(module, "pair")).Kind);
+        v.RunUntil(() => v.Reports.Count == 2);
+        Assert.All(v.Reports, count => Assert.InRange(count, 97_000, 100_000));
+        Assert.True(v.Kernel.Kill(spinner.Id));
+        Assert.Equal(ExitKind.Killed, v.Run(spinner).Kind);
     }
 
     [Fact]
     public void AProgramsTasksShareItsQuotaAndOtherProgramsKeepTheirs()
     {
-        // Each task waits until all have their first page, grows until memory.grow says -1, reports
-        // the pages it holds (+1000 for the other program), and holds them for a while.
-        var module = _kernel.Load(Module("""
+        // Each task sleeps 200 ms, so all have their first page before any grows (on virtual time
+        // that is an order, not a hope), grows until memory.grow says -1, reports the pages it
+        // holds (+1000 for the other program), and holds them for a second.
+        using var v = new VirtualKernel();
+        var module = v.Kernel.Load(Module("""
             (func $hog (param $bias i64) (local $n i32)
               (call $sleep (i64.const 200))
               (block $done (loop $again
@@ -214,20 +217,20 @@ public sealed class KernelTests : IDisposable
             """, "$hog"));
         var quota = new ResourceQuota(memoryBytes: 10 * 65536);
         var other = new ResourceQuota(memoryBytes: 4 * 65536);
-        var program = _kernel.Spawn(module, "program", null, quota, Value.I64(0));
-        var solo = _kernel.Spawn(module, "other", null, other, Value.I64(0));
-        var clock = Stopwatch.StartNew();
-        while (_reports.Count < 4 && clock.Elapsed < s_patience) Thread.Sleep(5);
-        var reports = _reports.ToArray();
+        var program = v.Kernel.Spawn(module, "program", null, quota, Value.I64(0));
+        var solo = v.Kernel.Spawn(module, "other", null, other, Value.I64(0));
+        v.RunUntil(() => v.Reports.Count == 4);
         // The program's three tasks hold exactly its 10 pages between them; the other program
-        // its own 4, whatever the first did.
-        Assert.Equal(3, reports.Count(r => r < 1000));
-        Assert.Equal(10, reports.Where(r => r < 1000).Sum());
-        Assert.Equal([1004L], reports.Where(r => r >= 1000));
-        Assert.Equal(ExitKind.Normal, Join(program).Kind);
-        Assert.Equal(ExitKind.Normal, Join(solo).Kind);
-        // Every task of the program has ended (each holds its pages 1 s at most): all go back.
-        while ((quota.CommittedMemoryBytes != 0 || other.CommittedMemoryBytes != 0) && clock.Elapsed < s_patience) Thread.Sleep(5);
+        // its own 4, whatever the first did. All grew at 200 ms.
+        Assert.Equal(3, v.Reports.Count(r => r < 1000));
+        Assert.Equal(10, v.Reports.Where(r => r < 1000).Sum());
+        Assert.Equal([1004L], v.Reports.Where(r => r >= 1000));
+        Assert.All(v.ReportedAt, at => Assert.Equal(200, at));
+        Assert.Equal(ExitKind.Normal, v.Run(program).Kind);
+        Assert.Equal(ExitKind.Normal, v.Run(solo).Kind);
+        // Every task of the program ends at 1,200 ms, when its hold times out: all pages go back.
+        v.RunUntil(() => v.Kernel.LiveTasks == 0);
+        Assert.Equal(1200, v.Milliseconds);
         Assert.Equal(0, quota.CommittedMemoryBytes);
         Assert.Equal(0, other.CommittedMemoryBytes);
     }
@@ -235,27 +238,30 @@ public sealed class KernelTests : IDisposable
     [Fact]
     public void ReceiveTimesOutWhenNoMessageComes()
     {
-        var module = _kernel.Load(Module("""
+        using var v = new VirtualKernel();
+        var module = v.Kernel.Load(Module("""
             (func (export "wait") (call $report (i64.extend_i32_s (call $receive (i32.const -1) (i32.const 0) (i32.const 8) (i64.const 20) (i32.const 0)))))
             """));
-        var clock = Stopwatch.StartNew();
-        Assert.Equal(ExitKind.Normal, Join(_kernel.Spawn(module, "wait")).Kind);
-        Assert.True(clock.ElapsedMilliseconds >= 20);
-        Assert.Equal([-1L], _reports);
+        Assert.Equal(ExitKind.Normal, v.Run(v.Kernel.Spawn(module, "wait")).Kind);
+        // -1: the timeout, which came exactly 20 ms on.
+        Assert.Equal([-1L], v.Reports);
+        Assert.Equal([20L], v.ReportedAt);
     }
 
     [Fact]
     public void LinkedTaskIsKilledWhenItsPartnerTraps()
     {
-        var module = _kernel.Load(Module("""
+        // The crash's sleep puts the link in place first: on virtual time, by definition.
+        using var v = new VirtualKernel();
+        var module = v.Kernel.Load(Module("""
             (func $crash (param i64) (call $sleep (i64.const 10)) unreachable)
             (func (export "partner") (drop (call $link (call $spawn (i32.const 0) (i64.const 0))))
               (drop (call $receive (i32.const 5) (i32.const 0) (i32.const 8) (i64.const -1) (i32.const 0))))
             """, "$crash"));
-        var partner = _kernel.Spawn(module, "partner");
-        var reason = Join(partner);
+        var reason = v.Run(v.Kernel.Spawn(module, "partner"));
         Assert.Equal(ExitKind.Killed, reason.Kind);
         Assert.Contains("Trapped", reason.Detail);
+        Assert.Equal(10, v.Milliseconds);
     }
 
     [Fact]
@@ -313,14 +319,13 @@ public sealed class KernelTests : IDisposable
     }
 
     [Fact]
-    public async Task YieldLetsTwoTasksOnOneWorkerInterleave()
+    public void YieldLetsTwoTasksOnOneWorkerInterleave()
     {
-        // A slice far longer than the test, so only the explicit yields reorder the tasks: under
-        // load a first run (JIT-compiling the resume copy) could outlast 2 ms and be preempted.
-        using var single = new Kernel(new KernelOptions { Workers = 1, TimeSlice = TimeSpan.FromMinutes(10) });
-        var log = new ConcurrentQueue<long>();
-        single.Linker.Define("env", "report", Func.Wrap((long value) => log.Enqueue(value)));
-        var module = single.Load(Module("""
+        // A deterministic kernel has no time slices, so only the explicit yields reorder the
+        // tasks (with time slices a first run, JIT-compiling the resume copy under load, could
+        // outlast its slice and be preempted).
+        using var v = new VirtualKernel();
+        var module = v.Kernel.Load(Module("""
             (func (export "run") (param $id i64) (local $i i64)
               (loop $next
                 (call $report (i64.add (i64.mul (local.get $id) (i64.const 10)) (local.get $i)))
@@ -328,12 +333,11 @@ public sealed class KernelTests : IDisposable
                 (local.set $i (i64.add (local.get $i) (i64.const 1)))
                 (br_if $next (i64.lt_u (local.get $i) (i64.const 3)))))
             """));
-        var a = single.Spawn(module, "run", Value.I64(1));
-        var b = single.Spawn(module, "run", Value.I64(2));
-        await a.Exited.WaitAsync(s_patience);
-        await b.Exited.WaitAsync(s_patience);
+        var a = v.Kernel.Spawn(module, "run", Value.I64(1));
+        var b = v.Kernel.Spawn(module, "run", Value.I64(2));
+        v.RunUntil(() => a.Exited.IsCompleted && b.Exited.IsCompleted);
         // one worker, FIFO queue, each yields after every report: strict alternation
-        Assert.Equal([10L, 20, 11, 21, 12, 22], log);
+        Assert.Equal([10L, 20, 11, 21, 12, 22], v.Reports);
     }
 
     [Fact]

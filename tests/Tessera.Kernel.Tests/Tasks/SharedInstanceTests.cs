@@ -107,9 +107,11 @@ public sealed class SharedInstanceTests : IDisposable
     [Fact]
     public void TheInstanceOutlivesItsSpawner()
     {
-        // The parent writes, spawns a child that sleeps, and ends at once; the child still reads
-        // the parent's memory afterwards and its own local task still runs beside it.
-        var module = _kernel.Load(Module("""
+        // The parent writes, spawns two children that sleep, and ends at once; on virtual time
+        // the children certainly wake after it ended, still read the parent's memory, and run
+        // beside each other.
+        using var v = new VirtualKernel();
+        var module = v.Kernel.Load(Module("""
             (func $late (param i64)
               (call $sleep (i64.const 20))
               (call $report (i64.add (i64.load (i32.const 8)) (local.get 0))))
@@ -118,10 +120,13 @@ public sealed class SharedInstanceTests : IDisposable
               (drop (call $spawn_local (i32.const 0) (i64.const 1)))
               (drop (call $spawn_local (i32.const 0) (i64.const 2))))
             """, "$late"));
-        Assert.Equal(ExitKind.Normal, Join(_kernel.Spawn(module, "parent")).Kind);
-        // 1000 + 1 and 1000 + 2, in either order
-        Assert.Equal(new long[] { 1001, 1002 }, new[] { NextReport(), NextReport() }.Order());
-        Assert.True(SpinWait.SpinUntil(() => _kernel.LiveTasks == 0, GuestReports.Patience));
+        var parent = v.Kernel.Spawn(module, "parent");
+        Assert.Equal(ExitKind.Normal, v.Run(parent).Kind);
+        Assert.Equal(0, v.Milliseconds);
+        v.RunUntil(() => v.Kernel.LiveTasks == 0);
+        // 1000 + 1 and 1000 + 2, in either order, both at 20 ms
+        Assert.Equal([1001L, 1002], v.Reports.Order());
+        Assert.Equal([20L, 20], v.ReportedAt);
     }
 
     [Fact]

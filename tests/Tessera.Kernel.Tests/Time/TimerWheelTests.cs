@@ -1,4 +1,5 @@
 using Tessera.Kernel.Time;
+using Tessera.Platform.Clocks;
 
 namespace Tessera.Kernel.Tests.Time;
 
@@ -103,9 +104,9 @@ public class TimerWheelTests
         var timers = new TimerService(clock);
         int fired = 0;
         timers.Start(new TimerEntry(_ => fired++), 10);
-        clock.Advance(9);
+        clock.Advance(TimeSpan.FromMilliseconds(9));
         Assert.Equal(0, timers.Poll());
-        clock.Advance(1);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(1, timers.Poll());
         Assert.Equal(1, fired);
     }
@@ -114,21 +115,80 @@ public class TimerWheelTests
     public void AHugeDelaySaturatesInsteadOfWrapping()
     {
         var clock = new ManualClock();
-        clock.Advance(5);
+        clock.Advance(TimeSpan.FromMilliseconds(5));
         var timers = new TimerService(clock);
         int fired = 0;
         // 5 + long.MaxValue wraps negative: the timer fired at the next poll.
         timers.Start(new TimerEntry(_ => fired++), long.MaxValue);
         timers.Start(new TimerEntry(_ => fired++), long.MaxValue - 4);
-        clock.Advance(1_000);
+        clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(0, timers.Poll());
         // A hundred seconds on, one millisecond tick at a time as the kernel's timer thread polls.
         for (int i = 0; i < 100; i++)
         {
-            clock.Advance(1_000);
+            clock.Advance(TimeSpan.FromSeconds(1));
             Assert.Equal(0, timers.Poll());
         }
         Assert.Equal(0, fired);
         Assert.Equal(2, timers.Pending);
+    }
+    [Fact]
+    public void JumpingFromEventToEventFiresEveryTimerAtItsDeadline()
+    {
+        // What virtual time does: never tick by tick, only to the wheel's next event. Each timer
+        // must still fire when the wheel stands exactly at its deadline, including deadlines past
+        // the wheel's span (64^6 ticks) that are filed again at its edge.
+        var random = new Random(11);
+        long start = 987_654_321;
+        var wheel = new TimerWheel(start);
+        var deadlines = new Dictionary<TimerEntry, long>();
+        for (int i = 0; i < 5_000; i++)
+        {
+            long deadline = start + 1 + random.NextInt64(1L << random.Next(1, 40));
+            var entry = new TimerEntry(_ => { });
+            wheel.Insert(entry, deadline);
+            deadlines[entry] = deadline;
+        }
+        var fired = new List<TimerEntry>();
+        int count = 0, jumps = 0;
+        while (wheel.TryGetNextEvent(out long next))
+        {
+            Assert.True(next > wheel.Now);
+            wheel.AdvanceTo(next, fired);
+            jumps++;
+            foreach (var entry in fired) Assert.Equal(deadlines[entry], wheel.Now);
+            count += fired.Count;
+            fired.Clear();
+        }
+        Assert.Equal(deadlines.Count, count);
+        // Every jump is a firing or one of at most five moves down per timer.
+        Assert.InRange(jumps, 1, 6 * deadlines.Count);
+    }
+
+    [Fact]
+    public void AnEmptyWheelHasNoNextEvent()
+    {
+        var wheel = new TimerWheel(now: 70);
+        Assert.False(wheel.TryGetNextEvent(out _));
+        var entry = new TimerEntry(_ => { });
+        wheel.Insert(entry, 75);
+        Assert.True(wheel.TryGetNextEvent(out long next));
+        Assert.Equal(75, next);
+        wheel.Cancel(entry);
+        Assert.False(wheel.TryGetNextEvent(out _));
+    }
+
+    [Fact]
+    public void AdvanceToNextTimerMovesTheManualClockToTheDeadline()
+    {
+        var clock = new ManualClock(startNanoseconds: 3_500_000);
+        var timers = new TimerService(clock);
+        var firedAt = new List<long>();
+        timers.Start(new TimerEntry(_ => firedAt.Add(clock.NowNanoseconds)), 100);
+        timers.Start(new TimerEntry(_ => firedAt.Add(clock.NowNanoseconds)), 5_000);
+        while (timers.AdvanceToNextTimer(clock)) { }
+        // Started at 3 ms (3.5 rounded down to the wheel's tick): due at 103 ms and 5,003 ms.
+        Assert.Equal([103_000_000L, 5_003_000_000], firedAt);
+        Assert.Throws<ArgumentException>(() => timers.AdvanceToNextTimer(new ManualClock()));
     }
 }
