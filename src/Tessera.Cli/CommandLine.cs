@@ -22,10 +22,6 @@ public static class CommandLine
                                       --tcplisten ADDR, limits: see docs/operations.md
           tessera assemble FILE.wat [-o FILE.wasm]
                                       assemble a text module into a binary
-          tessera soak [--seconds N] [--tasks N] [--workers N]
-                                      run the task kernel under a mixed load for N seconds
-                                      (default 60, 500 tasks at a time); fails if a message or
-                                      write is lost or memory or threads grow (docs/testing.md)
           tessera help                this text
 
         exit codes: 0 success; 1 error (bad module, failed command); 2 usage (bad options or
@@ -47,7 +43,6 @@ public static class CommandLine
                 "inspect" => InspectCommand.Run(rest, stdout, stderr),
                 "assemble" => AssembleCommand.Run(rest, stdout, stderr),
                 "run" => RunCommand.Run(rest, stdout, stderr),
-                "soak" => SoakCommand.Run(rest, stdout, stderr),
                 "help" or "--help" or "-h" => PrintHelp(stdout),
                 _ => Unknown(command, stderr),
             };

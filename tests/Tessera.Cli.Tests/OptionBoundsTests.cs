@@ -1,4 +1,3 @@
-using Tessera.Cli.Commands;
 using Tessera.Wasi;
 using static Tessera.Cli.Tests.CliRun;
 
@@ -7,8 +6,7 @@ namespace Tessera.Cli.Tests;
 /// <summary>
 /// Every option of every command at its bounds: a value at a bound is accepted, one past it (or
 /// not a number, missing, given twice) is a usage error, exit code 2, with a message naming the
-/// option. Values that are expensive to act on (ten thousand soak tasks) are checked through the
-/// command's parser, which is what decides.
+/// option. (The soak's options, in bench/Tessera.Soak, are checked in tests/Tessera.Soak.Tests.)
 /// </summary>
 public sealed class OptionBoundsTests : IDisposable
 {
@@ -100,25 +98,6 @@ public sealed class OptionBoundsTests : IDisposable
         AssertUsage("--tcplisten needs a value", "run", "--tcplisten");
         // Repeatable options may repeat.
         AssertRuns("--env", "A=1", "--env", "A=2", "--dir", _dir.FullName, "--dir", _dir.FullName);
-    }
-
-    [Fact]
-    public void SoakBoundsAreCheckedBeforeAnythingRuns()
-    {
-        Assert.Equal((1, 1, 1), SoakCommand.Parse(["--seconds", "1", "--tasks", "1", "--workers", "1"]));
-        Assert.Equal((int.MaxValue, SoakCommand.MaxTasks, SoakCommand.MaxWorkers),
-            SoakCommand.Parse(["--seconds", "2147483647", "--tasks", "10000", "--workers", "1024"]));
-        AssertUsage("--tasks needs a whole number from 1 to 10000, got '10001'", "soak", "--tasks", "10001");
-        AssertUsage("--workers needs a whole number from 1 to 1024, got '1025'", "soak", "--workers", "1025");
-        AssertUsage("--seconds needs a whole number from 1 to 2147483647, got '2147483648'", "soak", "--seconds", "2147483648");
-        foreach (var option in new[] { "--seconds", "--tasks", "--workers" })
-        {
-            foreach (var bad in new[] { "0", "-1", "x", "" })
-                AssertUsage($"{option} needs a whole number from 1 to", "soak", option, bad);
-            AssertUsage($"{option} needs a value", "soak", option);
-            AssertUsage($"{option} given twice", "soak", option, "1", option, "1");
-        }
-        AssertUsage("unknown argument '--bogus'", "soak", "--bogus");
     }
 
     [Fact]
