@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.Reflection;
 using Tessera.Cli.Commands;
 using Tessera.Wasm;
 
@@ -87,6 +88,8 @@ public static class CommandLine
         var root = new RootCommand(Description);
         // The name in help and usage lines, whatever the host process is called (dotnet, a test host).
         root.HelpName = "tessera";
+        // --version names tessera's version, not the entry assembly's (a test host's, in tests).
+        root.Options.OfType<VersionOption>().Single().Action = new VersionAction();
         root.Add(RunCommand.Create(args, stdout, stderr));
         root.Add(WastCommand.Create(stdout, stderr));
         root.Add(ValidateCommand.Create(stdout, stderr));
@@ -95,6 +98,18 @@ public static class CommandLine
         root.Add(HelpCommand.Create(root, stdout, stderr));
         root.SetAction(_ => ExampleCommand.Run(stdout, stderr));
         return root;
+    }
+
+    /// <summary>Prints this assembly's informational version: the version of
+    /// Directory.Build.props and the commit it was built from.</summary>
+    private sealed class VersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var version = typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+            parseResult.InvocationConfiguration.Output.WriteLine(version ?? "unknown");
+            return 0;
+        }
     }
 
     /// <summary><c>tessera</c> and the names of the commands down to <paramref name="command"/>.</summary>

@@ -9,7 +9,7 @@ internal static class HelpCommand
 {
     public static Command Create(RootCommand root, TextWriter stdout, TextWriter stderr)
     {
-        var name = new Argument<string?>("COMMAND") { Arity = ArgumentArity.ZeroOrOne, Description = "The command to describe" };
+        var name = new Argument<string?>("COMMAND") { Arity = ArgumentArity.ZeroOrOne, HelpName = "COMMAND", Description = "The command to describe" };
         name.CompletionSources.Add(_ => root.Subcommands.Select(c => c.Name));
         var help = new Command("help", "Show help for tessera or one of its commands") { name };
         help.SetAction(result =>

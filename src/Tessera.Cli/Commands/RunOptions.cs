@@ -56,8 +56,8 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
         private readonly Option<bool> _inheritEnv = Flag("--inherit-env", "Pass this process's whole environment too (--env entries win)");
         private readonly Option<string[]> _tcpListen = Repeatable("--tcplisten", "HOST:PORT", "Preopen a listening TCP socket");
         private readonly Option<long> _maxOpenFiles = Count("--max-open-files", int.MaxValue, 1024, "Descriptors the program may hold at once: at least 3 (stdio) plus one per --dir, --dir-readonly and --tcplisten");
-        private readonly Option<long> _maxStdout = Count("--max-stdout-bytes", long.MaxValue, long.MaxValue, "Bytes the program may write to stdout (the default is no limit)");
-        private readonly Option<long> _maxStderr = Count("--max-stderr-bytes", long.MaxValue, long.MaxValue, "Bytes the program may write to stderr (the default is no limit)");
+        private readonly Option<long> _maxStdout = Count("--max-stdout-bytes", long.MaxValue, long.MaxValue, "Bytes the program may write to stdout; the default, 2^63-1, is no limit");
+        private readonly Option<long> _maxStderr = Count("--max-stderr-bytes", long.MaxValue, long.MaxValue, "Bytes the program may write to stderr; the default, 2^63-1, is no limit");
         private readonly Option<bool> _noCache = Flag("--no-cache", "Compile without reading or writing the cache of compiled modules (default: ~/.cache/tessera, docs/operations.md)");
         private readonly Option<string> _cacheDir = new("--cache-dir") { HelpName = "DIR", Description = "Keep compiled modules in DIR instead" };
         private readonly Option<BoundsChecks?> _bounds = new("--bounds")
@@ -100,6 +100,8 @@ internal sealed record RunOptions(string? Invoke, string Path, IReadOnlyList<str
                     }
                 });
             }
+            // Only the two words: the parser would also offer the enum's names, which it does not accept.
+            _bounds.CompletionSources.Clear();
             _bounds.CompletionSources.Add("guard", "explicit");
         }
 

@@ -45,6 +45,8 @@ internal static class WastCommand
                 var other => Refuse(result, $"--bounds takes explicit or guard, not '{other}'"),
             },
         };
+        // Only the two words: the parser would also offer the enum's names, which it does not accept.
+        bounds.CompletionSources.Clear();
         bounds.CompletionSources.Add("explicit", "guard");
         var verbose = new Option<bool>("-v", "--verbose") { Arity = ArgumentArity.Zero, Description = "List every assertion, not only the failures" };
         var files = new Argument<string[]>("FILE") { HelpName = "FILE.wast", Arity = ArgumentArity.OneOrMore, Description = "Spec test scripts" };
