@@ -5,6 +5,7 @@ using Tessera.Wasi;
 using Tessera.Wasi.Process;
 using Tessera.Wasm;
 using Tessera.Wasm.Binary;
+using Tessera.Wasm.Model;
 using Tessera.Wasm.Runtime;
 
 namespace Tessera.Cli.Commands;
@@ -43,32 +44,35 @@ internal static class RunCommand
     public static int Run(RunOptions options, TextWriter stdout, TextWriter stderr)
     {
         var loaded = ModuleFile.Load(options.Path);
-        Module module;
         Kernel.Kernel? kernel = null;
         try
         {
-            // Decoded first to see its imports: a program that uses the task API is compiled by its
-            // kernel's engine. Decoding frames sections and entries only (no instructions); the
-            // engine decodes again as it compiles.
-            bool tasks = TaskProgram.UsesTaskApi(ModuleDecoder.Decode(loaded.Bytes, ModuleFile.Features));
-            // One module for the life of the process: its code need not be collectible, so the runtime
-            // tiers it (a quick first compile, hot code recompiled with profile data).
-            // A program has one or a few memories and gains from guard pages; a task program may have a
-            // memory per task, and 6 GiB of address space each would cap it at about 20,000 tasks.
-            var bounds = options.Bounds ?? (tasks ? BoundsChecks.Explicit : BoundsChecks.GuardPages);
-            var engineOptions = new EngineOptions { UseCache = options.UseCache, CacheDirectory = options.CacheDirectory, CollectibleCode = false, BoundsChecks = bounds };
-            kernel = tasks ? TaskProgram.CreateKernel(engineOptions) : null;
-            module = Module.FromBytes(kernel?.Engine ?? new Engine(ModuleFile.Features, engineOptions), loaded.Bytes);
+            Module module;
+            try
+            {
+                // Decoded first to see its imports: a program that uses the task API is compiled by its
+                // kernel's engine. Decoding frames sections and entries only (no instructions); the
+                // engine decodes again as it compiles.
+                bool tasks = TaskProgram.UsesTaskApi(ModuleDecoder.Decode(loaded.Bytes, ModuleFile.Features));
+                // One module for the life of the process: its code need not be collectible, so the runtime
+                // tiers it (a quick first compile, hot code recompiled with profile data).
+                // A program has one or a few memories and gains from guard pages; a task program may have a
+                // memory per task, and 6 GiB of address space each would cap it at about 20,000 tasks.
+                var bounds = options.Bounds ?? (tasks ? BoundsChecks.Explicit : BoundsChecks.GuardPages);
+                var engineOptions = new EngineOptions { UseCache = options.UseCache, CacheDirectory = options.CacheDirectory, CollectibleCode = false, BoundsChecks = bounds };
+                kernel = tasks ? TaskProgram.CreateKernel(engineOptions) : null;
+                module = Module.FromBytes(kernel?.Engine ?? new Engine(ModuleFile.Features, engineOptions), loaded.Bytes);
+            }
+            catch (WasmException e)
+            {
+                stderr.WriteLine("error: " + loaded.Describe(e));
+                return 1;
+            }
+            return Run(options, loaded, module, kernel, stdout, stderr);
         }
-        catch (WasmException e)
+        finally
         {
             kernel?.Dispose();
-            stderr.WriteLine("error: " + loaded.Describe(e));
-            return 1;
-        }
-        using (kernel)
-        {
-            return Run(options, loaded, module, kernel, stdout, stderr);
         }
     }
 
@@ -77,7 +81,7 @@ internal static class RunCommand
         // Everything the command line got wrong is reported before anything runs, so a start
         // function never executes for a call that was going to be refused.
         WasiCommand command;
-        Tessera.Wasm.Model.FuncType type;
+        FuncType type;
         try
         {
             command = kernel is null ? WasiCommand.FromModule(module) : WasiCommand.FromModule(module, Kernel.Kernel.TaskModule);
