@@ -217,9 +217,10 @@ public sealed class RunCommandTests : IDisposable
     public void TheCommandLineItselfIsChecked()
     {
         var calc = Write("calc.wat", Calculator);
-        Assert.Contains("no module file given", Run("run").Err);
+        // System.CommandLine's wording for a missing argument or option value.
+        Assert.Contains("Required argument 'FILE.wasm|FILE.wat' missing for command: 'run'.", Run("run").Err);
         Assert.Equal(2, Run("run").Exit);
-        Assert.Contains("--invoke needs an export name", Run("run", "--invoke").Err);
+        Assert.Contains("Required argument missing for option: '--invoke'.", Run("run", "--invoke").Err);
         Assert.Contains("unknown option '--bogus'", Run("run", "--bogus", calc).Err);
         // Options end at the file: "-1" after it is an argument, and --invoke=NAME works too.
         var (exit, output, _) = Run("run", "--invoke=add", calc, "-1", "-2");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Tessera.Wasm.Text;
 
 namespace Tessera.Cli.Commands;
@@ -5,33 +6,25 @@ namespace Tessera.Cli.Commands;
 /// <summary><c>tessera assemble FILE.wat [-o FILE.wasm]</c>: the text assembler as a tool.</summary>
 internal static class AssembleCommand
 {
-    public const string Usage = "tessera assemble FILE.wat [-o FILE.wasm]";
-
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout)
     {
-        string? input = null, output = null;
-        for (int i = 0; i < args.Length; i++)
+        var input = new Argument<string>("FILE") { HelpName = "FILE.wat", Description = "A module in the text format" };
+        var output = new Option<string>("-o", "--output") { HelpName = "FILE.wasm", Description = "Where to write the binary (default: the input with .wasm)" };
+        output.Validators.Add(result =>
         {
-            if (args[i] == "-o")
-            {
-                if (output is not null) throw new UsageException($"-o given twice\nusage: {Usage}");
-                if (i + 1 >= args.Length || args[i + 1] is "") throw new UsageException($"-o needs a file name\nusage: {Usage}");
-                output = args[++i];
-            }
-            else if (args[i].StartsWith('-') && args[i].Length > 1)
-            {
-                throw new UsageException($"unknown option '{args[i]}'\nusage: {Usage}");
-            }
-            else if (input is null)
-            {
-                input = args[i];
-            }
-            else
-            {
-                throw new UsageException($"one input file only, got '{input}' and '{args[i]}'\nusage: {Usage}");
-            }
-        }
-        if (input is null) throw new UsageException($"no input file given\nusage: {Usage}");
+            if (result.GetValueOrDefault<string>() is "") result.AddError("-o needs a file name");
+        });
+        var command = new Command("assemble", "Assemble a text module into a binary") { input, output };
+        command.SetAction(result =>
+        {
+            UnknownOptions.Refuse(result);
+            return Run(result.GetValue(input)!, result.GetValue(output), stdout);
+        });
+        return command;
+    }
+
+    public static int Run(string input, string? output, TextWriter stdout)
+    {
         output ??= Path.ChangeExtension(input, ".wasm");
         // The same checks as every command that reads a module: a regular file, binary or text.
         var loaded = ModuleFile.Load(input);

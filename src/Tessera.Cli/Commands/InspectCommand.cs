@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Security.Cryptography;
 using Tessera.Wasm.Binary;
 using Tessera.Wasm.Model;
@@ -7,16 +8,21 @@ namespace Tessera.Cli.Commands;
 /// <summary><c>tessera inspect FILE</c>: a readable summary of a module, in the spirit of <c>wasm-objdump -x</c>.</summary>
 internal static class InspectCommand
 {
-    public const string Usage = "tessera inspect FILE.wasm|FILE.wat";
-
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout)
     {
-        if (args.Length != 1)
+        var file = new Argument<string>("FILE") { Description = "A module, binary (.wasm) or text (.wat), told apart by content" };
+        var command = new Command("inspect", "Summarize a module's sections (decoded, not validated)") { file };
+        command.SetAction(result =>
         {
-            stderr.WriteLine("usage: " + Usage);
-            return 2;
-        }
-        var loaded = ModuleFile.Load(args[0]);
+            UnknownOptions.Refuse(result);
+            return Run(result.GetValue(file)!, stdout);
+        });
+        return command;
+    }
+
+    public static int Run(string path, TextWriter stdout)
+    {
+        var loaded = ModuleFile.Load(path);
         Print(loaded.Name, loaded.Bytes, ModuleDecoder.Decode(loaded.Bytes, ModuleFile.Features), stdout);
         return 0;
     }

@@ -1,8 +1,10 @@
+using System.CommandLine;
 using System.Net.Sockets;
 using Tessera.Platform.Sockets;
 using Tessera.Wasi;
 using Tessera.Wasi.Process;
 using Tessera.Wasm;
+using Tessera.Wasm.Binary;
 using Tessera.Wasm.Model;
 using Tessera.Wasm.Runtime;
 
@@ -13,10 +15,10 @@ namespace Tessera.Cli.Commands;
 /// (wasi_snapshot_preview1, sandboxed to the <c>--dir</c> preopens) and runs it: either a program
 /// (<c>_start</c>, with the arguments as its argv) or, with <c>--invoke</c>, one export called with
 /// arguments read by its parameter types, each result printed on its own line
-/// (<see cref="ValueText"/>).
+/// (<see cref="ValueText"/>). The checks of imports and entry point are <see cref="WasiCommand"/>'s.
 /// </summary>
 /// <remarks>
-/// Exit codes (also in <c>tessera help</c> and docs/operations.md): 0 the program or call finished;
+/// Exit codes (also in <c>tessera --help</c> and docs/operations.md): 0 the program or call finished;
 /// the program's own code when it calls <c>proc_exit</c> (its low 8 bits, as a native process's
 /// exit status); 1 the module could not be loaded or compiled, or a preopen or socket could not be
 /// opened; 2 a usage error (options, exports, arguments, imports that cannot be satisfied);
@@ -28,36 +30,71 @@ internal static class RunCommand
     /// <summary>The exit code of a trap: 128 + SIGABRT, what a shell shows for a native abort().</summary>
     public const int TrapExitCode = 134;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>The <c>run</c> command; <paramref name="args"/> is the whole command line as given,
+    /// from which the program's arguments are taken.</summary>
+    public static Command Create(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var options = RunOptions.Parse(args);
+        var syntax = new RunOptions.Syntax();
+        var command = new Command("run", "Run a WASI program (_start) with ARGs as its argv, or call one export with --invoke");
+        syntax.AddTo(command);
+        command.SetAction(result => Run(syntax.Read(result, args), stdout, stderr));
+        return command;
+    }
+
+    public static int Run(RunOptions options, TextWriter stdout, TextWriter stderr)
+    {
         var loaded = ModuleFile.Load(options.Path);
-        bool tasks = TaskProgram.IsTaskProgram(loaded.Bytes);
-        // One module for the life of the process: its code need not be collectible, so the runtime
-        // tiers it (a quick first compile, hot code recompiled with profile data).
-        // A program has one or a few memories and gains from guard pages; a task program may have a
-        // memory per task, and 6 GiB of address space each would cap it at about 20,000 tasks.
-        var bounds = options.Bounds ?? (tasks ? BoundsChecks.Explicit : BoundsChecks.GuardPages);
-        var engineOptions = new EngineOptions { UseCache = options.UseCache, CacheDirectory = options.CacheDirectory, CollectibleCode = false, BoundsChecks = bounds };
-        using var kernel = tasks ? TaskProgram.CreateKernel(engineOptions) : null;
-        var engine = kernel?.Engine ?? new Engine(ModuleFile.Features, engineOptions);
-        Module module;
+        Kernel.Kernel? kernel = null;
         try
         {
-            module = Module.FromBytes(engine, loaded.Bytes);
+            Module module;
+            try
+            {
+                // Decoded first to see its imports: a program that uses the task API is compiled by its
+                // kernel's engine. Decoding frames sections and entries only (no instructions); the
+                // engine decodes again as it compiles.
+                bool tasks = TaskProgram.UsesTaskApi(ModuleDecoder.Decode(loaded.Bytes, ModuleFile.Features));
+                // One module for the life of the process: its code need not be collectible, so the runtime
+                // tiers it (a quick first compile, hot code recompiled with profile data).
+                // A program has one or a few memories and gains from guard pages; a task program may have a
+                // memory per task, and 6 GiB of address space each would cap it at about 20,000 tasks.
+                var bounds = options.Bounds ?? (tasks ? BoundsChecks.Explicit : BoundsChecks.GuardPages);
+                var engineOptions = new EngineOptions { UseCache = options.UseCache, CacheDirectory = options.CacheDirectory, CollectibleCode = false, BoundsChecks = bounds };
+                kernel = tasks ? TaskProgram.CreateKernel(engineOptions) : null;
+                module = Module.FromBytes(kernel?.Engine ?? new Engine(ModuleFile.Features, engineOptions), loaded.Bytes);
+            }
+            catch (WasmException e)
+            {
+                stderr.WriteLine("error: " + loaded.Describe(e));
+                return 1;
+            }
+            return Run(options, loaded, module, kernel, stdout, stderr);
         }
-        catch (WasmException e)
+        finally
         {
-            stderr.WriteLine("error: " + loaded.Describe(e));
-            return 1;
+            kernel?.Dispose();
         }
+    }
 
+    private static int Run(RunOptions options, ModuleFile.Loaded loaded, Module module, Kernel.Kernel? kernel, TextWriter stdout, TextWriter stderr)
+    {
         // Everything the command line got wrong is reported before anything runs, so a start
         // function never executes for a call that was going to be refused.
-        CheckImports(loaded, module.Definition, tasks);
-        var (name, type) = options.Invoke is { } invoke ? FindFunction(loaded, module.Definition, invoke) : FindStart(loaded, module.Definition);
+        WasiCommand command;
+        FuncType type;
+        try
+        {
+            command = kernel is null ? WasiCommand.FromModule(module) : WasiCommand.FromModule(module, Kernel.Kernel.TaskModule);
+            type = command.EntryType(options.Invoke);
+        }
+        catch (WasiCommandException e)
+        {
+            string hint = options.Invoke is null && e.Rule is WasiCommandException.UnknownExport or WasiCommandException.IncompatibleExportType
+                ? $"; use --invoke NAME to call another export\nusage: {RunOptions.Usage}" : "";
+            throw new UsageException($"{loaded.Path}: {e.Message}{hint}");
+        }
         var values = Array.Empty<Value>();
-        if (options.Invoke is not null)
+        if (options.Invoke is { } name)
         {
             if (options.Arguments.Count != type.Parameters.Length)
             {
@@ -69,19 +106,19 @@ internal static class RunCommand
         }
 
         using var wasi = CreateWasi(options, loaded, stdout, stderr);
-        if (kernel is not null) return TaskProgram.Run(kernel, module, loaded, wasi, name, values, stdout, stderr);
-        var linker = WasiModule.Define(new Linker(), wasi);
+        if (kernel is not null) return TaskProgram.Run(kernel, module, loaded, wasi, options.Invoke ?? WasiCommand.Start, values, stdout, stderr);
         try
         {
-            var instance = linker.Instantiate(new Store(engine), module);
-            var results = instance.GetFunc(name)!.Invoke(values);
+            if (options.Invoke is null)
+            {
+                int code = command.Run(wasi);
+                stdout.Flush();
+                return code & 0xff;
+            }
+            var results = command.Invoke(wasi, options.Invoke, values);
             stdout.Flush();
             foreach (var result in results) stdout.WriteLine(ValueText.Format(result));
             return 0;
-        }
-        catch (WasmLinkException e)
-        {
-            throw new UsageException($"{loaded.Path}: {e.Message}");
         }
         catch (WasiExit exit)
         {
@@ -172,46 +209,6 @@ internal static class RunCommand
         nameof(WasiLimits.MaxStderrBytes) => "--max-stderr-bytes",
         _ => setting,
     };
-
-    /// <summary>Every import must be a WASI function, or a task API function in a program that
-    /// uses the task API: that is all <c>run</c> provides.</summary>
-    private static void CheckImports(ModuleFile.Loaded loaded, ModuleDefinition def, bool tasks)
-    {
-        foreach (var import in def.Imports)
-        {
-            if (import.Module == WasiModule.Name && import.Kind == ExternKind.Func && WasiModule.Functions.Contains(import.Name)) continue;
-            if (tasks && import.Module == Kernel.Kernel.TaskModule && import.Kind == ExternKind.Func) continue;
-            throw new UsageException($"{loaded.Path}: unknown import: \"{import.Module}\" \"{import.Name}\": tessera run provides only the functions of {WasiModule.Name} and {Kernel.Kernel.TaskModule}");
-        }
-    }
-
-    /// <summary>The export <paramref name="name"/>, which must be a function.</summary>
-    private static (string, FuncType) FindFunction(ModuleFile.Loaded loaded, ModuleDefinition def, string name)
-    {
-        var export = def.Exports.Find(e => e.Name == name);
-        if (export is null)
-        {
-            var functions = def.Exports.Where(e => e.Kind == ExternKind.Func).Select(e => $"\"{e.Name}\"").ToList();
-            string known = functions.Count == 0 ? "it exports no functions" : "its function exports: " + string.Join(", ", functions);
-            throw new UsageException($"{loaded.Path}: no export named \"{name}\" ({known})");
-        }
-        if (export.Kind != ExternKind.Func)
-            throw new UsageException($"{loaded.Path}: export \"{name}\" is a {export.Kind.ToString().ToLowerInvariant()}, not a function");
-        return (name, def.Types[(int)def.FunctionTypeIndex(new FuncIndex(export.Index)).Value]);
-    }
-
-    /// <summary><c>_start</c> of type [] -> [], the entry point of a WASI command.</summary>
-    private static (string, FuncType) FindStart(ModuleFile.Loaded loaded, ModuleDefinition def)
-    {
-        const string Start = "_start";
-        string hint = "use --invoke NAME to call another export\nusage: " + RunOptions.Usage;
-        var export = def.Exports.Find(e => e.Name == Start && e.Kind == ExternKind.Func)
-            ?? throw new UsageException($"{loaded.Path} has no \"{Start}\" function to run as a program; {hint}");
-        var type = def.Types[(int)def.FunctionTypeIndex(new FuncIndex(export.Index)).Value];
-        if (type.Parameters.Length != 0 || type.Results.Length != 0)
-            throw new UsageException($"{loaded.Path}: \"{Start}\" has type {type}, not [] -> []; {hint}");
-        return (Start, type);
-    }
 
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }

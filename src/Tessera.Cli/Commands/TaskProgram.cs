@@ -1,6 +1,7 @@
 using Tessera.Kernel;
 using Tessera.Kernel.Tasks;
 using Tessera.Wasi;
+using Tessera.Wasm.Model;
 using Tessera.Wasm.Runtime;
 
 namespace Tessera.Cli.Commands;
@@ -13,11 +14,16 @@ namespace Tessera.Cli.Commands;
 /// </summary>
 internal static class TaskProgram
 {
-    /// <summary>True when the module's bytes name <c>tessera_task</c>: a byte search, so the common
-    /// program pays nothing for it. A module that names it without importing from it (in a data
-    /// segment, say) runs under the kernel too, which is correct, only with preemptible code.</summary>
-    public static bool IsTaskProgram(byte[] wasm) =>
-        wasm.AsSpan().IndexOf("tessera_task"u8) >= 0;
+    /// <summary>True when the module imports anything from the task API's module
+    /// (<see cref="Kernel.Kernel.TaskModule"/>).</summary>
+    public static bool UsesTaskApi(ModuleDefinition definition)
+    {
+        foreach (var import in definition.Imports)
+        {
+            if (import.Module == Kernel.Kernel.TaskModule) return true;
+        }
+        return false;
+    }
 
     /// <summary>The kernel the program runs in; its engine compiles the module.</summary>
     public static Kernel.Kernel CreateKernel(EngineOptions engine) => new(new KernelOptions { Engine = engine });

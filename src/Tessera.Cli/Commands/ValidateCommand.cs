@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Tessera.Wasm;
 using Tessera.Wasm.Binary;
 using Tessera.Wasm.Validation;
@@ -8,13 +9,20 @@ namespace Tessera.Cli.Commands;
 /// Errors in text modules name the line and column of the offending instruction.</summary>
 internal static class ValidateCommand
 {
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var files = new Argument<string[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Modules to check, binary (.wasm) or text (.wat), told apart by content" };
+        var command = new Command("validate", "Decode and validate modules; one line per file, exit 1 if any is bad") { files };
+        command.SetAction(result =>
+        {
+            UnknownOptions.Refuse(result);
+            return Run(result.GetValue(files)!, stdout, stderr);
+        });
+        return command;
+    }
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length == 0)
-        {
-            stderr.WriteLine("usage: tessera validate FILE.wasm|FILE.wat...");
-            return 2;
-        }
         int bad = 0;
         foreach (var path in args)
         {

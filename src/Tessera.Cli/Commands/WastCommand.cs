@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Tessera.Wasm;
 using Tessera.Wasm.Runtime;
 using Tessera.Wasm.Wast;
@@ -12,50 +13,60 @@ namespace Tessera.Cli.Commands;
 /// </summary>
 internal static class WastCommand
 {
-    private const string Usage = "usage: tessera wast [--features LEVEL[,PROPOSAL...]] [--bounds explicit|guard] [-v|--verbose] FILE.wast...";
-
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var features = WasmFeatures.Wasm2;
-        bool verbose = false;
-        var bounds = BoundsChecks.Explicit;
-        var files = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < args.Length; i++)
+        var features = new Option<WasmFeatures>("--features")
         {
-            string arg = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{arg} needs a value\n{Usage}");
-            if (arg is "--features" or "--bounds" && !seen.Add(arg)) throw new UsageException($"{arg} given twice\n{Usage}");
-            switch (arg)
+            HelpName = "LEVEL[,PROPOSAL...]",
+            Description = "The features scripts may use: 1.0, 2.0 or 3.0, then proposals (default 2.0)",
+            DefaultValueFactory = _ => WasmFeatures.Wasm2,
+            CustomParser = result =>
             {
-                case "--features":
-                    try
-                    {
-                        features = WasmFeatureSet.Parse(Value());
-                    }
-                    catch (FormatException e)
-                    {
-                        throw new UsageException($"--features: {e.Message}\n{Usage}");
-                    }
-                    break;
-                case "--bounds":
-                    bounds = Value() switch
-                    {
-                        "explicit" => BoundsChecks.Explicit,
-                        "guard" => BoundsChecks.GuardPages,
-                        var other => throw new UsageException($"--bounds takes explicit or guard, not '{other}'\n{Usage}"),
-                    };
-                    break;
-                case "-v" or "--verbose":
-                    verbose = true;
-                    break;
-                default:
-                    if (arg.StartsWith('-')) throw new UsageException($"unknown option '{arg}'\n{Usage}");
-                    files.Add(arg);
-                    break;
-            }
-        }
-        if (files.Count == 0) throw new UsageException($"no script given\n{Usage}");
+                try
+                {
+                    return WasmFeatureSet.Parse(result.Tokens[0].Value);
+                }
+                catch (FormatException e)
+                {
+                    result.AddError($"--features: {e.Message}");
+                    return default;
+                }
+            },
+        };
+        var bounds = new Option<BoundsChecks>("--bounds")
+        {
+            HelpName = "explicit|guard",
+            Description = "Explicit bounds checks (default), or guard pages (exit 2 where unavailable)",
+            DefaultValueFactory = _ => BoundsChecks.Explicit,
+            CustomParser = result => result.Tokens[0].Value switch
+            {
+                "explicit" => BoundsChecks.Explicit,
+                "guard" => BoundsChecks.GuardPages,
+                var other => Refuse(result, $"--bounds takes explicit or guard, not '{other}'"),
+            },
+        };
+        // Only the two words: the parser would also offer the enum's names, which it does not accept.
+        bounds.CompletionSources.Clear();
+        bounds.CompletionSources.Add("explicit", "guard");
+        var verbose = new Option<bool>("-v", "--verbose") { Arity = ArgumentArity.Zero, Description = "List every assertion, not only the failures" };
+        var files = new Argument<string[]>("FILE") { HelpName = "FILE.wast", Arity = ArgumentArity.OneOrMore, Description = "Spec test scripts" };
+        var command = new Command("wast", "Run WebAssembly spec test scripts; the last line is \"N passed, N failed, N skipped\"") { features, bounds, verbose, files };
+        command.SetAction(result =>
+        {
+            UnknownOptions.Refuse(result);
+            return Run(result.GetValue(files)!, result.GetValue(features), result.GetValue(bounds), result.GetValue(verbose), stdout, stderr);
+        });
+        return command;
+    }
+
+    private static BoundsChecks Refuse(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return default;
+    }
+
+    public static int Run(IReadOnlyList<string> files, WasmFeatures features, BoundsChecks bounds, bool verbose, TextWriter stdout, TextWriter stderr)
+    {
 
         // Scripts are read here, with the checks every input file gets (a regular file of bounded
         // size), so a FIFO or /dev/zero named as a script is refused instead of read for ever.

@@ -9,10 +9,10 @@ using Tessera.Platform.Sockets;
 using Tessera.Wasi;
 using Tessera.Wasm.Runtime;
 
-namespace Tessera.Cli.Soak;
+namespace Tessera.Soak;
 
 /// <summary>
-/// <c>tessera soak</c>: the task kernel under a mixed load (<see cref="SoakLoads"/>) for a chosen
+/// The soak (<c>bench/soak</c>): the task kernel under a mixed load (<see cref="SoakLoads"/>) for a chosen
 /// time. The driver keeps about <c>Tasks</c> tasks in flight, starting the loads in proportion to
 /// their weights and killing the ones that never end after <see cref="KillAfter"/>; every ending
 /// is checked as it comes. Once a second it samples the process (<see cref="ResourceSample"/>).

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Tessera.Cli.Soak;
+namespace Tessera.Soak;
 
 /// <summary>What the process held at one moment of a soak: working set, live GC heap (after a
 /// full collection), and threads.</summary>

@@ -1,16 +1,15 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Tessera.Cli.Soak;
 using Xunit.Abstractions;
 
-namespace Tessera.Cli.Tests;
+namespace Tessera.Soak.Tests;
 
 /// <summary>The soak runs alone: it counts the process's threads and memory, which other tests
 /// running beside it would change.</summary>
 [CollectionDefinition(nameof(SoakCommandTests), DisableParallelization = true)]
 public sealed class SoakCollection;
 
-/// <summary><c>tessera soak</c> for a few seconds, and the judgment of its samples on made-up series.</summary>
+/// <summary>The soak (<c>bench/soak</c>) for a few seconds, and the judgment of its samples on made-up series.</summary>
 [Collection(nameof(SoakCommandTests))]
 public sealed partial class SoakCommandTests(ITestOutputHelper output)
 {
@@ -26,7 +25,7 @@ public sealed partial class SoakCommandTests(ITestOutputHelper output)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = CommandLine.Run(["soak", "--seconds", "5", "--tasks", "100"], stdout, stderr);
+        int exit = SoakCommand.Run(["--seconds", "5", "--tasks", "100"], stdout, stderr);
         string text = stdout.ToString();
         output.WriteLine(text + stderr);
         Assert.True(exit == 0, stderr.ToString());
@@ -43,12 +42,34 @@ public sealed partial class SoakCommandTests(ITestOutputHelper output)
         Assert.DoesNotContain("too few to judge", text);
     }
 
-    [Fact]
-    public void BadArgumentsAreUsageErrors()
+    private static void AssertUsage(string expected, params string[] args)
     {
-        Assert.Equal(2, CommandLine.Run(["soak", "--seconds", "0"], new StringWriter(), new StringWriter()));
-        Assert.Equal(2, CommandLine.Run(["soak", "--tasks"], new StringWriter(), new StringWriter()));
-        Assert.Equal(2, CommandLine.Run(["soak", "--forever"], new StringWriter(), new StringWriter()));
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Assert.Equal(2, SoakCommand.Run(args, stdout, stderr));
+        Assert.Equal("", stdout.ToString());
+        Assert.StartsWith("error: ", stderr.ToString());
+        Assert.Contains(expected, stderr.ToString());
+    }
+
+    [Fact]
+    public void BoundsAreCheckedBeforeAnythingRuns()
+    {
+        Assert.Equal((1, 1, 1), SoakCommand.Parse(["--seconds", "1", "--tasks", "1", "--workers", "1"]));
+        Assert.Equal((int.MaxValue, SoakCommand.MaxTasks, SoakCommand.MaxWorkers),
+            SoakCommand.Parse(["--seconds", "2147483647", "--tasks", "10000", "--workers", "1024"]));
+        AssertUsage("--tasks needs a whole number from 1 to 10000, got '10001'", "--tasks", "10001");
+        AssertUsage("--workers needs a whole number from 1 to 1024, got '1025'", "--workers", "1025");
+        AssertUsage("--seconds needs a whole number from 1 to 2147483647, got '2147483648'", "--seconds", "2147483648");
+        foreach (var option in new[] { "--seconds", "--tasks", "--workers" })
+        {
+            foreach (var bad in new[] { "0", "-1", "x", "" })
+                AssertUsage($"{option} needs a whole number from 1 to", option, bad);
+            AssertUsage($"{option} needs a value", option);
+            AssertUsage($"{option} given twice", option, "1", option, "1");
+        }
+        AssertUsage("unknown argument '--bogus'", "--bogus");
+        AssertUsage("unknown argument '--forever'", "--forever");
     }
 
     private static List<ResourceSample> Series(Func<int, long> workingSet, Func<int, long> heap, Func<int, int> threads, int count = 12) =>

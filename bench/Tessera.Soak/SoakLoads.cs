@@ -2,7 +2,7 @@ using Tessera.Kernel;
 using Tessera.Kernel.Tasks;
 using Tessera.Wasm.Runtime;
 
-namespace Tessera.Cli.Soak;
+namespace Tessera.Soak;
 
 /// <summary>
 /// One kind of work the soak runs again and again: how to start one instance of it and what its
