@@ -188,16 +188,16 @@ internal static class RunCommand
     /// <summary>The export <paramref name="name"/>, which must be a function.</summary>
     private static (string, FuncType) FindFunction(ModuleFile.Loaded loaded, ModuleDefinition def, string name)
     {
-        var export = def.Exports.Find(e => e.Name == name);
+        var export = def.Exports.FirstOrDefault(e => e.Name == name);
         if (export is null)
         {
             var functions = def.Exports.Where(e => e.Kind == ExternKind.Func).Select(e => $"\"{e.Name}\"").ToList();
             string known = functions.Count == 0 ? "it exports no functions" : "its function exports: " + string.Join(", ", functions);
             throw new UsageException($"{loaded.Path}: no export named \"{name}\" ({known})");
         }
-        if (export.Kind != ExternKind.Func)
+        if (export is not FuncExport function)
             throw new UsageException($"{loaded.Path}: export \"{name}\" is a {export.Kind.ToString().ToLowerInvariant()}, not a function");
-        return (name, def.Types[(int)def.FunctionTypeIndex(new FuncIndex(export.Index)).Value]);
+        return (name, def.FunctionType(function.Index));
     }
 
     /// <summary><c>_start</c> of type [] -> [], the entry point of a WASI command.</summary>
@@ -205,9 +205,9 @@ internal static class RunCommand
     {
         const string Start = "_start";
         string hint = "use --invoke NAME to call another export\nusage: " + RunOptions.Usage;
-        var export = def.Exports.Find(e => e.Name == Start && e.Kind == ExternKind.Func)
+        var export = def.Exports.OfType<FuncExport>().FirstOrDefault(e => e.Name == Start)
             ?? throw new UsageException($"{loaded.Path} has no \"{Start}\" function to run as a program; {hint}");
-        var type = def.Types[(int)def.FunctionTypeIndex(new FuncIndex(export.Index)).Value];
+        var type = def.FunctionType(export.Index);
         if (type.Parameters.Length != 0 || type.Results.Length != 0)
             throw new UsageException($"{loaded.Path}: \"{Start}\" has type {type}, not [] -> []; {hint}");
         return (Start, type);

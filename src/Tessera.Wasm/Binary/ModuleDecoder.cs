@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Tessera.Wasm.Model;
 
 namespace Tessera.Wasm.Binary;
@@ -24,7 +25,7 @@ public static class ModuleDecoder
     /// <see cref="WasmUnsupportedFeatureException"/> if it uses a feature not in <paramref name="features"/>.</summary>
     public static ModuleDefinition Decode(ReadOnlyMemory<byte> bytes, WasmFeatures features = WasmFeatures.Wasm2)
     {
-        var module = new ModuleDefinition(bytes);
+        var module = new ModuleDefinitionBuilder(bytes);
         var reader = new WasmReader(bytes.Span);
         var context = new DecodeContext(module, features);
 
@@ -60,7 +61,7 @@ public static class ModuleDecoder
         {
             WasmReader.Fail("data count and data section have inconsistent lengths", reader.Offset);
         }
-        return module;
+        return module.Build();
     }
 
     /// <summary>Order of the known sections; -1 for an unknown id. Custom sections may appear anywhere.</summary>
@@ -84,7 +85,7 @@ public static class ModuleDecoder
     };
 
     /// <summary>The per-module state of one decode; section readers are methods on it.</summary>
-    private sealed class DecodeContext(ModuleDefinition module, WasmFeatures features)
+    private sealed class DecodeContext(ModuleDefinitionBuilder module, WasmFeatures features)
     {
         private readonly bool _multiMemory = (features & WasmFeatures.MultiMemory) != 0;
         private readonly bool _memory64 = (features & WasmFeatures.Memory64) != 0;
@@ -102,7 +103,7 @@ public static class ModuleDecoder
                 case SectionId.Tag: DecodeTags(ref r); break;
                 case SectionId.Global: DecodeGlobals(ref r); break;
                 case SectionId.Export: DecodeExports(ref r); break;
-                case SectionId.Start: module.Start = new FuncIndex(r.ReadU32()); break;
+                case SectionId.Start: module.Start = r.ReadFuncIndex(); break;
                 case SectionId.Element: DecodeElements(ref r); break;
                 case SectionId.DataCount: module.DataCount = r.ReadU32(); break;
                 case SectionId.Code: DecodeCode(ref r); break;
@@ -173,14 +174,14 @@ public static class ModuleDecoder
                 byte kind = r.ReadByte();
                 Import import = kind switch
                 {
-                    0 => new Import(moduleName, name, ExternKind.Func) { FunctionType = new TypeIndex(r.ReadU32()) },
+                    0 => new Import(moduleName, name, ExternKind.Func) { FunctionType = r.ReadTypeIndex() },
                     1 => new Import(moduleName, name, ExternKind.Table) { Table = ReadTableType(ref r) },
                     2 => new Import(moduleName, name, ExternKind.Memory) { Memory = ReadMemoryType(ref r) },
                     3 => new Import(moduleName, name, ExternKind.Global) { Global = ReadGlobalType(ref r) },
                     4 when (features & WasmFeatures.Exceptions) != 0 => new Import(moduleName, name, ExternKind.Tag) { FunctionType = ReadTagType(ref r).Type },
                     _ => throw new WasmFormatException("malformed import kind", kindOffset, $"kind 0x{kind:x2}"),
                 };
-                module.AddImport(import);
+                module.Imports.Add(import);
             }
         }
 
@@ -188,7 +189,7 @@ public static class ModuleDecoder
         {
             uint count = r.ReadCount();
             module.Functions.Capacity = (int)count;
-            for (uint i = 0; i < count; i++) module.Functions.Add(new TypeIndex(r.ReadU32()));
+            for (uint i = 0; i < count; i++) module.Functions.Add(r.ReadTypeIndex());
         }
 
         private void DecodeTables(ref WasmReader r)
@@ -217,7 +218,7 @@ public static class ModuleDecoder
         {
             int start = r.Offset;
             if (r.ReadByte() != 0) WasmReader.Fail("malformed tag attribute", start);
-            return new TagType(new TypeIndex(r.ReadU32()));
+            return new TagType(r.ReadTypeIndex());
         }
 
         private void DecodeGlobals(ref WasmReader r)
@@ -239,7 +240,7 @@ public static class ModuleDecoder
                 int kindOffset = r.Offset;
                 byte kind = r.ReadByte();
                 if (kind > 4 || kind == 4 && (features & WasmFeatures.Exceptions) == 0) WasmReader.Fail("malformed export kind", kindOffset, $"kind 0x{kind:x2}");
-                module.Exports.Add(new Export(name, (ExternKind)kind, r.ReadU32()));
+                module.Exports.Add(Export.Of(name, (ExternKind)kind, r.ReadU32()));
             }
         }
 
@@ -257,11 +258,11 @@ public static class ModuleDecoder
                 bool bit1 = (flags & 2) != 0;
                 bool expressions = (flags & 4) != 0;
                 var mode = notActive ? (bit1 ? SegmentMode.Declarative : SegmentMode.Passive) : SegmentMode.Active;
-                uint table = 0;
+                TableIndex table = default;
                 ConstExpr offset = default;
                 if (mode == SegmentMode.Active)
                 {
-                    if (bit1) table = r.ReadU32();
+                    if (bit1) table = r.ReadTableIndex();
                     offset = ReadConstExpr(ref r);
                 }
                 ValType elementType = ValType.FuncRef;
@@ -277,19 +278,19 @@ public static class ModuleDecoder
                         if (r.ReadByte() != 0x00) WasmReader.Fail("malformed element kind", kindOffset);
                     }
                 }
-                var segment = new ElementSegment(mode, elementType) { Table = new TableIndex(table), Offset = offset };
+                var segment = new ElementSegment(mode, elementType) { Table = table, Offset = offset };
                 uint n = r.ReadCount();
                 if (expressions)
                 {
                     var items = new ConstExpr[n];
                     for (int k = 0; k < items.Length; k++) items[k] = ReadConstExpr(ref r);
-                    segment = segment with { Expressions = items };
+                    segment = segment with { Expressions = ImmutableCollectionsMarshal.AsImmutableArray(items) };
                 }
                 else
                 {
                     var items = new FuncIndex[n];
-                    for (int k = 0; k < items.Length; k++) items[k] = new FuncIndex(r.ReadU32());
-                    segment = segment with { Functions = items };
+                    for (int k = 0; k < items.Length; k++) items[k] = r.ReadFuncIndex();
+                    segment = segment with { Functions = ImmutableCollectionsMarshal.AsImmutableArray(items) };
                 }
                 module.Elements.Add(segment);
             }
@@ -321,7 +322,7 @@ public static class ModuleDecoder
                 if (codeLength == 0) body.Fail("unexpected end of section or function");
                 if (module.Bytes.Span[codeOffset + codeLength - 1] != 0x0B) WasmReader.Fail("END opcode expected", codeOffset + codeLength - 1);
                 body.ReadBytes(codeLength);
-                module.Bodies.Add(new FunctionBody(locals, module.Bytes.Slice(codeOffset, codeLength), codeOffset, (int)size));
+                module.Bodies.Add(new FunctionBody(ImmutableCollectionsMarshal.AsImmutableArray(locals), module.Bytes.Slice(codeOffset, codeLength), codeOffset, (int)size));
             }
         }
 
@@ -333,13 +334,13 @@ public static class ModuleDecoder
                 int start = r.Offset;
                 uint flags = r.ReadU32();
                 SegmentMode mode;
-                uint memory = 0;
+                MemoryIndex memory = default;
                 ConstExpr offset = default;
                 switch (flags)
                 {
                     case 0: mode = SegmentMode.Active; offset = ReadConstExpr(ref r); break;
                     case 1: mode = SegmentMode.Passive; break;
-                    case 2: mode = SegmentMode.Active; memory = r.ReadU32(); offset = ReadConstExpr(ref r); break;
+                    case 2: mode = SegmentMode.Active; memory = r.ReadMemoryIndex(multiMemory: true); offset = ReadConstExpr(ref r); break;
                     default: WasmReader.Fail("malformed data segment kind", start, $"flags {flags}"); return;
                 }
                 int lengthOffset = r.Offset;
@@ -347,7 +348,7 @@ public static class ModuleDecoder
                 if (length > (uint)r.Remaining) WasmReader.Fail("unexpected end of section or function", lengthOffset, $"data length {length}");
                 var bytes = module.Bytes.Slice(r.Offset, (int)length);
                 r.ReadBytes((int)length);
-                module.Data.Add(new DataSegment(mode, bytes) { Memory = new MemoryIndex(memory), Offset = offset });
+                module.Data.Add(new DataSegment(mode, bytes) { Memory = memory, Offset = offset });
             }
         }
 

@@ -93,7 +93,7 @@ public class ModuleDecoderTests
         var body = Assert.Single(module.Bodies);
         Assert.Equal(3, body.LocalCount);
         Assert.Equal(new Limits(1, 2), module.Memories[0].Limits);
-        Assert.Equal(new Export("f", ExternKind.Func, 0), module.Exports[0]);
+        Assert.Equal(new FuncExport("f", new FuncIndex(0)), module.Exports[0]);
         Assert.Equal(Opcode.F32Const, new WasmReader(body.Code.Span).ReadOpcode());
     }
 
