@@ -139,7 +139,7 @@ public static class ModuleDecoder
                 }
                 var parameters = ReadValTypes(ref r);
                 var results = ReadValTypes(ref r);
-                module.Types.Add(new FuncType(parameters, results));
+                module.Types.Add(FuncType.Adopt(parameters, results));
             }
         }
 

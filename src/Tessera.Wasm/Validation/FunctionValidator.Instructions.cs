@@ -29,21 +29,21 @@ internal sealed partial class FunctionValidator
                 BrTable(ref r);
                 break;
             case Opcode.Return:
-                PopValues(_type.Results);
+                PopValues(_type.Results.AsSpan());
                 SetUnreachable();
                 break;
             case Opcode.CallIndirect:
                 {
                     var callee = CallIndirectType(ref r);
-                    PopValues(callee.Parameters);
-                    PushValues(callee.Results);
+                    PopValues(callee.Parameters.AsSpan());
+                    PushValues(callee.Results.AsSpan());
                     break;
                 }
             case Opcode.ReturnCall:
                 {
                     var callee = Function(r.ReadFuncIndex());
                     CheckTailCallResults(callee);
-                    PopValues(callee.Parameters);
+                    PopValues(callee.Parameters.AsSpan());
                     SetUnreachable();
                     break;
                 }
@@ -51,7 +51,7 @@ internal sealed partial class FunctionValidator
                 {
                     var callee = CallIndirectType(ref r);
                     CheckTailCallResults(callee);
-                    PopValues(callee.Parameters);
+                    PopValues(callee.Parameters.AsSpan());
                     SetUnreachable();
                     break;
                 }
@@ -140,7 +140,7 @@ internal sealed partial class FunctionValidator
             shape = BlockShape.Signature;
         }
         if (kind == FrameKind.If) PopKind(ValTypeKind.I32);
-        if (signature is not null) PopValues(signature.Parameters);
+        if (signature is not null) PopValues(signature.Parameters.AsSpan());
         PushFrame(kind, shape, single, signature);
     }
 
@@ -233,7 +233,7 @@ internal sealed partial class FunctionValidator
         var results = _type.Results;
         bool ok = callee.Results.Length == results.Length;
         for (int i = 0; ok && i < results.Length; i++) ok = Matches(callee.Results[i], results[i]);
-        if (!ok) FailTypes("a tail call's results must be the caller's", callee.Results, results);
+        if (!ok) FailTypes("a tail call's results must be the caller's", callee.Results.AsSpan(), results.AsSpan());
     }
 
     private void BulkMemory(ref WasmReader r, Opcode opcode)

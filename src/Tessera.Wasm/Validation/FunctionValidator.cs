@@ -168,8 +168,8 @@ internal sealed partial class FunctionValidator
             case OpHandler.Call:
                 {
                     var callee = Function(r.ReadFuncIndex());
-                    PopValues(callee.Parameters);
-                    PushValues(callee.Results);
+                    PopValues(callee.Parameters.AsSpan());
+                    PushValues(callee.Results.AsSpan());
                     return true;
                 }
             case OpHandler.Block:
@@ -377,7 +377,7 @@ internal sealed partial class FunctionValidator
         f.Unreachable = false;
         _height = _sp;
         _unreachable = false;
-        if (shape == BlockShape.Signature && kind != FrameKind.Function) PushValues(signature!.Parameters);
+        if (shape == BlockShape.Signature && kind != FrameKind.Function) PushValues(signature!.Parameters.AsSpan());
     }
 
     /// <summary>Checks the end types of the innermost frame and removes it; returns a copy.</summary>
@@ -406,12 +406,12 @@ internal sealed partial class FunctionValidator
     }
 
     private static ReadOnlySpan<ValType> StartTypes(ref Frame f) =>
-        f.Shape == BlockShape.Signature && f.Kind != FrameKind.Function ? f.Signature!.Parameters : default;
+        f.Shape == BlockShape.Signature && f.Kind != FrameKind.Function ? f.Signature!.Parameters.AsSpan() : default;
 
     private static ReadOnlySpan<ValType> EndTypes(ref Frame f) => f.Shape switch
     {
         BlockShape.Single => MemoryMarshal.CreateReadOnlySpan(ref f.Single, 1),
-        BlockShape.Signature => f.Signature!.Results,
+        BlockShape.Signature => f.Signature!.Results.AsSpan(),
         _ => default,
     };
 
@@ -480,7 +480,7 @@ internal sealed partial class FunctionValidator
     {
         if (index >= _localCount) FailUnknownLocal(index);
         var parameters = _type.Parameters;
-        if (index < (uint)parameters.Length) return parameters[index];
+        if (index < (uint)parameters.Length) return parameters[(int)index];
         int lo = 0, hi = _runCount - 1;
         while (lo < hi)
         {

@@ -86,8 +86,8 @@ public class ModuleDecoderTests
         // wat2wasm writes names only with --debug-names; decode the structure.
         var module = ModuleDecoder.Decode(wasm);
         var type = Assert.Single(module.Types);
-        Assert.Equal([ValType.I32, ValType.I64], type.Parameters);
-        Assert.Equal([ValType.F32], type.Results);
+        Assert.Equal(new[] { ValType.I32, ValType.I64 }, type.Parameters);
+        Assert.Equal(new[] { ValType.F32 }, type.Results);
         Assert.Equal(1, module.ImportedGlobalCount);
         Assert.True(module.GlobalType(new GlobalIndex(0)).Mutable);
         var body = Assert.Single(module.Bodies);
