@@ -53,7 +53,7 @@ public static class ModuleDecoder
             if (!section.AtEnd) WasmReader.Fail("section size mismatch", section.Offset, $"{(SectionId)id} section");
         }
 
-        if (module.Functions.Count != module.Bodies.Count)
+        if (module.Functions.Length != module.Bodies.Count)
         {
             WasmReader.Fail("function and code section have inconsistent lengths", reader.Offset);
         }
@@ -187,31 +187,34 @@ public static class ModuleDecoder
 
         private void DecodeFunctions(ref WasmReader r)
         {
-            uint count = r.ReadCount();
-            module.Functions.Capacity = (int)count;
-            for (uint i = 0; i < count; i++) module.Functions.Add(r.ReadTypeIndex());
+            var functions = new TypeIndex[r.ReadCount()];
+            for (int i = 0; i < functions.Length; i++) functions[i] = r.ReadTypeIndex();
+            module.Functions = functions;
         }
 
         private void DecodeTables(ref WasmReader r)
         {
-            uint count = r.ReadCount(2);
-            for (uint i = 0; i < count; i++)
+            var tables = new TableType[r.ReadCount(2)];
+            for (int i = 0; i < tables.Length; i++)
             {
                 if (r.PeekByte() == 0x40) throw new WasmUnsupportedFeatureException("function-references", $"table with initializer at byte 0x{r.Offset:x}");
-                module.Tables.Add(ReadTableType(ref r));
+                tables[i] = ReadTableType(ref r);
             }
+            module.Tables = tables;
         }
 
         private void DecodeMemories(ref WasmReader r)
         {
-            uint count = r.ReadCount(2);
-            for (uint i = 0; i < count; i++) module.Memories.Add(ReadMemoryType(ref r));
+            var memories = new MemoryType[r.ReadCount(2)];
+            for (int i = 0; i < memories.Length; i++) memories[i] = ReadMemoryType(ref r);
+            module.Memories = memories;
         }
 
         private void DecodeTags(ref WasmReader r)
         {
-            uint count = r.ReadCount(2);
-            for (uint i = 0; i < count; i++) module.Tags.Add(ReadTagType(ref r));
+            var tags = new TagType[r.ReadCount(2)];
+            for (int i = 0; i < tags.Length; i++) tags[i] = ReadTagType(ref r);
+            module.Tags = tags;
         }
 
         private static TagType ReadTagType(ref WasmReader r)
@@ -299,7 +302,7 @@ public static class ModuleDecoder
         private void DecodeCode(ref WasmReader r)
         {
             uint count = r.ReadCount(2);
-            if (count != (uint)module.Functions.Count) WasmReader.Fail("function and code section have inconsistent lengths", r.Offset);
+            if (count != (uint)module.Functions.Length) WasmReader.Fail("function and code section have inconsistent lengths", r.Offset);
             module.Bodies.Capacity = (int)count;
             for (uint i = 0; i < count; i++)
             {

@@ -8,9 +8,21 @@ public sealed class FuncType : IEquatable<FuncType>
 {
     /// <summary>A function type of copies of <paramref name="parameters"/> and <paramref name="results"/>.</summary>
     public FuncType(ReadOnlySpan<ValType> parameters, ReadOnlySpan<ValType> results)
-        : this(ImmutableArray.Create(parameters), ImmutableArray.Create(results))
+        : this(ImmutableCollectionsMarshal.AsImmutableArray(Copy(parameters)), ImmutableCollectionsMarshal.AsImmutableArray(Copy(results)))
     {
     }
+
+    // A loop rather than ToArray or ImmutableArray.Create: those are generic methods of the framework,
+    // JIT-compiled on first use over ValType, and host functions make types at start-up.
+    private static ValType[] Copy(ReadOnlySpan<ValType> types)
+    {
+        if (types.Length == 0) return s_none;
+        var copy = new ValType[types.Length];
+        for (int i = 0; i < copy.Length; i++) copy[i] = types[i];
+        return copy;
+    }
+
+    private static readonly ValType[] s_none = new ValType[0];
 
     private FuncType(ImmutableArray<ValType> parameters, ImmutableArray<ValType> results)
     {

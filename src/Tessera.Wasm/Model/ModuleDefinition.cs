@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Tessera.Wasm.Model;
@@ -46,11 +45,13 @@ public sealed class ModuleDefinition
     {
         Bytes = b.Bytes;
         _types = [.. b.Types];
-        _functions = [.. b.Functions];
-        _tables = [.. b.Tables];
-        _memories = [.. b.Memories];
+        // Clone, not a collection expression: Array.Clone is not generic, so copying an array of
+        // structs JIT-compiles nothing at start-up.
+        _functions = (TypeIndex[])b.Functions.Clone();
+        _tables = (TableType[])b.Tables.Clone();
+        _memories = (MemoryType[])b.Memories.Clone();
         _globals = [.. b.Globals];
-        _tags = [.. b.Tags];
+        _tags = (TagType[])b.Tags.Clone();
         _bodies = [.. b.Bodies];
         _elements = [.. b.Elements];
         _data = [.. b.Data];
@@ -84,21 +85,21 @@ public sealed class ModuleDefinition
                 case ExternKind.Tag: _importedTags[tags++] = import.FunctionType; break;
             }
         }
-        Types = Array.AsReadOnly(_types);
-        Imports = Array.AsReadOnly(imports);
-        Functions = Array.AsReadOnly(_functions);
-        Tables = Array.AsReadOnly(_tables);
-        Memories = Array.AsReadOnly(_memories);
-        Globals = Array.AsReadOnly(_globals);
-        Tags = Array.AsReadOnly(_tags);
-        Exports = Array.AsReadOnly(b.Exports.ToArray());
+        Types = new ReadOnlyArray<FuncType>(_types);
+        Imports = new ReadOnlyArray<Import>(imports);
+        Functions = new ReadOnlyArray<TypeIndex>(_functions);
+        Tables = new ReadOnlyArray<TableType>(_tables);
+        Memories = new ReadOnlyArray<MemoryType>(_memories);
+        Globals = new ReadOnlyArray<GlobalDefinition>(_globals);
+        Tags = new ReadOnlyArray<TagType>(_tags);
+        Exports = new ReadOnlyArray<Export>(b.Exports.ToArray());
         Start = b.Start;
-        Elements = Array.AsReadOnly(_elements);
+        Elements = new ReadOnlyArray<ElementSegment>(_elements);
         DataCount = b.DataCount;
-        Bodies = Array.AsReadOnly(_bodies);
-        Data = Array.AsReadOnly(_data);
+        Bodies = new ReadOnlyArray<FunctionBody>(_bodies);
+        Data = new ReadOnlyArray<DataSegment>(_data);
         Names = b.Names;
-        CustomSections = Array.AsReadOnly(b.CustomSections.ToArray());
+        CustomSections = new ReadOnlyArray<CustomSection>(b.CustomSections.ToArray());
     }
 
     /// <summary>The whole module binary this definition was decoded from.</summary>

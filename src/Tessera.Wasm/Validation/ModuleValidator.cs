@@ -162,7 +162,7 @@ public static class ModuleValidator
         for (uint i = 0; i < ctx.Module.Tables.Count; i++)
         {
             var table = ctx.Module.ToIndex(new DefinedTableIndex(i));
-            CheckTableType(ctx, ctx.Module.TableType(table), SectionId.Table, $"table {table}");
+            CheckTableType(ctx, ctx.Module.TableType(table), SectionId.Table, $"table {table.Value}");
         }
         if (ctx.Tables.Length > 1 && (ctx.Features & WasmFeatures.ReferenceTypes) == 0)
         {
@@ -175,7 +175,7 @@ public static class ModuleValidator
         for (uint i = 0; i < ctx.Module.Memories.Count; i++)
         {
             var memory = ctx.Module.ToIndex(new DefinedMemoryIndex(i));
-            CheckMemoryType(ctx, ctx.Module.MemoryType(memory), SectionId.Memory, $"memory {memory}");
+            CheckMemoryType(ctx, ctx.Module.MemoryType(memory), SectionId.Memory, $"memory {memory.Value}");
         }
         if (ctx.Memories.Length > 1 && !ctx.MultiMemory)
         {
@@ -188,7 +188,7 @@ public static class ModuleValidator
         for (uint i = 0; i < ctx.Module.Tags.Count; i++)
         {
             var tag = ctx.Module.ToIndex(new DefinedTagIndex(i));
-            CheckTagType(ctx, ctx.Module.TagTypeIndex(tag), SectionId.Tag, $"tag {tag}");
+            CheckTagType(ctx, ctx.Module.TagTypeIndex(tag), SectionId.Tag, $"tag {tag.Value}");
         }
     }
 
@@ -202,8 +202,8 @@ public static class ModuleValidator
             var defined = new DefinedGlobalIndex(i);
             var index = module.ToIndex(defined);
             var global = module.Global(defined);
-            CheckValType(ctx, global.Type.Type, SectionId.Global, $"global {index}");
-            constants.Validate(global.Init, global.Type.Type, seePreceding ? (int)index.Value : module.ImportedGlobalCount, $"the initializer of global {index}");
+            CheckValType(ctx, global.Type.Type, SectionId.Global, $"global {index.Value}");
+            constants.Validate(global.Init, global.Type.Type, seePreceding ? (int)index.Value : module.ImportedGlobalCount, $"the initializer of global {index.Value}");
         }
     }
 
