@@ -73,23 +73,23 @@ public sealed class WasiCommand
         var definition = Module.Definition;
         if (export is null)
         {
-            var start = definition.Exports.Find(e => e.Name == Start && e.Kind == ExternKind.Func)
+            var start = definition.Exports.OfType<FuncExport>().FirstOrDefault(e => e.Name == Start)
                 ?? throw new WasiCommandException(WasiCommandException.UnknownExport, Start, $"no \"{Start}\" function to run as a command");
             var type = TypeOf(definition, start);
             if (type.Parameters.Length != 0 || type.Results.Length != 0)
                 throw new WasiCommandException(WasiCommandException.IncompatibleExportType, Start, $"\"{Start}\" has type {type}, not [] -> []");
             return type;
         }
-        var found = definition.Exports.Find(e => e.Name == export);
+        var found = definition.Exports.FirstOrDefault(e => e.Name == export);
         if (found is null)
         {
             var functions = definition.Exports.Where(e => e.Kind == ExternKind.Func).Select(e => $"\"{e.Name}\"").ToList();
             string known = functions.Count == 0 ? "it exports no functions" : "its function exports: " + string.Join(", ", functions);
             throw new WasiCommandException(WasiCommandException.UnknownExport, export, $"no export named \"{export}\" ({known})");
         }
-        if (found.Kind != ExternKind.Func)
+        if (found is not FuncExport function)
             throw new WasiCommandException(WasiCommandException.IncompatibleExportType, export, $"export \"{export}\" is a {Kind(found.Kind)}, not a function");
-        return TypeOf(definition, found);
+        return TypeOf(definition, function);
     }
 
     /// <summary>Instantiates the module with WASI bound to <paramref name="context"/> and runs
@@ -135,8 +135,7 @@ public sealed class WasiCommand
         return instance.GetFunc(export)!.Invoke(arguments);
     }
 
-    private static FuncType TypeOf(ModuleDefinition definition, Export function) =>
-        definition.Types[(int)definition.FunctionTypeIndex(new FuncIndex(function.Index)).Value];
+    private static FuncType TypeOf(ModuleDefinition definition, FuncExport function) => definition.FunctionType(function.Index);
 
     private static string Kind(ExternKind kind) => kind.ToString().ToLowerInvariant();
 

@@ -35,7 +35,7 @@ public sealed class WasmFormatException : WasmException
 /// <summary>A module decodes but breaks a validation rule.</summary>
 public sealed class WasmValidationException : WasmException
 {
-    public WasmValidationException(string rule, int offset, int? functionIndex = null, string? detail = null)
+    public WasmValidationException(string rule, int offset, Model.FuncIndex? functionIndex = null, string? detail = null)
         : base(Describe(rule, offset, functionIndex, detail))
     {
         Rule = rule;
@@ -47,9 +47,9 @@ public sealed class WasmValidationException : WasmException
     /// <summary>Byte offset in the module binary of the offending instruction or section entry.</summary>
     public int Offset { get; }
     /// <summary>The function (in the function index space) whose body is invalid, if any.</summary>
-    public int? FunctionIndex { get; }
+    public Model.FuncIndex? FunctionIndex { get; }
 
-    private static string Describe(string rule, int offset, int? func, string? detail)
+    private static string Describe(string rule, int offset, Model.FuncIndex? func, string? detail)
     {
         var where = func is { } f ? $"in function {f} at byte 0x{offset:x}" : $"at byte 0x{offset:x}";
         return detail is null ? $"invalid module {where}: {rule}" : $"invalid module {where}: {rule} ({detail})";

@@ -41,7 +41,7 @@ internal static class InspectCommand
         {
             string what = import.Kind switch
             {
-                ExternKind.Func => $"func[{func++}] type={import.FunctionType} {Describe(module.Types, import.FunctionType)}",
+                ExternKind.Func => $"func[{func++}] type={import.FunctionType} {Describe(module, import.FunctionType)}",
                 ExternKind.Table => $"table[{table++}] {import.Table}",
                 ExternKind.Memory => $"memory[{memory++}] pages {import.Memory}",
                 ExternKind.Global => $"global[{global++}] {import.Global}",
@@ -51,24 +51,37 @@ internal static class InspectCommand
         }
 
         Section(o, "Functions", module.Functions.Count);
-        for (int i = 0; i < module.Functions.Count; i++)
+        for (uint i = 0; i < module.Functions.Count; i++)
         {
-            var index = new FuncIndex((uint)(module.ImportedFunctionCount + i));
-            var body = i < module.Bodies.Count ? module.Bodies[i] : null;
+            var defined = new DefinedFuncIndex(i);
+            var index = module.ToIndex(defined);
+            var type = module.FunctionTypeIndex(defined);
+            var body = module.Body(defined);
             string label = module.FunctionName(index) is { } n ? $" <{n}>" : "";
-            string size = body is null ? "" : $" size={body.BodySize} locals={body.LocalCount}";
-            o.WriteLine($"  func[{index}]{label} type={module.Functions[i]} {Describe(module.Types, module.Functions[i])}{size}");
+            o.WriteLine($"  func[{index}]{label} type={type} {Describe(module, type)} size={body.BodySize} locals={body.LocalCount}");
         }
 
         Section(o, "Tables", module.Tables.Count);
-        for (int i = 0; i < module.Tables.Count; i++) o.WriteLine($"  table[{module.ImportedTableCount + i}] {module.Tables[i]}");
+        for (uint i = 0; i < module.Tables.Count; i++)
+        {
+            var index = module.ToIndex(new DefinedTableIndex(i));
+            o.WriteLine($"  table[{index}] {module.TableType(index)}");
+        }
         Section(o, "Memories", module.Memories.Count);
-        for (int i = 0; i < module.Memories.Count; i++) o.WriteLine($"  memory[{module.ImportedMemoryCount + i}] pages {module.Memories[i]}");
+        for (uint i = 0; i < module.Memories.Count; i++)
+        {
+            var index = module.ToIndex(new DefinedMemoryIndex(i));
+            o.WriteLine($"  memory[{index}] pages {module.MemoryType(index)}");
+        }
         Section(o, "Globals", module.Globals.Count);
-        for (int i = 0; i < module.Globals.Count; i++) o.WriteLine($"  global[{module.ImportedGlobalCount + i}] {module.Globals[i].Type}");
+        for (uint i = 0; i < module.Globals.Count; i++)
+        {
+            var index = module.ToIndex(new DefinedGlobalIndex(i));
+            o.WriteLine($"  global[{index}] {module.GlobalType(index)}");
+        }
 
         Section(o, "Exports", module.Exports.Count);
-        foreach (var export in module.Exports) o.WriteLine($"  {export.Kind.ToString().ToLowerInvariant()}[{export.Index}] -> \"{export.Name}\"");
+        foreach (var export in module.Exports) o.WriteLine($"  {export.Kind.ToString().ToLowerInvariant()}[{IndexOf(export)}] -> \"{export.Name}\"");
         if (module.Start is { } start) o.WriteLine($"Start: func[{start}]");
 
         Section(o, "Elements", module.Elements.Count);
@@ -97,8 +110,20 @@ internal static class InspectCommand
         if (count > 0) o.WriteLine($"{title}[{count}]:");
     }
 
-    private static string Describe(List<FuncType> types, TypeIndex index) =>
-        index.Value < (uint)types.Count ? types[(int)index.Value].ToString() : "(unknown type)";
+    /// <summary>The type, or a note when the index is outside the type section: inspect shows
+    /// modules that were decoded but not validated.</summary>
+    private static string Describe(ModuleDefinition module, TypeIndex index) =>
+        index.Value < (uint)module.Types.Count ? module.Type(index).ToString() : "(unknown type)";
+
+    private static string IndexOf(Export export) => export switch
+    {
+        FuncExport f => f.Index.ToString(),
+        TableExport t => t.Index.ToString(),
+        MemoryExport m => m.Index.ToString(),
+        GlobalExport g => g.Index.ToString(),
+        TagExport t => t.Index.ToString(),
+        _ => "?",
+    };
 
     private static string Preview(ReadOnlySpan<byte> bytes)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Tessera.Wasm.Model;
 
 namespace Tessera.Wasm.Binary;
@@ -24,7 +25,7 @@ public static class ModuleDecoder
     /// <see cref="WasmUnsupportedFeatureException"/> if it uses a feature not in <paramref name="features"/>.</summary>
     public static ModuleDefinition Decode(ReadOnlyMemory<byte> bytes, WasmFeatures features = WasmFeatures.Wasm2)
     {
-        var module = new ModuleDefinition(bytes);
+        var module = new ModuleDefinitionBuilder(bytes);
         var reader = new WasmReader(bytes.Span);
         var context = new DecodeContext(module, features);
 
@@ -52,7 +53,7 @@ public static class ModuleDecoder
             if (!section.AtEnd) WasmReader.Fail("section size mismatch", section.Offset, $"{(SectionId)id} section");
         }
 
-        if (module.Functions.Count != module.Bodies.Count)
+        if (module.Functions.Length != module.Bodies.Count)
         {
             WasmReader.Fail("function and code section have inconsistent lengths", reader.Offset);
         }
@@ -60,7 +61,7 @@ public static class ModuleDecoder
         {
             WasmReader.Fail("data count and data section have inconsistent lengths", reader.Offset);
         }
-        return module;
+        return module.Build();
     }
 
     /// <summary>Order of the known sections; -1 for an unknown id. Custom sections may appear anywhere.</summary>
@@ -84,7 +85,7 @@ public static class ModuleDecoder
     };
 
     /// <summary>The per-module state of one decode; section readers are methods on it.</summary>
-    private sealed class DecodeContext(ModuleDefinition module, WasmFeatures features)
+    private sealed class DecodeContext(ModuleDefinitionBuilder module, WasmFeatures features)
     {
         private readonly bool _multiMemory = (features & WasmFeatures.MultiMemory) != 0;
         private readonly bool _memory64 = (features & WasmFeatures.Memory64) != 0;
@@ -102,7 +103,7 @@ public static class ModuleDecoder
                 case SectionId.Tag: DecodeTags(ref r); break;
                 case SectionId.Global: DecodeGlobals(ref r); break;
                 case SectionId.Export: DecodeExports(ref r); break;
-                case SectionId.Start: module.Start = new FuncIndex(r.ReadU32()); break;
+                case SectionId.Start: module.Start = r.ReadFuncIndex(); break;
                 case SectionId.Element: DecodeElements(ref r); break;
                 case SectionId.DataCount: module.DataCount = r.ReadU32(); break;
                 case SectionId.Code: DecodeCode(ref r); break;
@@ -138,7 +139,7 @@ public static class ModuleDecoder
                 }
                 var parameters = ReadValTypes(ref r);
                 var results = ReadValTypes(ref r);
-                module.Types.Add(new FuncType(parameters, results));
+                module.Types.Add(FuncType.Adopt(parameters, results));
             }
         }
 
@@ -173,51 +174,54 @@ public static class ModuleDecoder
                 byte kind = r.ReadByte();
                 Import import = kind switch
                 {
-                    0 => new Import(moduleName, name, ExternKind.Func) { FunctionType = new TypeIndex(r.ReadU32()) },
+                    0 => new Import(moduleName, name, ExternKind.Func) { FunctionType = r.ReadTypeIndex() },
                     1 => new Import(moduleName, name, ExternKind.Table) { Table = ReadTableType(ref r) },
                     2 => new Import(moduleName, name, ExternKind.Memory) { Memory = ReadMemoryType(ref r) },
                     3 => new Import(moduleName, name, ExternKind.Global) { Global = ReadGlobalType(ref r) },
                     4 when (features & WasmFeatures.Exceptions) != 0 => new Import(moduleName, name, ExternKind.Tag) { FunctionType = ReadTagType(ref r).Type },
                     _ => throw new WasmFormatException("malformed import kind", kindOffset, $"kind 0x{kind:x2}"),
                 };
-                module.AddImport(import);
+                module.Imports.Add(import);
             }
         }
 
         private void DecodeFunctions(ref WasmReader r)
         {
-            uint count = r.ReadCount();
-            module.Functions.Capacity = (int)count;
-            for (uint i = 0; i < count; i++) module.Functions.Add(new TypeIndex(r.ReadU32()));
+            var functions = new TypeIndex[r.ReadCount()];
+            for (int i = 0; i < functions.Length; i++) functions[i] = r.ReadTypeIndex();
+            module.Functions = functions;
         }
 
         private void DecodeTables(ref WasmReader r)
         {
-            uint count = r.ReadCount(2);
-            for (uint i = 0; i < count; i++)
+            var tables = new TableType[r.ReadCount(2)];
+            for (int i = 0; i < tables.Length; i++)
             {
                 if (r.PeekByte() == 0x40) throw new WasmUnsupportedFeatureException("function-references", $"table with initializer at byte 0x{r.Offset:x}");
-                module.Tables.Add(ReadTableType(ref r));
+                tables[i] = ReadTableType(ref r);
             }
+            module.Tables = tables;
         }
 
         private void DecodeMemories(ref WasmReader r)
         {
-            uint count = r.ReadCount(2);
-            for (uint i = 0; i < count; i++) module.Memories.Add(ReadMemoryType(ref r));
+            var memories = new MemoryType[r.ReadCount(2)];
+            for (int i = 0; i < memories.Length; i++) memories[i] = ReadMemoryType(ref r);
+            module.Memories = memories;
         }
 
         private void DecodeTags(ref WasmReader r)
         {
-            uint count = r.ReadCount(2);
-            for (uint i = 0; i < count; i++) module.Tags.Add(ReadTagType(ref r));
+            var tags = new TagType[r.ReadCount(2)];
+            for (int i = 0; i < tags.Length; i++) tags[i] = ReadTagType(ref r);
+            module.Tags = tags;
         }
 
         private static TagType ReadTagType(ref WasmReader r)
         {
             int start = r.Offset;
             if (r.ReadByte() != 0) WasmReader.Fail("malformed tag attribute", start);
-            return new TagType(new TypeIndex(r.ReadU32()));
+            return new TagType(r.ReadTypeIndex());
         }
 
         private void DecodeGlobals(ref WasmReader r)
@@ -239,7 +243,7 @@ public static class ModuleDecoder
                 int kindOffset = r.Offset;
                 byte kind = r.ReadByte();
                 if (kind > 4 || kind == 4 && (features & WasmFeatures.Exceptions) == 0) WasmReader.Fail("malformed export kind", kindOffset, $"kind 0x{kind:x2}");
-                module.Exports.Add(new Export(name, (ExternKind)kind, r.ReadU32()));
+                module.Exports.Add(Export.Of(name, (ExternKind)kind, r.ReadU32()));
             }
         }
 
@@ -257,11 +261,11 @@ public static class ModuleDecoder
                 bool bit1 = (flags & 2) != 0;
                 bool expressions = (flags & 4) != 0;
                 var mode = notActive ? (bit1 ? SegmentMode.Declarative : SegmentMode.Passive) : SegmentMode.Active;
-                uint table = 0;
+                TableIndex table = default;
                 ConstExpr offset = default;
                 if (mode == SegmentMode.Active)
                 {
-                    if (bit1) table = r.ReadU32();
+                    if (bit1) table = r.ReadTableIndex();
                     offset = ReadConstExpr(ref r);
                 }
                 ValType elementType = ValType.FuncRef;
@@ -277,19 +281,19 @@ public static class ModuleDecoder
                         if (r.ReadByte() != 0x00) WasmReader.Fail("malformed element kind", kindOffset);
                     }
                 }
-                var segment = new ElementSegment(mode, elementType) { Table = new TableIndex(table), Offset = offset };
+                var segment = new ElementSegment(mode, elementType) { Table = table, Offset = offset };
                 uint n = r.ReadCount();
                 if (expressions)
                 {
                     var items = new ConstExpr[n];
                     for (int k = 0; k < items.Length; k++) items[k] = ReadConstExpr(ref r);
-                    segment = segment with { Expressions = items };
+                    segment = segment with { Expressions = ImmutableCollectionsMarshal.AsImmutableArray(items) };
                 }
                 else
                 {
                     var items = new FuncIndex[n];
-                    for (int k = 0; k < items.Length; k++) items[k] = new FuncIndex(r.ReadU32());
-                    segment = segment with { Functions = items };
+                    for (int k = 0; k < items.Length; k++) items[k] = r.ReadFuncIndex();
+                    segment = segment with { Functions = ImmutableCollectionsMarshal.AsImmutableArray(items) };
                 }
                 module.Elements.Add(segment);
             }
@@ -298,7 +302,7 @@ public static class ModuleDecoder
         private void DecodeCode(ref WasmReader r)
         {
             uint count = r.ReadCount(2);
-            if (count != (uint)module.Functions.Count) WasmReader.Fail("function and code section have inconsistent lengths", r.Offset);
+            if (count != (uint)module.Functions.Length) WasmReader.Fail("function and code section have inconsistent lengths", r.Offset);
             module.Bodies.Capacity = (int)count;
             for (uint i = 0; i < count; i++)
             {
@@ -321,7 +325,7 @@ public static class ModuleDecoder
                 if (codeLength == 0) body.Fail("unexpected end of section or function");
                 if (module.Bytes.Span[codeOffset + codeLength - 1] != 0x0B) WasmReader.Fail("END opcode expected", codeOffset + codeLength - 1);
                 body.ReadBytes(codeLength);
-                module.Bodies.Add(new FunctionBody(locals, module.Bytes.Slice(codeOffset, codeLength), codeOffset, (int)size));
+                module.Bodies.Add(new FunctionBody(ImmutableCollectionsMarshal.AsImmutableArray(locals), module.Bytes.Slice(codeOffset, codeLength), codeOffset, (int)size));
             }
         }
 
@@ -333,13 +337,13 @@ public static class ModuleDecoder
                 int start = r.Offset;
                 uint flags = r.ReadU32();
                 SegmentMode mode;
-                uint memory = 0;
+                MemoryIndex memory = default;
                 ConstExpr offset = default;
                 switch (flags)
                 {
                     case 0: mode = SegmentMode.Active; offset = ReadConstExpr(ref r); break;
                     case 1: mode = SegmentMode.Passive; break;
-                    case 2: mode = SegmentMode.Active; memory = r.ReadU32(); offset = ReadConstExpr(ref r); break;
+                    case 2: mode = SegmentMode.Active; memory = r.ReadMemoryIndex(multiMemory: true); offset = ReadConstExpr(ref r); break;
                     default: WasmReader.Fail("malformed data segment kind", start, $"flags {flags}"); return;
                 }
                 int lengthOffset = r.Offset;
@@ -347,7 +351,7 @@ public static class ModuleDecoder
                 if (length > (uint)r.Remaining) WasmReader.Fail("unexpected end of section or function", lengthOffset, $"data length {length}");
                 var bytes = module.Bytes.Slice(r.Offset, (int)length);
                 r.ReadBytes((int)length);
-                module.Data.Add(new DataSegment(mode, bytes) { Memory = new MemoryIndex(memory), Offset = offset });
+                module.Data.Add(new DataSegment(mode, bytes) { Memory = memory, Offset = offset });
             }
         }
 

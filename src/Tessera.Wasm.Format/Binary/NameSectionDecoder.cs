@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using Tessera.Wasm.Model;
 
 namespace Tessera.Wasm.Binary;
@@ -23,7 +24,9 @@ internal static class NameSectionDecoder
 
     private static NameSection Decode(ReadOnlySpan<byte> content, int offset)
     {
-        var names = new NameSection();
+        string? moduleName = null;
+        var functionNames = new Dictionary<FuncIndex, string>();
+        var localNames = new Dictionary<FuncIndex, IReadOnlyDictionary<LocalIndex, string>>();
         var r = new WasmReader(content, offset);
         int lastId = -1;
         while (!r.AtEnd)
@@ -36,36 +39,36 @@ internal static class NameSectionDecoder
             switch (id)
             {
                 case 0:
-                    names.ModuleName = sub.ReadName();
+                    moduleName = sub.ReadName();
                     break;
                 case 1:
-                    ReadNameMap(ref sub, names.FunctionNames);
+                    ReadNameMap(ref sub, functionNames, static i => new FuncIndex(i));
                     break;
                 case 2:
                     {
                         uint count = sub.ReadCount(2);
                         for (uint i = 0; i < count; i++)
                         {
-                            uint function = sub.ReadU32();
-                            var map = new Dictionary<uint, string>();
-                            ReadNameMap(ref sub, map);
-                            names.LocalNames[function] = map;
+                            var function = new FuncIndex(sub.ReadU32());
+                            var map = new Dictionary<LocalIndex, string>();
+                            ReadNameMap(ref sub, map, static i => new LocalIndex(i));
+                            localNames[function] = new ReadOnlyDictionary<LocalIndex, string>(map);
                         }
                         break;
                     }
             }
             if (id <= 2 && !sub.AtEnd) sub.Fail("name subsection size mismatch");
         }
-        return names;
+        return new NameSection(moduleName, new ReadOnlyDictionary<FuncIndex, string>(functionNames), new ReadOnlyDictionary<FuncIndex, IReadOnlyDictionary<LocalIndex, string>>(localNames));
     }
 
-    private static void ReadNameMap(ref WasmReader r, Dictionary<uint, string> map)
+    private static void ReadNameMap<TIndex>(ref WasmReader r, Dictionary<TIndex, string> map, Func<uint, TIndex> index) where TIndex : notnull
     {
         uint count = r.ReadCount(2);
         for (uint i = 0; i < count; i++)
         {
-            uint index = r.ReadU32();
-            map[index] = r.ReadName();
+            var key = index(r.ReadU32());
+            map[key] = r.ReadName();
         }
     }
 }

@@ -285,6 +285,17 @@ public ref struct WasmReader
         return new MemoryIndex(0);
     }
 
+    // Index immediates (spec 5.5.1): a u32 wrapped in the type of its index space at the point it is
+    // read, so an index never travels as a bare integer. Each is ReadU32 and a 4-byte wrap.
+    public TypeIndex ReadTypeIndex() => new(ReadU32());
+    public FuncIndex ReadFuncIndex() => new(ReadU32());
+    public TableIndex ReadTableIndex() => new(ReadU32());
+    public GlobalIndex ReadGlobalIndex() => new(ReadU32());
+    public TagIndex ReadTagIndex() => new(ReadU32());
+    public ElemIndex ReadElemIndex() => new(ReadU32());
+    public DataIndex ReadDataIndex() => new(ReadU32());
+    public LocalIndex ReadLocalIndex() => new(ReadU32());
+
     /// <summary>Skips the immediates of <paramref name="info"/> (for tools that only walk instructions).</summary>
     public void SkipImmediates(OpcodeInfo info, WasmFeatures features)
     {

@@ -1,23 +1,49 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+
 namespace Tessera.Wasm.Model;
 
 /// <summary>A function type <c>[params] -&gt; [results]</c>. Compared structurally.</summary>
 public sealed class FuncType : IEquatable<FuncType>
 {
-    public FuncType(ValType[] parameters, ValType[] results)
+    /// <summary>A function type of copies of <paramref name="parameters"/> and <paramref name="results"/>.</summary>
+    public FuncType(ReadOnlySpan<ValType> parameters, ReadOnlySpan<ValType> results)
+        : this(ImmutableCollectionsMarshal.AsImmutableArray(Copy(parameters)), ImmutableCollectionsMarshal.AsImmutableArray(Copy(results)))
+    {
+    }
+
+    // A loop rather than ToArray or ImmutableArray.Create: those are generic methods of the framework,
+    // JIT-compiled on first use over ValType, and host functions make types at start-up.
+    private static ValType[] Copy(ReadOnlySpan<ValType> types)
+    {
+        if (types.Length == 0) return s_none;
+        var copy = new ValType[types.Length];
+        for (int i = 0; i < copy.Length; i++) copy[i] = types[i];
+        return copy;
+    }
+
+    private static readonly ValType[] s_none = new ValType[0];
+
+    private FuncType(ImmutableArray<ValType> parameters, ImmutableArray<ValType> results)
     {
         Parameters = parameters;
         Results = results;
     }
 
-    public ValType[] Parameters { get; }
-    public ValType[] Results { get; }
+    /// <summary>A function type that takes over <paramref name="parameters"/> and <paramref name="results"/>
+    /// without copying them: for a decoder that made the arrays and keeps no reference to them.</summary>
+    internal static FuncType Adopt(ValType[] parameters, ValType[] results) =>
+        new(ImmutableCollectionsMarshal.AsImmutableArray(parameters), ImmutableCollectionsMarshal.AsImmutableArray(results));
+
+    public ImmutableArray<ValType> Parameters { get; }
+    public ImmutableArray<ValType> Results { get; }
 
     // Loops, not SequenceEqual or HashCode: generic methods over ValType are JIT-compiled on first
     // use, and function types are compared and hashed at start-up (docs/benchmarks.md, Startup).
     public bool Equals(FuncType? other) =>
         other is not null && SameTypes(Parameters, other.Parameters) && SameTypes(Results, other.Results);
 
-    private static bool SameTypes(ValType[] a, ValType[] b)
+    private static bool SameTypes(ImmutableArray<ValType> a, ImmutableArray<ValType> b)
     {
         if (a.Length != b.Length) return false;
         for (int i = 0; i < a.Length; i++)

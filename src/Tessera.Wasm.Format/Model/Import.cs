@@ -12,6 +12,3 @@ public sealed record Import(string Module, string Name, ExternKind Kind)
     public MemoryType Memory { get; init; }
     public GlobalType Global { get; init; }
 }
-
-/// <summary>An export: a name and the index of what it exports in the space of its kind.</summary>
-public sealed record Export(string Name, ExternKind Kind, uint Index);

@@ -6,7 +6,17 @@ namespace Tessera.Wasm.Model;
 /// </summary>
 public sealed class NameSection
 {
-    public string? ModuleName { get; set; }
-    public Dictionary<uint, string> FunctionNames { get; } = new();
-    public Dictionary<uint, Dictionary<uint, string>> LocalNames { get; } = new();
+    internal NameSection(string? moduleName, IReadOnlyDictionary<FuncIndex, string> functionNames, IReadOnlyDictionary<FuncIndex, IReadOnlyDictionary<LocalIndex, string>> localNames)
+    {
+        ModuleName = moduleName;
+        FunctionNames = functionNames;
+        LocalNames = localNames;
+    }
+
+    /// <summary>The module's name (subsection 0), if it has one.</summary>
+    public string? ModuleName { get; }
+    /// <summary>Function names (subsection 1), by function index (imports first).</summary>
+    public IReadOnlyDictionary<FuncIndex, string> FunctionNames { get; }
+    /// <summary>Local names (subsection 2), by function index and then local index (parameters first).</summary>
+    public IReadOnlyDictionary<FuncIndex, IReadOnlyDictionary<LocalIndex, string>> LocalNames { get; }
 }

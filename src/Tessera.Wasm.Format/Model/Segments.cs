@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Tessera.Wasm.Model;
 
 /// <summary>How a segment is applied: copied at instantiation, kept for bulk operations, or only declared.</summary>
@@ -17,9 +19,9 @@ public sealed record ElementSegment(SegmentMode Mode, ValType ElementType)
 {
     public TableIndex Table { get; init; }
     public ConstExpr Offset { get; init; }
-    public FuncIndex[]? Functions { get; init; }
-    public ConstExpr[]? Expressions { get; init; }
-    public int Count => Functions?.Length ?? Expressions!.Length;
+    public ImmutableArray<FuncIndex>? Functions { get; init; }
+    public ImmutableArray<ConstExpr>? Expressions { get; init; }
+    public int Count => Functions?.Length ?? Expressions!.Value.Length;
 }
 
 /// <summary>A data segment; <see cref="Bytes"/> is a slice of the module binary.</summary>

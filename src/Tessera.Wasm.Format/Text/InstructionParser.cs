@@ -134,7 +134,7 @@ internal sealed partial class InstructionParser
         if (use.TypeRef is not null)
         {
             index = _module.ResolveTypeUse(use, c);
-            type = _module.TypeAt(index);
+            type = _module.TypeAt(new TypeIndex(index));
         }
         else
         {

@@ -33,8 +33,8 @@ internal static class ModuleEncoder
             foreach (var t in m.Types)
             {
                 s.Byte(0x60);
-                ValTypes(s, t.Parameters);
-                ValTypes(s, t.Results);
+                ValTypes(s, t.Parameters.AsSpan());
+                ValTypes(s, t.Results.AsSpan());
             }
             Flush(w, SectionId.Type, s);
         }
@@ -179,7 +179,7 @@ internal static class ModuleEncoder
         section.Clear();
     }
 
-    private static void ValTypes(WasmWriter w, ValType[] types)
+    private static void ValTypes(WasmWriter w, ReadOnlySpan<ValType> types)
     {
         w.U32((uint)types.Length);
         foreach (var t in types) w.ValType(t);

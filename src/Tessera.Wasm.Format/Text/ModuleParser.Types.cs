@@ -115,13 +115,13 @@ internal sealed partial class ModuleParser
             if (use.HasInline)
             {
                 var inline = new FuncType([.. use.Params], [.. use.Results]);
-                if (index >= (uint)_module.Types.Count) throw new WatSyntaxException("unknown type", typeRef.Position, null, _source);
-                if (!_module.Types[(int)index].Equals(inline)) throw new WatSyntaxException("inline function type", typeRef.Position, $"type {index} is {_module.Types[(int)index]}, inline {inline}", _source);
+                var declared = TypeAt(new TypeIndex(index)) ?? throw new WatSyntaxException("unknown type", typeRef.Position, null, _source);
+                if (!declared.Equals(inline)) throw new WatSyntaxException("inline function type", typeRef.Position, $"type {index} is {declared}, inline {inline}", _source);
             }
-            else if (index < (uint)_module.Types.Count)
+            else if (TypeAt(new TypeIndex(index)) is { } declared)
             {
                 // Parameters named by nothing: one unnamed local per parameter of the type.
-                for (var i = 0; i < _module.Types[(int)index].Parameters.Length; i++) use.ParamIds.Add(null);
+                for (var i = 0; i < declared.Parameters.Length; i++) use.ParamIds.Add(null);
             }
             return index;
         }
@@ -138,7 +138,7 @@ internal sealed partial class ModuleParser
     }
 
     /// <summary>The function type at <paramref name="index"/>, or null when there is none.</summary>
-    internal FuncType? TypeAt(uint index) => index < (uint)_module.Types.Count ? _module.Types[(int)index] : null;
+    internal FuncType? TypeAt(TypeIndex index) => index.Value < (uint)_module.Types.Count ? _module.Types[(int)index.Value] : null;
 
     internal static bool IsRefTypeStart(SExpr e) => e switch
     {

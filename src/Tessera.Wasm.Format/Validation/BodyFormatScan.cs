@@ -19,17 +19,18 @@ internal static class BodyFormatScan
     public static void ThrowIfMalformed(ModuleDefinition module, WasmFeatures features)
     {
         var blocks = new List<Block>();
-        for (int i = 0; i < module.Bodies.Count; i++)
+        for (uint i = 0; i < module.Bodies.Count; i++)
         {
-            var body = module.Bodies[i];
+            var function = new DefinedFuncIndex(i);
+            var body = module.Body(function);
             var r = new WasmReader(body.Code.Span, body.CodeOffset, "unexpected end");
-            Scan(ref r, module, features, blocks, module.ImportedFunctionCount + i);
+            Scan(ref r, module, features, blocks, module.ToIndex(function));
         }
     }
 
     /// <summary>Scans one body; stops early at an instruction this scan cannot frame (the prefixes of
     /// the gc and threads proposals), which is not a format error.</summary>
-    private static void Scan(ref WasmReader r, ModuleDefinition module, WasmFeatures features, List<Block> blocks, int funcIndex)
+    private static void Scan(ref WasmReader r, ModuleDefinition module, WasmFeatures features, List<Block> blocks, FuncIndex funcIndex)
     {
         blocks.Clear();
         blocks.Add(Block.Plain);

@@ -74,18 +74,18 @@ internal sealed class ConstExprValidator(ModuleContext ctx)
                     }
                 case Opcode.RefFunc:
                     {
-                        uint index = r.ReadU32();
+                        var index = r.ReadFuncIndex();
                         RequireFeature(WasmFeatures.ReferenceTypes, "ref.func");
-                        if (index >= (uint)ctx.FunctionTypes.Length) Fail("unknown function", $"function {index}, the module has {ctx.FunctionTypes.Length}");
+                        if (index.Value >= (uint)ctx.FunctionTypes.Length) Fail("unknown function", $"function {index}, the module has {ctx.FunctionTypes.Length}");
                         ctx.DeclareReference(index);
                         Push(ctx.FunctionReferenceType(index));
                         break;
                     }
                 case Opcode.GlobalGet:
                     {
-                        uint index = r.ReadU32();
-                        if (index >= (uint)visibleGlobals) Fail("unknown global", $"global {index}; a constant expression here sees {visibleGlobals} global(s)");
-                        var global = ctx.Globals[index];
+                        var index = r.ReadGlobalIndex();
+                        if (index.Value >= (uint)visibleGlobals) Fail("unknown global", $"global {index}; a constant expression here sees {visibleGlobals} global(s)");
+                        var global = ctx.Globals[index.Value];
                         if (global.Mutable) Fail("constant expression required", $"global.get of mutable global {index}");
                         Push(global.Type);
                         break;

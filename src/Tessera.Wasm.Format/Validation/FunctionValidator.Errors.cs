@@ -76,7 +76,7 @@ internal sealed partial class FunctionValidator
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private void ValTypeFailure(ValTypeProblem problem, ValType type, string what)
     {
-        if (problem == ValTypeProblem.UnknownType) Fail("unknown type", $"{what} of type {type}, the module has {_ctx.Types.Count} types");
+        if (problem == ValTypeProblem.UnknownType) Fail("unknown type", $"{what} of type {type}, the module has {_ctx.TypeCount} types");
         Unsupported(Features.ForProblem(problem), $"{what} of type {type}");
     }
 

@@ -29,21 +29,21 @@ internal sealed partial class FunctionValidator
                 BrTable(ref r);
                 break;
             case Opcode.Return:
-                PopValues(_type.Results);
+                PopValues(_type.Results.AsSpan());
                 SetUnreachable();
                 break;
             case Opcode.CallIndirect:
                 {
                     var callee = CallIndirectType(ref r);
-                    PopValues(callee.Parameters);
-                    PushValues(callee.Results);
+                    PopValues(callee.Parameters.AsSpan());
+                    PushValues(callee.Results.AsSpan());
                     break;
                 }
             case Opcode.ReturnCall:
                 {
-                    var callee = Function(r.ReadU32());
+                    var callee = Function(r.ReadFuncIndex());
                     CheckTailCallResults(callee);
-                    PopValues(callee.Parameters);
+                    PopValues(callee.Parameters.AsSpan());
                     SetUnreachable();
                     break;
                 }
@@ -51,7 +51,7 @@ internal sealed partial class FunctionValidator
                 {
                     var callee = CallIndirectType(ref r);
                     CheckTailCallResults(callee);
-                    PopValues(callee.Parameters);
+                    PopValues(callee.Parameters.AsSpan());
                     SetUnreachable();
                     break;
                 }
@@ -63,8 +63,7 @@ internal sealed partial class FunctionValidator
                 break;
             case Opcode.GlobalSet:
                 {
-                    uint index = r.ReadU32();
-                    ref readonly var global = ref Global(index);
+                    ref readonly var global = ref Global(r.ReadGlobalIndex());
                     if (!global.Mutable) Fail("global is immutable", "global.set of an immutable global");
                     Pop(global.Type);
                     break;
@@ -105,7 +104,7 @@ internal sealed partial class FunctionValidator
                 }
             case Opcode.RefFunc:
                 {
-                    uint index = r.ReadU32();
+                    var index = r.ReadFuncIndex();
                     Function(index);
                     if (!_ctx.IsDeclaredReference(index)) Fail("undeclared function reference", "ref.func of a function not named in an element segment, export or global initializer");
                     Push(_ctx.FunctionReferenceType(index));
@@ -136,12 +135,12 @@ internal sealed partial class FunctionValidator
         else if (blockType.IsTypeIndex)
         {
             signature = _ctx.TypeOrNull(blockType.TypeIndex);
-            if (signature is null) FailUnknown("unknown type", "block type", blockType.TypeIndex.Value, (ulong)_ctx.Types.Count);
+            if (signature is null) FailUnknown("unknown type", "block type", blockType.TypeIndex.Value, (ulong)_ctx.TypeCount);
             if ((_features & WasmFeatures.MultiValue) == 0) Unsupported(WasmFeatures.MultiValue, "a block with a type index");
             shape = BlockShape.Signature;
         }
         if (kind == FrameKind.If) PopKind(ValTypeKind.I32);
-        if (signature is not null) PopValues(signature.Parameters);
+        if (signature is not null) PopValues(signature.Parameters.AsSpan());
         PushFrame(kind, shape, single, signature);
     }
 
@@ -219,11 +218,11 @@ internal sealed partial class FunctionValidator
 
     private FuncType CallIndirectType(ref WasmReader r)
     {
-        uint typeIndex = r.ReadU32();
-        ref readonly var table = ref Table(r.ReadU32());
+        var typeIndex = r.ReadTypeIndex();
+        ref readonly var table = ref Table(r.ReadTableIndex());
         if (!Matches(table.ElementType, ValType.FuncRef)) FailMismatch(ValType.FuncRef, table.ElementType);
-        var type = _ctx.TypeOrNull(new TypeIndex(typeIndex));
-        if (type is null) FailUnknown("unknown type", "type", typeIndex, (ulong)_ctx.Types.Count);
+        var type = _ctx.TypeOrNull(typeIndex);
+        if (type is null) FailUnknown("unknown type", "type", typeIndex.Value, (ulong)_ctx.TypeCount);
         PopAddress(table.Limits.Is64);
         return type;
     }
@@ -234,7 +233,7 @@ internal sealed partial class FunctionValidator
         var results = _type.Results;
         bool ok = callee.Results.Length == results.Length;
         for (int i = 0; ok && i < results.Length; i++) ok = Matches(callee.Results[i], results[i]);
-        if (!ok) FailTypes("a tail call's results must be the caller's", callee.Results, results);
+        if (!ok) FailTypes("a tail call's results must be the caller's", callee.Results.AsSpan(), results.AsSpan());
     }
 
     private void BulkMemory(ref WasmReader r, Opcode opcode)
@@ -243,18 +242,18 @@ internal sealed partial class FunctionValidator
         switch (opcode)
         {
             case Opcode.MemorySize:
-                Push(ModuleContext.AddressType(Memory(r.ReadMemoryIndex(multiMemory).Value).Limits));
+                Push(ModuleContext.AddressType(Memory(r.ReadMemoryIndex(multiMemory)).Limits));
                 break;
             case Opcode.MemoryGrow:
                 {
-                    var limits = Memory(r.ReadMemoryIndex(multiMemory).Value).Limits;
+                    var limits = Memory(r.ReadMemoryIndex(multiMemory)).Limits;
                     PopAddress(limits.Is64);
                     Push(ModuleContext.AddressType(limits));
                     break;
                 }
             case Opcode.MemoryFill:
                 {
-                    var limits = Memory(r.ReadMemoryIndex(multiMemory).Value).Limits;
+                    var limits = Memory(r.ReadMemoryIndex(multiMemory)).Limits;
                     PopAddress(limits.Is64);
                     PopKind(ValTypeKind.I32);
                     PopAddress(limits.Is64);
@@ -262,8 +261,8 @@ internal sealed partial class FunctionValidator
                 }
             case Opcode.MemoryCopy:
                 {
-                    uint dstIndex = r.ReadMemoryIndex(multiMemory).Value;
-                    uint srcIndex = r.ReadMemoryIndex(multiMemory).Value;
+                    var dstIndex = r.ReadMemoryIndex(multiMemory);
+                    var srcIndex = r.ReadMemoryIndex(multiMemory);
                     var dst = Memory(dstIndex).Limits;
                     var src = Memory(srcIndex).Limits;
                     PopKind(dst.Is64 && src.Is64 ? ValTypeKind.I64 : ValTypeKind.I32);
@@ -273,8 +272,8 @@ internal sealed partial class FunctionValidator
                 }
             case Opcode.MemoryInit:
                 {
-                    uint dataIndex = r.ReadU32();
-                    uint memoryIndex = r.ReadMemoryIndex(multiMemory).Value;
+                    var dataIndex = r.ReadDataIndex();
+                    var memoryIndex = r.ReadMemoryIndex(multiMemory);
                     RequireDataCount();
                     var limits = Memory(memoryIndex).Limits;
                     DataSegment(dataIndex);
@@ -285,7 +284,7 @@ internal sealed partial class FunctionValidator
                 }
             default:
                 {
-                    uint dataIndex = r.ReadU32();
+                    var dataIndex = r.ReadDataIndex();
                     RequireDataCount();
                     DataSegment(dataIndex);
                     break;
@@ -299,24 +298,24 @@ internal sealed partial class FunctionValidator
         {
             case Opcode.TableGet:
                 {
-                    ref readonly var table = ref Table(r.ReadU32());
+                    ref readonly var table = ref Table(r.ReadTableIndex());
                     PopAddress(table.Limits.Is64);
                     Push(table.ElementType);
                     break;
                 }
             case Opcode.TableSet:
                 {
-                    ref readonly var table = ref Table(r.ReadU32());
+                    ref readonly var table = ref Table(r.ReadTableIndex());
                     Pop(table.ElementType);
                     PopAddress(table.Limits.Is64);
                     break;
                 }
             case Opcode.TableSize:
-                Push(ModuleContext.AddressType(Table(r.ReadU32()).Limits));
+                Push(ModuleContext.AddressType(Table(r.ReadTableIndex()).Limits));
                 break;
             case Opcode.TableGrow:
                 {
-                    ref readonly var table = ref Table(r.ReadU32());
+                    ref readonly var table = ref Table(r.ReadTableIndex());
                     PopAddress(table.Limits.Is64);
                     Pop(table.ElementType);
                     Push(ModuleContext.AddressType(table.Limits));
@@ -324,7 +323,7 @@ internal sealed partial class FunctionValidator
                 }
             case Opcode.TableFill:
                 {
-                    ref readonly var table = ref Table(r.ReadU32());
+                    ref readonly var table = ref Table(r.ReadTableIndex());
                     PopAddress(table.Limits.Is64);
                     Pop(table.ElementType);
                     PopAddress(table.Limits.Is64);
@@ -332,8 +331,8 @@ internal sealed partial class FunctionValidator
                 }
             case Opcode.TableCopy:
                 {
-                    uint dstIndex = r.ReadU32();
-                    uint srcIndex = r.ReadU32();
+                    var dstIndex = r.ReadTableIndex();
+                    var srcIndex = r.ReadTableIndex();
                     ref readonly var dst = ref Table(dstIndex);
                     ref readonly var src = ref Table(srcIndex);
                     if (!Matches(src.ElementType, dst.ElementType)) FailMismatch(dst.ElementType, src.ElementType);
@@ -344,8 +343,8 @@ internal sealed partial class FunctionValidator
                 }
             case Opcode.TableInit:
                 {
-                    uint elemIndex = r.ReadU32();
-                    uint tableIndex = r.ReadU32();
+                    var elemIndex = r.ReadElemIndex();
+                    var tableIndex = r.ReadTableIndex();
                     ref readonly var table = ref Table(tableIndex);
                     var segment = ElementSegment(elemIndex);
                     if (!Matches(segment.ElementType, table.ElementType)) FailMismatch(table.ElementType, segment.ElementType);
@@ -355,7 +354,7 @@ internal sealed partial class FunctionValidator
                     break;
                 }
             default:
-                ElementSegment(r.ReadU32());
+                ElementSegment(r.ReadElemIndex());
                 break;
         }
     }
@@ -364,39 +363,39 @@ internal sealed partial class FunctionValidator
 
     // ---- index lookups: each reports the spec's "unknown ..." rule --------------------------------
 
-    private FuncType Function(uint index)
+    private FuncType Function(FuncIndex index)
     {
         var types = _ctx.FunctionTypes;
-        if (index >= (uint)types.Length) FailUnknown("unknown function", "function", index, (ulong)types.Length);
-        return types[index];
+        if (index.Value >= (uint)types.Length) FailUnknown("unknown function", "function", index.Value, (ulong)types.Length);
+        return types[index.Value];
     }
 
-    private ref readonly GlobalType Global(uint index)
+    private ref readonly GlobalType Global(GlobalIndex index)
     {
         var globals = _ctx.Globals;
-        if (index >= (uint)globals.Length) FailUnknown("unknown global", "global", index, (ulong)globals.Length);
-        return ref globals[index];
+        if (index.Value >= (uint)globals.Length) FailUnknown("unknown global", "global", index.Value, (ulong)globals.Length);
+        return ref globals[index.Value];
     }
 
-    private ref readonly TableType Table(uint index)
+    private ref readonly TableType Table(TableIndex index)
     {
         var tables = _ctx.Tables;
-        if (index >= (uint)tables.Length) FailUnknown("unknown table", "table", index, (ulong)tables.Length);
-        return ref tables[index];
+        if (index.Value >= (uint)tables.Length) FailUnknown("unknown table", "table", index.Value, (ulong)tables.Length);
+        return ref tables[index.Value];
     }
 
-    private ref readonly MemoryType Memory(uint index)
+    private ref readonly MemoryType Memory(MemoryIndex index)
     {
         var memories = _ctx.Memories;
-        if (index >= (uint)memories.Length) FailUnknown("unknown memory", "memory", index, (ulong)memories.Length);
-        return ref memories[index];
+        if (index.Value >= (uint)memories.Length) FailUnknown("unknown memory", "memory", index.Value, (ulong)memories.Length);
+        return ref memories[index.Value];
     }
 
-    private ElementSegment ElementSegment(uint index)
+    private ElementSegment ElementSegment(ElemIndex index)
     {
-        var elements = _ctx.Module.Elements;
-        if (index >= (uint)elements.Count) FailUnknown("unknown elem segment", "element segment", index, (ulong)elements.Count);
-        return elements[(int)index];
+        var module = _ctx.Module;
+        if (index.Value >= (uint)module.Elements.Count) FailUnknown("unknown elem segment", "element segment", index.Value, (ulong)module.Elements.Count);
+        return module.ElementSegment(index);
     }
 
     /// <summary>Without a data count section, memory.init and data.drop make the binary malformed
@@ -406,9 +405,9 @@ internal sealed partial class FunctionValidator
         if (_ctx.Module.DataCount is null) FailFormat("data count section required", "memory.init and data.drop need a data count section");
     }
 
-    private void DataSegment(uint index)
+    private void DataSegment(DataIndex index)
     {
         uint count = _ctx.Module.DataCount.GetValueOrDefault();
-        if (index >= count) FailUnknown("unknown data segment", "data segment", index, count);
+        if (index.Value >= count) FailUnknown("unknown data segment", "data segment", index.Value, count);
     }
 }

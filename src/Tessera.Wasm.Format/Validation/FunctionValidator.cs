@@ -50,7 +50,7 @@ internal sealed partial class FunctionValidator
     private ModuleContext _ctx = null!;
     private WasmFeatures _features;
     private FuncType _type = null!;
-    private int _funcIndex;
+    private FuncIndex _funcIndex;
     private int _offset;
 
     private enum FrameKind : byte { Function, Block, Loop, If, Else }
@@ -90,15 +90,15 @@ internal sealed partial class FunctionValidator
         t_cached = v;
     }
 
-    /// <summary>Validates body <paramref name="bodyIndex"/> of the context's module.</summary>
-    public void Validate(ModuleContext ctx, int bodyIndex)
+    /// <summary>Validates the body of defined function <paramref name="function"/> of the context's module.</summary>
+    public void Validate(ModuleContext ctx, DefinedFuncIndex function)
     {
         _ctx = ctx;
         _features = ctx.Features;
         var module = ctx.Module;
-        _funcIndex = module.ImportedFunctionCount + bodyIndex;
-        _type = ctx.FunctionTypes[_funcIndex];
-        var body = module.Bodies[bodyIndex];
+        _funcIndex = module.ToIndex(function);
+        _type = ctx.FunctionTypes[_funcIndex.Value];
+        var body = module.Body(function);
         _offset = body.CodeOffset;
         SetUpLocals(body);
 
@@ -147,29 +147,29 @@ internal sealed partial class FunctionValidator
                 ApplySignature(in e);
                 return true;
             case OpHandler.LocalGet:
-                Push(LocalType(r.ReadU32()));
+                Push(LocalType(r.ReadLocalIndex()));
                 return true;
             case OpHandler.LocalSet:
-                Pop(LocalType(r.ReadU32()));
+                Pop(LocalType(r.ReadLocalIndex()));
                 return true;
             case OpHandler.LocalTee:
                 {
-                    var type = LocalType(r.ReadU32());
+                    var type = LocalType(r.ReadLocalIndex());
                     Pop(type);
                     Push(type);
                     return true;
                 }
             case OpHandler.GlobalGet:
-                Push(Global(r.ReadU32()).Type);
+                Push(Global(r.ReadGlobalIndex()).Type);
                 return true;
             case OpHandler.Drop:
                 Pop();
                 return true;
             case OpHandler.Call:
                 {
-                    var callee = Function(r.ReadU32());
-                    PopValues(callee.Parameters);
-                    PushValues(callee.Results);
+                    var callee = Function(r.ReadFuncIndex());
+                    PopValues(callee.Parameters.AsSpan());
+                    PushValues(callee.Results.AsSpan());
                     return true;
                 }
             case OpHandler.Block:
@@ -254,7 +254,7 @@ internal sealed partial class FunctionValidator
     {
         var arg = r.ReadMemArg(_ctx.MultiMemory, _ctx.Memory64);
         int lane = e.Handler == OpHandler.MemArgLane ? r.ReadByte() : 0;
-        bool is64 = Memory(arg.Memory.Value).Limits.Is64;
+        bool is64 = Memory(arg.Memory).Limits.Is64;
         if (arg.AlignLog2 > (uint)e.NaturalAlignmentLog2) FailAlignment(in e, arg.AlignLog2);
         if (!is64 && arg.Offset > uint.MaxValue) FailOffset(arg.Offset);
         if (e.Handler == OpHandler.MemArgLane && lane >= e.LaneCount) FailLane(e.Info!.Name, e.LaneCount);
@@ -377,7 +377,7 @@ internal sealed partial class FunctionValidator
         f.Unreachable = false;
         _height = _sp;
         _unreachable = false;
-        if (shape == BlockShape.Signature && kind != FrameKind.Function) PushValues(signature!.Parameters);
+        if (shape == BlockShape.Signature && kind != FrameKind.Function) PushValues(signature!.Parameters.AsSpan());
     }
 
     /// <summary>Checks the end types of the innermost frame and removes it; returns a copy.</summary>
@@ -406,12 +406,12 @@ internal sealed partial class FunctionValidator
     }
 
     private static ReadOnlySpan<ValType> StartTypes(ref Frame f) =>
-        f.Shape == BlockShape.Signature && f.Kind != FrameKind.Function ? f.Signature!.Parameters : default;
+        f.Shape == BlockShape.Signature && f.Kind != FrameKind.Function ? f.Signature!.Parameters.AsSpan() : default;
 
     private static ReadOnlySpan<ValType> EndTypes(ref Frame f) => f.Shape switch
     {
         BlockShape.Single => MemoryMarshal.CreateReadOnlySpan(ref f.Single, 1),
-        BlockShape.Signature => f.Signature!.Results,
+        BlockShape.Signature => f.Signature!.Results.AsSpan(),
         _ => default,
     };
 
@@ -473,14 +473,14 @@ internal sealed partial class FunctionValidator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ValType LocalType(uint index) =>
-        index < (uint)_expandedLocals ? _locals[index] : LocalTypeSlow(index);
+    private ValType LocalType(LocalIndex local) =>
+        local.Value < (uint)_expandedLocals ? _locals[local.Value] : LocalTypeSlow(local.Value);
 
     private ValType LocalTypeSlow(uint index)
     {
         if (index >= _localCount) FailUnknownLocal(index);
         var parameters = _type.Parameters;
-        if (index < (uint)parameters.Length) return parameters[index];
+        if (index < (uint)parameters.Length) return parameters[(int)index];
         int lo = 0, hi = _runCount - 1;
         while (lo < hi)
         {

@@ -26,7 +26,7 @@ internal sealed class ModuleContext
     {
         Module = module;
         Features = features;
-        Types = module.Types;
+        TypeCount = module.Types.Count;
         FunctionTypes = new FuncType[module.TotalFunctionCount];
         FunctionTypeIndices = new TypeIndex[module.TotalFunctionCount];
         Tables = new TableType[module.TotalTableCount];
@@ -46,10 +46,10 @@ internal sealed class ModuleContext
                 case ExternKind.Global: Globals[g++] = import.Global; break;
             }
         }
-        for (int i = 0; i < module.Functions.Count; i++)
+        foreach (var type in module.Functions)
         {
-            FunctionTypeIndices[f] = module.Functions[i];
-            FunctionTypes[f] = TypeOrNull(module.Functions[i]) ?? UnknownType(SectionId.Function, module.Functions[i], $"function {f}");
+            FunctionTypeIndices[f] = type;
+            FunctionTypes[f] = TypeOrNull(type) ?? UnknownType(SectionId.Function, type, $"function {f}");
             f++;
         }
         foreach (var table in module.Tables) Tables[t++] = table;
@@ -63,7 +63,8 @@ internal sealed class ModuleContext
 
     public ModuleDefinition Module { get; }
     public WasmFeatures Features { get; }
-    public List<FuncType> Types { get; }
+    /// <summary>The number of entries of the type section.</summary>
+    public int TypeCount { get; }
     /// <summary>The type of each function in the function index space.</summary>
     public FuncType[] FunctionTypes { get; }
     /// <summary>The type index of each function in the function index space.</summary>
@@ -76,18 +77,18 @@ internal sealed class ModuleContext
     /// <summary>Typed function references are on: <c>ref.func</c> yields a non-null concrete reference.</summary>
     public bool TypedReferences { get; }
 
-    public FuncType? TypeOrNull(TypeIndex index) => index.Value < (uint)Types.Count ? Types[(int)index.Value] : null;
+    public FuncType? TypeOrNull(TypeIndex index) => index.Value < (uint)TypeCount ? Module.Type(index) : null;
 
     /// <summary>The type of <c>ref.func</c> of function <paramref name="index"/>: funcref in 2.0,
     /// a non-null reference to the function's type with typed function references.</summary>
-    public ValType FunctionReferenceType(uint index) =>
-        TypedReferences ? ValType.Ref(HeapType.Concrete(FunctionTypeIndices[index]), nullable: false) : ValType.FuncRef;
+    public ValType FunctionReferenceType(FuncIndex index) =>
+        TypedReferences ? ValType.Ref(HeapType.Concrete(FunctionTypeIndices[index.Value]), nullable: false) : ValType.FuncRef;
 
     /// <summary>Adds function <paramref name="index"/> to C.refs (it must exist).</summary>
-    public void DeclareReference(uint index) => _declaredRefs[index >> 6] |= 1UL << (int)(index & 63);
+    public void DeclareReference(FuncIndex index) => _declaredRefs[index.Value >> 6] |= 1UL << (int)(index.Value & 63);
 
     /// <summary>Whether function <paramref name="index"/> is in C.refs.</summary>
-    public bool IsDeclaredReference(uint index) => (_declaredRefs[index >> 6] & (1UL << (int)(index & 63))) != 0;
+    public bool IsDeclaredReference(FuncIndex index) => (_declaredRefs[index.Value >> 6] & (1UL << (int)(index.Value & 63))) != 0;
 
     /// <summary>Whether <paramref name="type"/> may be used here: its type index exists and its
     /// proposal is enabled.</summary>
@@ -104,7 +105,7 @@ internal sealed class ModuleContext
         if (heap.IsConcrete)
         {
             if (!TypedReferences) return ValTypeProblem.FunctionReferences;
-            return heap.TypeIndex.Value < (uint)Types.Count ? ValTypeProblem.None : ValTypeProblem.UnknownType;
+            return heap.TypeIndex.Value < (uint)TypeCount ? ValTypeProblem.None : ValTypeProblem.UnknownType;
         }
         switch (heap.AbstractKind)
         {
@@ -130,7 +131,7 @@ internal sealed class ModuleContext
 
     [DoesNotReturn]
     private FuncType UnknownType(SectionId section, TypeIndex index, string what) =>
-        throw new WasmValidationException("unknown type", SectionOffset(Module.Bytes.Span, section), detail: $"{what} has type {index}, the module has {Types.Count} types");
+        throw new WasmValidationException("unknown type", SectionOffset(Module.Bytes.Span, section), detail: $"{what} has type {index}, the module has {TypeCount} types");
 
     /// <summary>Throws a validation error at a known offset outside any function body.</summary>
     [DoesNotReturn]

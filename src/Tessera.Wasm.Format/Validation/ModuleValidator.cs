@@ -106,8 +106,8 @@ public static class ModuleValidator
         var validator = FunctionValidator.Rent();
         try
         {
-            int count = ctx.Module.Bodies.Count;
-            for (int i = 0; i < count; i++) validator.Validate(ctx, i);
+            uint count = (uint)ctx.Module.Bodies.Count;
+            for (uint i = 0; i < count; i++) validator.Validate(ctx, new DefinedFuncIndex(i));
         }
         finally
         {
@@ -117,7 +117,7 @@ public static class ModuleValidator
 
     private static void ValidateTypes(ModuleContext ctx)
     {
-        var types = ctx.Types;
+        var types = ctx.Module.Types;
         for (int i = 0; i < types.Count; i++)
         {
             foreach (var t in types[i].Parameters) CheckDefinedValType(ctx, t, i, $"parameter of type {i}");
@@ -159,9 +159,10 @@ public static class ModuleValidator
 
     private static void ValidateTables(ModuleContext ctx)
     {
-        for (int i = 0; i < ctx.Module.Tables.Count; i++)
+        for (uint i = 0; i < ctx.Module.Tables.Count; i++)
         {
-            CheckTableType(ctx, ctx.Module.Tables[i], SectionId.Table, $"table {ctx.Module.ImportedTableCount + i}");
+            var table = ctx.Module.ToIndex(new DefinedTableIndex(i));
+            CheckTableType(ctx, ctx.Module.TableType(table), SectionId.Table, $"table {table.Value}");
         }
         if (ctx.Tables.Length > 1 && (ctx.Features & WasmFeatures.ReferenceTypes) == 0)
         {
@@ -171,9 +172,10 @@ public static class ModuleValidator
 
     private static void ValidateMemories(ModuleContext ctx)
     {
-        for (int i = 0; i < ctx.Module.Memories.Count; i++)
+        for (uint i = 0; i < ctx.Module.Memories.Count; i++)
         {
-            CheckMemoryType(ctx, ctx.Module.Memories[i], SectionId.Memory, $"memory {ctx.Module.ImportedMemoryCount + i}");
+            var memory = ctx.Module.ToIndex(new DefinedMemoryIndex(i));
+            CheckMemoryType(ctx, ctx.Module.MemoryType(memory), SectionId.Memory, $"memory {memory.Value}");
         }
         if (ctx.Memories.Length > 1 && !ctx.MultiMemory)
         {
@@ -183,9 +185,10 @@ public static class ModuleValidator
 
     private static void ValidateTags(ModuleContext ctx)
     {
-        for (int i = 0; i < ctx.Module.Tags.Count; i++)
+        for (uint i = 0; i < ctx.Module.Tags.Count; i++)
         {
-            CheckTagType(ctx, ctx.Module.Tags[i].Type, SectionId.Tag, $"tag {ctx.Module.ImportedTagCount + i}");
+            var tag = ctx.Module.ToIndex(new DefinedTagIndex(i));
+            CheckTagType(ctx, ctx.Module.TagTypeIndex(tag), SectionId.Tag, $"tag {tag.Value}");
         }
     }
 
@@ -194,12 +197,13 @@ public static class ModuleValidator
     {
         var module = ctx.Module;
         bool seePreceding = (ctx.Features & WasmFeatures.Gc) != 0;
-        for (int i = 0; i < module.Globals.Count; i++)
+        for (uint i = 0; i < module.Globals.Count; i++)
         {
-            int index = module.ImportedGlobalCount + i;
-            var global = module.Globals[i];
-            CheckValType(ctx, global.Type.Type, SectionId.Global, $"global {index}");
-            constants.Validate(global.Init, global.Type.Type, seePreceding ? index : module.ImportedGlobalCount, $"the initializer of global {index}");
+            var defined = new DefinedGlobalIndex(i);
+            var index = module.ToIndex(defined);
+            var global = module.Global(defined);
+            CheckValType(ctx, global.Type.Type, SectionId.Global, $"global {index.Value}");
+            constants.Validate(global.Init, global.Type.Type, seePreceding ? (int)index.Value : module.ImportedGlobalCount, $"the initializer of global {index.Value}");
         }
     }
 
@@ -207,21 +211,21 @@ public static class ModuleValidator
     {
         var module = ctx.Module;
         int visibleGlobals = SegmentVisibleGlobals(ctx);
-        for (int i = 0; i < module.Elements.Count; i++)
+        for (uint i = 0; i < module.Elements.Count; i++)
         {
-            var segment = module.Elements[i];
+            var segment = module.ElementSegment(new ElemIndex(i));
             CheckValType(ctx, segment.ElementType, SectionId.Element, $"element segment {i}");
             if (segment.Functions is { } functions)
             {
                 foreach (var f in functions)
                 {
                     if (f.Value >= (uint)ctx.FunctionTypes.Length) ctx.Fail(SectionId.Element, "unknown function", $"function {f} in element segment {i}; the module has {ctx.FunctionTypes.Length}");
-                    ctx.DeclareReference(f.Value);
+                    ctx.DeclareReference(f);
                 }
             }
             else
             {
-                foreach (var item in segment.Expressions!) constants.Validate(item, segment.ElementType, visibleGlobals, $"an item of element segment {i}");
+                foreach (var item in segment.Expressions!.Value) constants.Validate(item, segment.ElementType, visibleGlobals, $"an item of element segment {i}");
             }
             if (segment.Mode != SegmentMode.Active) continue;
             if (segment.Table.Value >= (uint)ctx.Tables.Length)
@@ -241,9 +245,9 @@ public static class ModuleValidator
     {
         var module = ctx.Module;
         int visibleGlobals = SegmentVisibleGlobals(ctx);
-        for (int i = 0; i < module.Data.Count; i++)
+        for (uint i = 0; i < module.Data.Count; i++)
         {
-            var segment = module.Data[i];
+            var segment = module.DataSegment(new DataIndex(i));
             if (segment.Mode != SegmentMode.Active) continue;
             if (segment.Memory.Value >= (uint)ctx.Memories.Length)
             {
@@ -274,21 +278,22 @@ public static class ModuleValidator
         foreach (var export in exports)
         {
             if (!names.Add(export.Name)) ctx.Fail(SectionId.Export, "duplicate export name", $"\"{export.Name}\"");
-            int count = export.Kind switch
+            (uint index, int count) = export switch
             {
-                ExternKind.Func => ctx.FunctionTypes.Length,
-                ExternKind.Table => ctx.Tables.Length,
-                ExternKind.Memory => ctx.Memories.Length,
-                ExternKind.Global => ctx.Globals.Length,
-                _ => ctx.Module.TotalTagCount,
+                FuncExport f => (f.Index.Value, ctx.FunctionTypes.Length),
+                TableExport t => (t.Index.Value, ctx.Tables.Length),
+                MemoryExport m => (m.Index.Value, ctx.Memories.Length),
+                GlobalExport g => (g.Index.Value, ctx.Globals.Length),
+                TagExport t => (t.Index.Value, ctx.Module.TotalTagCount),
+                _ => throw new ArgumentOutOfRangeException(nameof(ctx), export.Kind, "not an export kind"),
             };
-            if (export.Index >= (uint)count)
+            if (index >= (uint)count)
             {
                 string kind = export.Kind == ExternKind.Func ? "function" : export.Kind.ToString().ToLowerInvariant();
-                ctx.Fail(SectionId.Export, $"unknown {kind}", $"export \"{export.Name}\" names {kind} {export.Index}; the module has {count}");
+                ctx.Fail(SectionId.Export, $"unknown {kind}", $"export \"{export.Name}\" names {kind} {index}; the module has {count}");
             }
-            if (export.Kind == ExternKind.Func) ctx.DeclareReference(export.Index);
-            if (export.Kind == ExternKind.Global && !mutableGlobals && ctx.Globals[export.Index].Mutable)
+            if (export is FuncExport function) ctx.DeclareReference(function.Index);
+            if (export is GlobalExport global && !mutableGlobals && ctx.Globals[global.Index.Value].Mutable)
             {
                 throw new WasmUnsupportedFeatureException(Features.Name(WasmFeatures.MutableGlobals), $"export \"{export.Name}\"");
             }

@@ -24,11 +24,11 @@ internal static class Subtyping
     /// iso-recursive equivalence is structural equality in which a type's reference to itself
     /// matches the other type's reference to itself; the recursion only visits smaller indices.
     /// </summary>
-    private static bool Equivalent(ModuleContext ctx, uint a, uint b)
+    private static bool Equivalent(ModuleContext ctx, TypeIndex a, TypeIndex b)
     {
         if (a == b) return true;
-        var ta = ctx.Types[(int)a];
-        var tb = ctx.Types[(int)b];
+        var ta = ctx.Module.Type(a);
+        var tb = ctx.Module.Type(b);
         if (ta.Parameters.Length != tb.Parameters.Length || ta.Results.Length != tb.Results.Length) return false;
         for (int i = 0; i < ta.Parameters.Length; i++)
         {
@@ -41,13 +41,13 @@ internal static class Subtyping
         return true;
     }
 
-    private static bool EquivalentValTypes(ModuleContext ctx, ValType x, ValType y, uint selfX, uint selfY)
+    private static bool EquivalentValTypes(ModuleContext ctx, ValType x, ValType y, TypeIndex selfX, TypeIndex selfY)
     {
         if (x.Kind != y.Kind || x.IsNullable != y.IsNullable) return false;
         if (x.Kind != ValTypeKind.Ref) return true;
         HeapType hx = x.Heap, hy = y.Heap;
         if (!hx.IsConcrete || !hy.IsConcrete) return hx == hy;
-        uint ix = hx.TypeIndex.Value, iy = hy.TypeIndex.Value;
+        TypeIndex ix = hx.TypeIndex, iy = hy.TypeIndex;
         bool xSelf = ix == selfX, ySelf = iy == selfY;
         if (xSelf || ySelf) return xSelf && ySelf;
         return Equivalent(ctx, ix, iy);
@@ -58,7 +58,7 @@ internal static class Subtyping
         if (actual == expected) return true;
         if (actual.IsConcrete)
         {
-            if (expected.IsConcrete) return Equivalent(ctx, actual.TypeIndex.Value, expected.TypeIndex.Value);
+            if (expected.IsConcrete) return Equivalent(ctx, actual.TypeIndex, expected.TypeIndex);
             return expected == HeapType.Func;
         }
         if (actual == HeapType.Abstract(AbstractHeapType.NoFunc)) return expected == HeapType.Func || expected.IsConcrete;

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Reflection;
 using System.Runtime.Intrinsics;
 using Tessera.Wasm.Model;
@@ -28,7 +29,7 @@ internal static class Boundary
     public static void SetV128(Value[] values, int i, Vector128<byte> v) => values[i] = Value.V128(v);
 
     /// <summary>Zero values of <paramref name="types"/>, for a stub to fill.</summary>
-    public static Value[] Typed(ValType[] types)
+    public static Value[] Typed(ImmutableArray<ValType> types)
     {
         if (types.Length == 0) return [];
         var values = new Value[types.Length];

@@ -41,7 +41,6 @@ internal sealed class CallGraph
     {
         if (everywhere) return new CallGraph(module, Enumerable.Repeat(true, module.TotalFunctionCount).ToArray(), Enumerable.Repeat(true, module.Types.Count).ToArray());
         suspendingImports ??= new HashSet<(string, string)>();
-        int imported = module.ImportedFunctionCount;
         var suspends = new bool[module.TotalFunctionCount];
         int f = 0;
         bool any = false;
@@ -53,12 +52,12 @@ internal sealed class CallGraph
         }
         if (!any && !preemptible) return null;
 
-        var direct = new List<uint>[module.Functions.Count];
-        var indirect = new List<uint>[module.Functions.Count];
-        for (int i = 0; i < module.Functions.Count; i++)
+        var direct = new List<FuncIndex>[module.Functions.Count];
+        var indirect = new List<TypeIndex>[module.Functions.Count];
+        for (uint i = 0; i < direct.Length; i++)
         {
-            (direct[i], indirect[i], bool loops) = CallSites(module.Bodies[i]);
-            if (preemptible && loops) suspends[imported + i] = true;
+            (direct[i], indirect[i], bool loops) = CallSites(module.Body(new DefinedFuncIndex(i)));
+            if (preemptible && loops) suspends[module.ToIndex(new DefinedFuncIndex(i)).Value] = true;
         }
 
         var indirectSuspends = new bool[module.Types.Count];
@@ -69,25 +68,27 @@ internal sealed class CallGraph
             for (int t = 0; t < indirectSuspends.Length; t++)
             {
                 if (indirectSuspends[t]) continue;
-                for (int g = 0; g < suspends.Length && !indirectSuspends[t]; g++)
+                var type = module.Type(new TypeIndex((uint)t));
+                for (uint g = 0; g < suspends.Length && !indirectSuspends[t]; g++)
                 {
-                    if (suspends[g] && module.Types[(int)module.FunctionTypeIndex(new FuncIndex((uint)g)).Value].Equals(module.Types[t])) indirectSuspends[t] = changed = true;
+                    if (suspends[g] && module.FunctionType(new FuncIndex(g)).Equals(type)) indirectSuspends[t] = changed = true;
                 }
             }
-            for (int i = 0; i < module.Functions.Count; i++)
+            for (uint i = 0; i < direct.Length; i++)
             {
-                if (suspends[imported + i]) continue;
-                if (direct[i].Any(callee => suspends[callee]) || indirect[i].Any(type => indirectSuspends[type])) suspends[imported + i] = changed = true;
+                uint function = module.ToIndex(new DefinedFuncIndex(i)).Value;
+                if (suspends[function]) continue;
+                if (direct[i].Any(callee => suspends[callee.Value]) || indirect[i].Any(type => indirectSuspends[type.Value])) suspends[function] = changed = true;
             }
         }
         return new CallGraph(module, suspends, indirectSuspends);
     }
 
     /// <summary>May a call to function <paramref name="functionIndex"/> (imports first) suspend?</summary>
-    public bool MaySuspend(uint functionIndex) => _suspends[functionIndex];
+    public bool MaySuspend(FuncIndex functionIndex) => _suspends[functionIndex.Value];
 
     /// <summary>May a <c>call_indirect</c> of type <paramref name="typeIndex"/> suspend?</summary>
-    public bool IndirectMaySuspend(uint typeIndex) => _indirectSuspends[typeIndex];
+    public bool IndirectMaySuspend(TypeIndex typeIndex) => _indirectSuspends[typeIndex.Value];
 
     /// <summary>
     /// Can function <paramref name="functionIndex"/> be called other than by a direct <c>call</c> in
@@ -96,7 +97,7 @@ internal sealed class CallGraph
     /// <see cref="Runtime.Func"/> while a suspended call rewinds, so only its fast version needs the
     /// rewind check at entry; a direct call rewinds straight into the callee's resume version.
     /// </summary>
-    public bool Escapes(uint functionIndex) => _escapes[functionIndex];
+    public bool Escapes(FuncIndex functionIndex) => _escapes[functionIndex.Value];
 
     private static bool[] Escaping(ModuleDefinition module)
     {
@@ -106,7 +107,7 @@ internal sealed class CallGraph
         bool all = false;
         foreach (var export in module.Exports)
         {
-            if (export.Kind == ExternKind.Func) escapes[export.Index] = true;
+            if (export is FuncExport function) escapes[function.Index.Value] = true;
         }
         if (module.Start is { } start) escapes[start.Value] = true;
         foreach (var segment in module.Elements)
@@ -125,15 +126,15 @@ internal sealed class CallGraph
         return escapes;
     }
 
-    /// <summary>Is defined function <paramref name="definedIndex"/> compiled resumable?</summary>
-    public bool IsResumable(int definedIndex) => _suspends[_module.ImportedFunctionCount + definedIndex];
+    /// <summary>Is defined function <paramref name="function"/> compiled resumable?</summary>
+    public bool IsResumable(DefinedFuncIndex function) => _suspends[_module.ToIndex(function).Value];
 
     /// <summary>The callees of direct calls and the types of indirect calls in one body, and
     /// whether it has a loop.</summary>
-    private static (List<uint> Direct, List<uint> Indirect, bool Loops) CallSites(FunctionBody body)
+    private static (List<FuncIndex> Direct, List<TypeIndex> Indirect, bool Loops) CallSites(FunctionBody body)
     {
-        var direct = new List<uint>();
-        var indirect = new List<uint>();
+        var direct = new List<FuncIndex>();
+        var indirect = new List<TypeIndex>();
         bool loops = false;
         var reader = new WasmReader(body.Code.Span, body.CodeOffset);
         while (!reader.AtEnd)
@@ -142,11 +143,11 @@ internal sealed class CallGraph
             switch (op)
             {
                 case Opcode.Call or Opcode.ReturnCall:
-                    direct.Add(reader.ReadU32());
+                    direct.Add(reader.ReadFuncIndex());
                     break;
                 case Opcode.CallIndirect or Opcode.ReturnCallIndirect:
-                    indirect.Add(reader.ReadU32());
-                    reader.ReadU32();
+                    indirect.Add(reader.ReadTypeIndex());
+                    reader.ReadTableIndex();
                     break;
                 case Opcode.Block or Opcode.Loop or Opcode.If:
                     loops |= op == Opcode.Loop;

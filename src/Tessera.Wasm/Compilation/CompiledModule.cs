@@ -47,7 +47,7 @@ internal sealed class CompiledModule
         int defined = method.MetadataToken - compiled.FirstMethodToken;
         if ((uint)defined >= (uint)compiled.Methods.Count) return null;
         var def = compiled.Definition;
-        var index = new FuncIndex((uint)(defined + def.ImportedFunctionCount));
+        var index = def.ToIndex(new DefinedFuncIndex((uint)defined));
         return new WasmFrame(def.Names?.ModuleName, (int)index.Value, def.FunctionName(index));
     }
 

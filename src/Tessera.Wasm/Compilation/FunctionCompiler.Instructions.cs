@@ -41,12 +41,12 @@ internal sealed partial class FunctionCompiler
                 case Opcode.BrIf: BranchIf(reader.ReadU32()); break;
                 case Opcode.BrTable: BranchTable(ref reader); endsFlow = true; break;
                 case Opcode.Return: Branch((uint)_frames.Count - 1); endsFlow = true; break;
-                case Opcode.Call: Call(reader.ReadU32(), tail: false); break;
-                case Opcode.ReturnCall: Call(reader.ReadU32(), tail: true); endsFlow = true; break;
+                case Opcode.Call: Call(reader.ReadFuncIndex(), tail: false); break;
+                case Opcode.ReturnCall: Call(reader.ReadFuncIndex(), tail: true); endsFlow = true; break;
                 case Opcode.CallIndirect or Opcode.ReturnCallIndirect:
                     {
-                        uint typeIndex = reader.ReadU32();
-                        uint tableIndex = reader.ReadU32();
+                        var typeIndex = reader.ReadTypeIndex();
+                        var tableIndex = reader.ReadTableIndex();
                         bool tail = op == Opcode.ReturnCallIndirect;
                         CallIndirect(typeIndex, tableIndex, tail);
                         endsFlow = tail;
@@ -64,11 +64,11 @@ internal sealed partial class FunctionCompiler
                         Select();
                         break;
                     }
-                case Opcode.LocalGet: LocalGet(reader.ReadU32()); break;
-                case Opcode.LocalSet: LocalSet(reader.ReadU32(), tee: false); break;
-                case Opcode.LocalTee: LocalSet(reader.ReadU32(), tee: true); break;
-                case Opcode.GlobalGet: GlobalGet(reader.ReadU32()); break;
-                case Opcode.GlobalSet: GlobalSet(reader.ReadU32()); break;
+                case Opcode.LocalGet: LocalGet(reader.ReadLocalIndex()); break;
+                case Opcode.LocalSet: LocalSet(reader.ReadLocalIndex(), tee: false); break;
+                case Opcode.LocalTee: LocalSet(reader.ReadLocalIndex(), tee: true); break;
+                case Opcode.GlobalGet: GlobalGet(reader.ReadGlobalIndex()); break;
+                case Opcode.GlobalSet: GlobalSet(reader.ReadGlobalIndex()); break;
                 case Opcode.I32Const:
                     {
                         int value = reader.ReadS32();
@@ -102,31 +102,31 @@ internal sealed partial class FunctionCompiler
                     break;
                 // Validated code: without multi-memory every memory index is the byte 0, which
                 // reads the same as the LEB128 index multi-memory allows.
-                case Opcode.MemorySize: MemorySize(reader.ReadMemoryIndex(multiMemory: true).Value); break;
-                case Opcode.MemoryGrow: MemoryGrow(reader.ReadMemoryIndex(multiMemory: true).Value); break;
+                case Opcode.MemorySize: MemorySize(reader.ReadMemoryIndex(multiMemory: true)); break;
+                case Opcode.MemoryGrow: MemoryGrow(reader.ReadMemoryIndex(multiMemory: true)); break;
                 case Opcode.MemoryCopy:
                     {
-                        uint destination = reader.ReadMemoryIndex(multiMemory: true).Value;
-                        uint source = reader.ReadMemoryIndex(multiMemory: true).Value;
+                        var destination = reader.ReadMemoryIndex(multiMemory: true);
+                        var source = reader.ReadMemoryIndex(multiMemory: true);
                         MemoryCopy(destination, source);
                         break;
                     }
                 case Opcode.MemoryFill:
-                    BulkMemory(nameof(MemoryOps.Fill), reader.ReadMemoryIndex(multiMemory: true).Value, segment: null);
+                    BulkMemory(nameof(MemoryOps.Fill), reader.ReadMemoryIndex(multiMemory: true), segment: null);
                     break;
                 case Opcode.MemoryInit:
                     {
-                        uint segment = reader.ReadU32();
-                        BulkMemory(nameof(MemoryOps.Init), reader.ReadMemoryIndex(multiMemory: true).Value, segment);
+                        var segment = reader.ReadDataIndex();
+                        BulkMemory(nameof(MemoryOps.Init), reader.ReadMemoryIndex(multiMemory: true), segment);
                         break;
                     }
                 case Opcode.DataDrop:
-                    DropSegment(Members.Data, reader.ReadU32(), Members.EmptyBytes);
+                    DropSegment(Members.Data, reader.ReadDataIndex().Value, Members.EmptyBytes);
                     break;
                 case Opcode.TableCopy:
                     {
-                        uint to = reader.ReadU32();
-                        uint from = reader.ReadU32();
+                        var to = reader.ReadTableIndex();
+                        var from = reader.ReadTableIndex();
                         Need(3);
                         LoadTable(to);
                         LoadTable(from);
@@ -136,17 +136,17 @@ internal sealed partial class FunctionCompiler
                     }
                 case Opcode.TableInit:
                     {
-                        uint segment = reader.ReadU32();
-                        uint table = reader.ReadU32();
+                        var segment = reader.ReadElemIndex();
+                        var table = reader.ReadTableIndex();
                         Need(3);
                         LoadTable(table);
-                        LoadContextElement(Members.Elements, segment);
+                        LoadContextElement(Members.Elements, segment.Value);
                         _il.Emit(OpCodes.Call, Members.Table(nameof(CallOps.TableInit)));
                         Pop(3);
                         break;
                     }
                 case Opcode.ElemDrop:
-                    DropSegment(Members.Elements, reader.ReadU32(), Members.EmptyFuncs);
+                    DropSegment(Members.Elements, reader.ReadElemIndex().Value, Members.EmptyFuncs);
                     break;
                 case Opcode.RefNull:
                     reader.ReadHeapType();
@@ -164,16 +164,16 @@ internal sealed partial class FunctionCompiler
                     // The instance makes a function's reference on first use (a function of this
                     // module, or an imported host function bound to this instance).
                     _il.Emit(OpCodes.Ldarg_0);
-                    _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadU32());
+                    _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadFuncIndex().Value);
                     _il.Emit(OpCodes.Call, Members.FunctionRef);
                     Push(ValTypeKind.Ref);
                     break;
-                case Opcode.TableGet: TableOp(nameof(CallOps.TableGet), reader.ReadU32(), 1, ValTypeKind.Ref); break;
-                case Opcode.TableSet: TableOp(nameof(CallOps.TableSet), reader.ReadU32(), 2, null); break;
-                case Opcode.TableGrow: TableOp(nameof(CallOps.TableGrow), reader.ReadU32(), 2, ValTypeKind.I32); break;
-                case Opcode.TableFill: TableOp(nameof(CallOps.TableFill), reader.ReadU32(), 3, null); break;
+                case Opcode.TableGet: TableOp(nameof(CallOps.TableGet), reader.ReadTableIndex(), 1, ValTypeKind.Ref); break;
+                case Opcode.TableSet: TableOp(nameof(CallOps.TableSet), reader.ReadTableIndex(), 2, null); break;
+                case Opcode.TableGrow: TableOp(nameof(CallOps.TableGrow), reader.ReadTableIndex(), 2, ValTypeKind.I32); break;
+                case Opcode.TableFill: TableOp(nameof(CallOps.TableFill), reader.ReadTableIndex(), 3, null); break;
                 case Opcode.TableSize:
-                    LoadTable(reader.ReadU32());
+                    LoadTable(reader.ReadTableIndex());
                     _il.Emit(OpCodes.Call, Members.Table(nameof(CallOps.TableSize)));
                     Push(ValTypeKind.I32);
                     break;
@@ -287,7 +287,7 @@ internal sealed partial class FunctionCompiler
     private const Opcode OpaqueF64Div = (Opcode)0x7FFF_0007;
 
     /// <summary>A table instruction: its operands, then the table, as the helper's arguments.</summary>
-    private void TableOp(string helper, uint table, int operands, ValTypeKind? result)
+    private void TableOp(string helper, TableIndex table, int operands, ValTypeKind? result)
     {
         Need(operands);
         LoadTable(table);
@@ -296,19 +296,19 @@ internal sealed partial class FunctionCompiler
         if (result is { } kind) Push(kind);
     }
 
-    private void LoadTable(uint index)
+    private void LoadTable(TableIndex index)
     {
-        LoadContextElement(Members.Tables, index);
+        LoadContextElement(Members.Tables, index.Value);
     }
 
     /// <summary>memory.fill and init: three i32 operands, then the memory's buffer (and the segment).</summary>
-    private void BulkMemory(string helper, uint memory, uint? segment)
+    private void BulkMemory(string helper, MemoryIndex memory, DataIndex? segment)
     {
         Need(3);
         LoadMemoryBuffer(memory);
         if (segment is { } index)
         {
-            LoadContextElement(Members.Data, index);
+            LoadContextElement(Members.Data, index.Value);
         }
         _il.Emit(OpCodes.Call, Members.Memory(helper));
         Pop(3);
@@ -349,8 +349,8 @@ internal sealed partial class FunctionCompiler
         // Under guard pages the JIT turns a load whose value is unused into a 4-byte probe of its
         // first bytes, which misses an 8-byte load straddling the memory's end: a load dropped at
         // once keeps its check (docs/memory.md, Guard pages, says what is left).
-        if (pushes.Length == 1 && reader.PeekByte() == (byte)Opcode.Drop) LoadMemoryBuffer(memArg.Memory.Value);
-        else LoadMemoryForAccess(memArg.Memory.Value, memArg.Offset);
+        if (pushes.Length == 1 && reader.PeekByte() == (byte)Opcode.Drop) LoadMemoryBuffer(memArg.Memory);
+        else LoadMemoryForAccess(memArg.Memory, memArg.Offset);
         _il.Emit(OpCodes.Call, Members.Memory(op.ToString()));
         Pop(pops.Length);
         if (pushes.Length == 1) Push(pushes[0].Kind);

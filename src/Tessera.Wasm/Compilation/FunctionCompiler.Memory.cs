@@ -1,4 +1,5 @@
 using System.Reflection.Emit;
+using Tessera.Wasm.Model;
 
 namespace Tessera.Wasm.Compilation;
 
@@ -13,15 +14,15 @@ namespace Tessera.Wasm.Compilation;
 internal sealed partial class FunctionCompiler
 {
     /// <summary>Pushes the base address, then the length in bytes, of memory <paramref name="index"/>.</summary>
-    private void LoadMemoryBuffer(uint index)
+    private void LoadMemoryBuffer(MemoryIndex index)
     {
-        if (index == 0)
+        if (index.Value == 0)
         {
             _il.Emit(OpCodes.Ldloc, _memoryBase!);
             _il.Emit(OpCodes.Ldloc, _memoryLength!);
             return;
         }
-        LoadContextElement(Members.Memories, index);
+        LoadContextElement(Members.Memories, index.Value);
         _il.Emit(OpCodes.Ldfld, Members.MemoryBase);
         LoadMemoryLength(index);
     }
@@ -31,39 +32,39 @@ internal sealed partial class FunctionCompiler
     /// large that the helper's compare is always false and the JIT removes it (checked in the
     /// disassembly of a loop); the access itself then faults past the memory's end. An offset too
     /// large for the guard region keeps the real length and the check. True when unchecked.</summary>
-    private bool LoadMemoryForAccess(uint index, ulong offset)
+    private bool LoadMemoryForAccess(MemoryIndex index, ulong offset)
     {
         if (!_owner.GuardPages || offset > Runtime.GuardSlotPool.MaxUncheckedOffset)
         {
             LoadMemoryBuffer(index);
             return false;
         }
-        if (index == 0)
+        if (index.Value == 0)
         {
             _il.Emit(OpCodes.Ldloc, _memoryBase!);
         }
         else
         {
-            LoadContextElement(Members.Memories, index);
+            LoadContextElement(Members.Memories, index.Value);
             _il.Emit(OpCodes.Ldfld, Members.MemoryBase);
         }
         _il.Emit(OpCodes.Ldc_I8, long.MaxValue);
         return true;
     }
 
-    private void LoadMemoryLength(uint index)
+    private void LoadMemoryLength(MemoryIndex index)
     {
-        if (index == 0)
+        if (index.Value == 0)
         {
             _il.Emit(OpCodes.Ldloc, _memoryLength!);
             return;
         }
-        LoadContextElement(Members.Memories, index);
+        LoadContextElement(Members.Memories, index.Value);
         _il.Emit(OpCodes.Ldfld, Members.MemoryLength);
     }
 
     /// <summary>memory.size: the length in pages (below 2^31 bytes, so it fits an i32).</summary>
-    private void MemorySize(uint index)
+    private void MemorySize(MemoryIndex index)
     {
         LoadMemoryLength(index);
         _il.Emit(OpCodes.Conv_I4);
@@ -73,17 +74,17 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>memory.grow: the delta on the stack, then the <see cref="Runtime.Memory"/> itself.</summary>
-    private void MemoryGrow(uint index)
+    private void MemoryGrow(MemoryIndex index)
     {
         Need(1);
-        if (index == 0)
+        if (index.Value == 0)
         {
             _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldfld, Members.Memory0);
         }
         else
         {
-            LoadContextElement(Members.Memories, index);
+            LoadContextElement(Members.Memories, index.Value);
         }
         _il.Emit(OpCodes.Call, Members.Memory(nameof(MemoryOps.Grow)));
         // The result takes the delta's slot: that slot no longer holds the delta's constant (a
@@ -95,7 +96,7 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>memory.copy: within one memory as memmove, else between two buffers.</summary>
-    private void MemoryCopy(uint destination, uint source)
+    private void MemoryCopy(MemoryIndex destination, MemoryIndex source)
     {
         Need(3);
         LoadMemoryBuffer(destination);

@@ -69,9 +69,9 @@ internal sealed partial class FunctionCompiler
     private LocalBuilder? _refBase;
     private LocalBuilder? _slotArray;
 
-    private bool CallMaySuspend(uint functionIndex) => Mode != ResumeMode.None && Graph!.MaySuspend(functionIndex);
+    private bool CallMaySuspend(FuncIndex functionIndex) => Mode != ResumeMode.None && Graph!.MaySuspend(functionIndex);
 
-    private bool IndirectCallMaySuspend(uint typeIndex) => Mode != ResumeMode.None && Graph!.IndirectMaySuspend(typeIndex);
+    private bool IndirectCallMaySuspend(TypeIndex typeIndex) => Mode != ResumeMode.None && Graph!.IndirectMaySuspend(typeIndex);
 
     /// <summary>After the stack check at entry: the interrupt check, and the entry of a resumable
     /// version (the fast version passes a rewinding call to the resume copy; the resume copy jumps to
@@ -94,7 +94,7 @@ internal sealed partial class FunctionCompiler
         // A function only ever called directly is never entered rewinding (its callers' resume
         // copies call its resume copy), so it needs no rewind check: one load and branch less per
         // call (docs/benchmarks.md, Tasks).
-        if (Mode == ResumeMode.Fast && Graph!.Escapes((uint)_functionIndex))
+        if (Mode == ResumeMode.Fast && Graph!.Escapes(_functionIndex))
         {
             var rewind = _il.DefineLabel();
             _il.Emit(OpCodes.Ldarg_0);
@@ -105,7 +105,7 @@ internal sealed partial class FunctionCompiler
                 _il.MarkLabel(rewind);
                 int arguments = 1 + _type.Parameters.Length + Math.Max(0, _type.Results.Length - 1);
                 for (int i = 0; i < arguments; i++) _il.Emit(OpCodes.Ldarg, i);
-                _il.Emit(OpCodes.Call, _owner.ResumeMethod(_functionIndex - _module.ImportedFunctionCount));
+                _il.Emit(OpCodes.Call, _owner.ResumeMethod(_function));
                 _il.Emit(OpCodes.Ret);
             });
         }
@@ -271,7 +271,7 @@ internal sealed partial class FunctionCompiler
     /// Results after the first land in temporaries, not in the operand homes, because those homes
     /// may hold the arguments the frame must save.
     /// </summary>
-    private void EmitResumableCall(FuncType type, LocalBuilder? callee, System.Reflection.MethodInfo? direct, bool tail, bool import = false, int directDefined = -1)
+    private void EmitResumableCall(FuncType type, LocalBuilder? callee, System.Reflection.MethodInfo? direct, bool tail, bool import = false, DefinedFuncIndex? directDefined = null)
     {
         // In the resume copy a direct callee is rewound through its own resume copy, not through
         // its fast version's entry check (which functions called only directly do not have).
@@ -303,7 +303,7 @@ internal sealed partial class FunctionCompiler
         {
             var afterCall = _il.DefineLabel();
             _il.MarkLabel(afterCall);
-            var resume = _owner.ResumeMethod(directDefined);
+            var resume = _owner.ResumeMethod(directDefined ?? throw new InvalidOperationException("a direct resumable call names its callee"));
             _coldBlocks.Add(() =>
             {
                 _il.MarkLabel(rewindCall);

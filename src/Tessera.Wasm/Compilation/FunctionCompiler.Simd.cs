@@ -52,8 +52,8 @@ internal sealed partial class FunctionCompiler
                     // Vector loads keep the explicit check under guard pages: the JIT narrows an
                     // unused one to a 1-byte probe, which would miss a straddling access
                     // (docs/memory.md, Guard pages); stores are never unused.
-                    if (pushes.Length == 0) LoadMemoryForAccess(memArg.Memory.Value, memArg.Offset);
-                    else LoadMemoryBuffer(memArg.Memory.Value);
+                    if (pushes.Length == 0) LoadMemoryForAccess(memArg.Memory, memArg.Offset);
+                    else LoadMemoryBuffer(memArg.Memory);
                     if (info.Immediate == ImmediateKind.MemArgLane) _il.Emit(OpCodes.Ldc_I4, (int)reader.ReadByte());
                     break;
                 }

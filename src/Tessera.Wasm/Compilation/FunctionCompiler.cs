@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.Intrinsics;
@@ -40,15 +41,16 @@ internal sealed partial class FunctionCompiler
         public Label ElseLabel;
         public bool HasElse;
         public int Height;
-        public ValType[] Params = [];
-        public ValType[] Results = [];
+        public ImmutableArray<ValType> Params = [];
+        public ImmutableArray<ValType> Results = [];
         public LocalBuilder[]? SavedParams;
         public int BranchArity => Kind == FrameKind.Loop ? Params.Length : Results.Length;
     }
 
     private readonly ModuleDefinition _module;
     private readonly ModuleCompiler _owner;
-    private readonly int _functionIndex;
+    private readonly DefinedFuncIndex _function;
+    private readonly FuncIndex _functionIndex;
     private readonly ILGenerator _il;
     private readonly FuncType _type;
     private readonly ValType[] _localTypes;
@@ -70,11 +72,12 @@ internal sealed partial class FunctionCompiler
     private LocalBuilder? _calleeContext, _hostEntry;
     private int _ilDepth;
 
-    public FunctionCompiler(ModuleCompiler owner, ModuleDefinition module, int functionIndex, FuncType type, FunctionBody body, ILGenerator il)
+    public FunctionCompiler(ModuleCompiler owner, ModuleDefinition module, DefinedFuncIndex function, FuncType type, FunctionBody body, ILGenerator il)
     {
         _owner = owner;
         _module = module;
-        _functionIndex = functionIndex;
+        _function = function;
+        _functionIndex = module.ToIndex(function);
         _type = type;
         _il = il;
         long count = type.Parameters.Length + body.LocalCount;
@@ -335,7 +338,7 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>Sets the model to a frame's height plus <paramref name="types"/>, all in their homes.</summary>
-    private void ResetStack(Frame frame, ValType[] types)
+    private void ResetStack(Frame frame, ImmutableArray<ValType> types)
     {
         _stack.RemoveRange(frame.Height, _stack.Count - frame.Height);
         _constants.RemoveRange(frame.Height, _constants.Count - frame.Height);
@@ -419,11 +422,11 @@ internal sealed partial class FunctionCompiler
 
     // ---------------------------------------------------------------- control
 
-    private (ValType[] Params, ValType[] Results) BlockSignature(BlockType bt)
+    private (ImmutableArray<ValType> Params, ImmutableArray<ValType> Results) BlockSignature(BlockType bt)
     {
         if (bt.IsEmpty) return ([], []);
         if (bt.IsValue) return ([], [bt.Value]);
-        var ft = _module.Types[(int)bt.TypeIndex.Value];
+        var ft = _module.Type(bt.TypeIndex);
         return (ft.Parameters, ft.Results);
     }
 
@@ -627,25 +630,22 @@ internal sealed partial class FunctionCompiler
 
     // ---------------------------------------------------------------- calls
 
-    private FuncType FunctionType(uint functionIndex) => _module.Types[(int)_module.FunctionTypeIndex(new FuncIndex(functionIndex)).Value];
-
     /// <summary><c>call</c> and <c>return_call</c>. A function of this module is a direct call (the
     /// JIT may inline it); an import is <c>calli</c> through its <see cref="Func"/>.</summary>
-    private void Call(uint functionIndex, bool tail)
+    private void Call(FuncIndex functionIndex, bool tail)
     {
-        var type = FunctionType(functionIndex);
+        var type = _module.FunctionType(functionIndex);
         CheckSignature(type);
         SpillAll();
-        if (functionIndex < (uint)_module.ImportedFunctionCount)
+        if (!_module.TryGetDefined(functionIndex, out var defined))
         {
             var callee = DeclareLocal(typeof(Func));
-            LoadContextElement(Members.Functions, functionIndex);
+            LoadContextElement(Members.Functions, functionIndex.Value);
             _il.Emit(OpCodes.Stloc, callee);
             EmitCallThrough(callee, type, tail, CallMaySuspend(functionIndex), import: true);
         }
         else if (CallMaySuspend(functionIndex))
         {
-            int defined = (int)functionIndex - _module.ImportedFunctionCount;
             EmitResumableCall(type, callee: null, _owner.Method(defined), tail, directDefined: defined);
         }
         else
@@ -653,23 +653,23 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Ldarg_0);
             EmitArguments(type, tail);
             if (tail) _il.Emit(OpCodes.Tailcall);
-            _il.Emit(OpCodes.Call, _owner.Method((int)functionIndex - _module.ImportedFunctionCount));
+            _il.Emit(OpCodes.Call, _owner.Method(defined));
             AfterCall(type, tail);
         }
     }
 
     /// <summary><c>call_indirect</c> and <c>return_call_indirect</c>: bounds, null and signature
     /// checks inline (the signature check is one compare of canonical type ids), then <c>calli</c>.</summary>
-    private void CallIndirect(uint typeIndex, uint tableIndex, bool tail)
+    private void CallIndirect(TypeIndex typeIndex, TableIndex tableIndex, bool tail)
     {
-        var type = _module.Types[(int)typeIndex];
+        var type = _module.Type(typeIndex);
         CheckSignature(type);
         SpillAll();
         var index = Home(_stack.Count - 1, ValTypeKind.I32);
         Pop(1);
         var elements = DeclareLocal(typeof(object[]));
         var callee = DeclareLocal(typeof(Func));
-        LoadContextElement(Members.Tables, tableIndex);
+        LoadTable(tableIndex);
         _il.Emit(OpCodes.Ldfld, Members.TableElements);
         _il.Emit(OpCodes.Stloc, elements);
 
@@ -698,7 +698,7 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldfld, Members.FuncTypeId);
         _il.Emit(OpCodes.Ldarg_0);
         _il.Emit(OpCodes.Ldfld, Members.TypeIds);
-        _il.Emit(OpCodes.Ldc_I4, (int)typeIndex);
+        _il.Emit(OpCodes.Ldc_I4, (int)typeIndex.Value);
         _il.Emit(OpCodes.Ldelem_I4);
         _il.Emit(OpCodes.Beq, typeMatches);
         EmitTrap(TrapKind.IndirectCallTypeMismatch);
@@ -863,31 +863,31 @@ internal sealed partial class FunctionCompiler
 
     // ---------------------------------------------------------------- variables
 
-    private void LocalGet(uint index)
+    private void LocalGet(LocalIndex index)
     {
-        if (_locals[index] is { } local) _il.Emit(OpCodes.Ldloc, local);
-        else _il.Emit(OpCodes.Ldarg, (int)index + 1);
-        Push(_localTypes[index].Kind);
+        if (_locals[index.Value] is { } local) _il.Emit(OpCodes.Ldloc, local);
+        else _il.Emit(OpCodes.Ldarg, (int)index.Value + 1);
+        Push(_localTypes[index.Value].Kind);
     }
 
-    private void LocalSet(uint index, bool tee)
+    private void LocalSet(LocalIndex index, bool tee)
     {
         Need(1);
         HideFloatConstant(_stack.Count - 1);
         if (tee) _il.Emit(OpCodes.Dup);
-        if (_locals[index] is { } local) _il.Emit(OpCodes.Stloc, local);
-        else _il.Emit(OpCodes.Starg, (int)index + 1);
+        if (_locals[index.Value] is { } local) _il.Emit(OpCodes.Stloc, local);
+        else _il.Emit(OpCodes.Starg, (int)index.Value + 1);
         if (!tee) Pop(1);
     }
 
-    private void LoadGlobalObject(uint index)
+    private void LoadGlobalObject(GlobalIndex index)
     {
-        LoadContextElement(Members.Globals, index);
+        LoadContextElement(Members.Globals, index.Value);
     }
 
-    private void GlobalGet(uint index)
+    private void GlobalGet(GlobalIndex index)
     {
-        var type = _module.GlobalType(new GlobalIndex(index)).Type;
+        var type = _module.GlobalType(index).Type;
         ClrType(type);
         LoadGlobalObject(index);
         if (type.IsRef)
@@ -906,9 +906,9 @@ internal sealed partial class FunctionCompiler
         Push(type.Kind);
     }
 
-    private void GlobalSet(uint index)
+    private void GlobalSet(GlobalIndex index)
     {
-        var type = _module.GlobalType(new GlobalIndex(index)).Type;
+        var type = _module.GlobalType(index).Type;
         ClrType(type);
         var kind = type.Kind;
         SpillAll();

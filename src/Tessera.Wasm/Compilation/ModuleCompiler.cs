@@ -25,10 +25,10 @@ internal sealed class ModuleCompiler
     /// <summary>The methods suspending frames call to save themselves.</summary>
     internal FrameSavers Savers { get; }
 
-    internal MethodInfo Method(int definedIndex) => _methods[definedIndex];
+    internal MethodInfo Method(DefinedFuncIndex function) => _methods[function.Value];
 
     /// <summary>The resume copy of a resumable function (<see cref="ResumeMode.Resume"/>).</summary>
-    internal MethodInfo ResumeMethod(int definedIndex) => _resumeMethods[definedIndex] ?? throw new InvalidOperationException($"function {definedIndex} is not resumable");
+    internal MethodInfo ResumeMethod(DefinedFuncIndex function) => _resumeMethods[function.Value] ?? throw new InvalidOperationException($"defined function {function} is not resumable");
 
     /// <summary>Constants generated code loads from a table instead of seeing them (see
     /// <see cref="FunctionCompiler"/>'s HideConstant): 64-bit slots, a v128 takes two.</summary>
@@ -146,7 +146,7 @@ internal sealed class ModuleCompiler
         for (int t = 0; t < functionTypes.Length; t++) functionTypes[t] = DefineCodeType(target, FunctionTypeName(t * MethodsPerType));
         for (int i = 0; i < methods.Length; i++)
         {
-            var ft = module.Types[(int)module.Functions[i].Value];
+            var ft = module.FunctionType(new DefinedFuncIndex((uint)i));
             CheckSignature(ft);
             var returnType = ft.Results.Length == 0 ? typeof(void) : FunctionCompiler.ClrType(ft.Results[0]);
             methods[i] = functionTypes[i / MethodsPerType].DefineMethod(methodNames[i], MethodAttributes.Public | MethodAttributes.Static, returnType, ClrSignature.Parameters(ft));
@@ -164,18 +164,19 @@ internal sealed class ModuleCompiler
         var resumeTypes = new TypeBuilder?[functionTypes.Length];
         for (int i = 0; i < methods.Length; i++)
         {
-            if (graph?.IsResumable(i) != true) continue;
+            if (graph?.IsResumable(new DefinedFuncIndex((uint)i)) != true) continue;
             var type = resumeTypes[i / MethodsPerType] ??= DefineCodeType(target, ResumeTypeName(i));
-            resumeMethods[i] = type.DefineMethod(methodNames[i] + "$resume", MethodAttributes.Public | MethodAttributes.Static, methods[i].ReturnType, ClrSignature.Parameters(module.Types[(int)module.Functions[i].Value]));
+            resumeMethods[i] = type.DefineMethod(methodNames[i] + "$resume", MethodAttributes.Public | MethodAttributes.Static, methods[i].ReturnType, ClrSignature.Parameters(module.FunctionType(new DefinedFuncIndex((uint)i))));
             _ = resumeMethods[i]!.MetadataToken;
         }
         var compiler = new ModuleCompiler(module, methods, resumeMethods, new FrameSavers(target)) { GuardPages = options?.BoundsChecks == BoundsChecks.GuardPages };
         for (int i = 0; i < methods.Length; i++)
         {
-            var ft = module.Types[(int)module.Functions[i].Value];
-            var body = module.Bodies[i];
+            var function = new DefinedFuncIndex((uint)i);
+            var ft = module.FunctionType(function);
+            var body = module.Body(function);
             bool resumable = resumeMethods[i] is not null;
-            new FunctionCompiler(compiler, module, i + module.ImportedFunctionCount, ft, body, methods[i].GetILGenerator())
+            new FunctionCompiler(compiler, module, function, ft, body, methods[i].GetILGenerator())
             {
                 Graph = graph,
                 Mode = resumable ? ResumeMode.Fast : ResumeMode.None,
@@ -184,7 +185,7 @@ internal sealed class ModuleCompiler
                 Fuel = fuel,
             }.Compile(body);
             if (!resumable) continue;
-            new FunctionCompiler(compiler, module, i + module.ImportedFunctionCount, ft, body, resumeMethods[i]!.GetILGenerator())
+            new FunctionCompiler(compiler, module, function, ft, body, resumeMethods[i]!.GetILGenerator())
             {
                 Graph = graph,
                 Mode = ResumeMode.Resume,
@@ -218,7 +219,7 @@ internal sealed class ModuleCompiler
         var names = new string[module.Functions.Count];
         for (int i = 0; i < names.Length; i++)
         {
-            var index = new FuncIndex((uint)(i + module.ImportedFunctionCount));
+            var index = module.ToIndex(new DefinedFuncIndex((uint)i));
             string name = module.FunctionName(index) ?? $"func{index.Value}";
             if (!seen.Add(name)) seen.Add(name = $"{name}#{index.Value}");
             names[i] = name;
@@ -250,7 +251,7 @@ internal sealed class ModuleCompiler
         }
         foreach (var import in module.Imports)
         {
-            if (import.Kind == ExternKind.Func) CheckSignature(module.Types[(int)import.FunctionType.Value]);
+            if (import.Kind == ExternKind.Func) CheckSignature(module.Type(import.FunctionType));
             if (import.Kind == ExternKind.Tag) throw new WasmUnsupportedFeatureException("exceptions", "tag import");
         }
         if (module.Tags.Count > 0) throw new WasmUnsupportedFeatureException("exceptions", "tags");

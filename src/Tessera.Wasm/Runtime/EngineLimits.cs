@@ -76,14 +76,16 @@ public sealed record EngineLimits
             if (type.Results.Length > MaxFunctionResults)
                 throw new WasmLimitException("results per function type", type.Results.Length, MaxFunctionResults, $"type {i}");
         }
-        for (int i = 0; i < module.Bodies.Count; i++)
+        for (uint i = 0; i < module.Bodies.Count; i++)
         {
-            var body = module.Bodies[i];
-            int function = module.ImportedFunctionCount + i;
+            var defined = new DefinedFuncIndex(i);
+            var body = module.Body(defined);
+            var function = module.ToIndex(defined);
             if (body.BodySize > MaxFunctionBodyBytes)
                 throw new WasmLimitException("function body size in bytes", body.BodySize, MaxFunctionBodyBytes, $"function {function} at byte 0x{body.CodeOffset:x}");
             // Parameters count too: they are locals to the compiled code.
-            long locals = body.LocalCount + (i < module.Functions.Count && module.Functions[i].Value < module.Types.Count ? module.Types[(int)module.Functions[i].Value].Parameters.Length : 0);
+            var type = module.FunctionTypeIndex(defined);
+            long locals = body.LocalCount + (type.Value < module.Types.Count ? module.Type(type).Parameters.Length : 0);
             if (locals > MaxLocals)
                 throw new WasmLimitException("locals per function", locals, MaxLocals, $"function {function} at byte 0x{body.CodeOffset:x}");
         }

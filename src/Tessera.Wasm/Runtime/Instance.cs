@@ -102,7 +102,7 @@ public sealed class Instance
             }
             for (int i = 0; i < items.Length; i++)
             {
-                items[i] = segment.Functions is { } fs ? ctx.FunctionRef((int)fs[i].Value) : Evaluate(segment.Expressions![i], segment.ElementType).Ref;
+                items[i] = segment.Functions is { } fs ? ctx.FunctionRef((int)fs[i].Value) : Evaluate(segment.Expressions!.Value[i], segment.ElementType).Ref;
             }
         }
         ctx.Data = def.Data.Count == 0 ? [] : new byte[def.Data.Count][];
@@ -129,8 +129,8 @@ public sealed class Instance
     internal Func DefinedFunction(int index)
     {
         int defined = index - Module.ImportedFunctions;
-        int type = (int)Module.Definition.Functions[defined].Value;
-        return new Func(Module.Definition.Types[type], _context, Module.Compiled.Code[defined], Module.Compiled.TypeIds[type]);
+        var type = Module.Definition.FunctionTypeIndex(new DefinedFuncIndex((uint)defined));
+        return new Func(Module.Definition.Type(type), _context, Module.Compiled.Code[defined], Module.Compiled.TypeIds[type.Value]);
     }
 
     /// <summary>An array of <paramref name="length"/> elements; the shared empty one for none.</summary>
@@ -204,12 +204,12 @@ public sealed class Instance
     public Global? GetGlobal(string name) => GetExport(name) as Global;
     public Table? GetTable(string name) => GetExport(name) as Table;
 
-    private Extern Resolve(Export export) => export.Kind switch
+    private Extern Resolve(Export export) => export switch
     {
-        ExternKind.Func => _context.FunctionRef((int)export.Index),
-        ExternKind.Table => _context.Tables[export.Index],
-        ExternKind.Memory => _context.Memories[export.Index],
-        ExternKind.Global => _context.Globals[export.Index],
+        FuncExport f => _context.FunctionRef((int)f.Index.Value),
+        TableExport t => _context.Tables[t.Index.Value],
+        MemoryExport m => _context.Memories[m.Index.Value],
+        GlobalExport g => _context.Globals[g.Index.Value],
         _ => throw new WasmUnsupportedFeatureException("exceptions", "tag export"),
     };
 
@@ -228,7 +228,7 @@ public sealed class Instance
             switch (import.Kind, imports[i])
             {
                 case (ExternKind.Func, Func f):
-                    var expected = def.Types[(int)import.FunctionType.Value];
+                    var expected = def.Type(import.FunctionType);
                     if (f.TypeId != module.Compiled.TypeIds[(int)import.FunctionType.Value] && !f.Type.Equals(expected)) throw Incompatible(import, expected.ToString(), f.Type.ToString());
                     break;
                 case (ExternKind.Table, Table t):

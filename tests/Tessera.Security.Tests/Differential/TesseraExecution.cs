@@ -30,7 +30,7 @@ internal static class TesseraExecution
                     transcript.Reject($"import of a {import.Kind}");
                     return transcript;
                 }
-                var type = module.Definition.Types[(int)import.FunctionType.Value];
+                var type = module.Definition.Type(import.FunctionType);
                 string name = import.Name;
                 linker.Define(import.Module, import.Name, Func.FromCallback(type, (_, args, _) =>
                 {

@@ -86,14 +86,14 @@ public class ModuleDecoderTests
         // wat2wasm writes names only with --debug-names; decode the structure.
         var module = ModuleDecoder.Decode(wasm);
         var type = Assert.Single(module.Types);
-        Assert.Equal([ValType.I32, ValType.I64], type.Parameters);
-        Assert.Equal([ValType.F32], type.Results);
+        Assert.Equal(new[] { ValType.I32, ValType.I64 }, type.Parameters);
+        Assert.Equal(new[] { ValType.F32 }, type.Results);
         Assert.Equal(1, module.ImportedGlobalCount);
         Assert.True(module.GlobalType(new GlobalIndex(0)).Mutable);
         var body = Assert.Single(module.Bodies);
         Assert.Equal(3, body.LocalCount);
         Assert.Equal(new Limits(1, 2), module.Memories[0].Limits);
-        Assert.Equal(new Export("f", ExternKind.Func, 0), module.Exports[0]);
+        Assert.Equal(new FuncExport("f", new FuncIndex(0)), module.Exports[0]);
         Assert.Equal(Opcode.F32Const, new WasmReader(body.Code.Span).ReadOpcode());
     }
 

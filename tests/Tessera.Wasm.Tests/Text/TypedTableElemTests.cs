@@ -22,9 +22,9 @@ public class TypedTableElemTests
         var segment = Assert.Single(module.Elements);
         Assert.Equal(ValType.Ref(HeapType.Concrete(new TypeIndex(0)), nullable: true), segment.ElementType);
         Assert.Null(segment.Functions);
-        Assert.Equal(2, segment.Expressions!.Length);
+        Assert.Equal(2, segment.Expressions!.Value.Length);
         // ref.func 0; end
-        Assert.Equal(new byte[] { 0xD2, 0x00, 0x0B }, segment.Expressions[0].Code.ToArray());
+        Assert.Equal(new byte[] { 0xD2, 0x00, 0x0B }, segment.Expressions.Value[0].Code.ToArray());
         ModuleValidator.Validate(module, WasmFeatures.Wasm3);
     }
 }

@@ -157,10 +157,10 @@ public class WatAssemblerTests
             """);
         var names = ModuleDecoder.Decode(wasm).Names!;
         Assert.Equal("mod", names.ModuleName);
-        Assert.Equal(new Dictionary<uint, string> { [0] = "imported", [1] = "first", [3] = "with space" }, names.FunctionNames);
-        Assert.Equal(new Dictionary<uint, string> { [0] = "p" }, names.LocalNames[0]);
-        Assert.Equal(new Dictionary<uint, string> { [0] = "x", [2] = "y" }, names.LocalNames[1]);
-        Assert.False(names.LocalNames.ContainsKey(2));
+        Assert.Equal(new Dictionary<FuncIndex, string> { [new(0)] = "imported", [new(1)] = "first", [new(3)] = "with space" }, names.FunctionNames);
+        Assert.Equal(new Dictionary<LocalIndex, string> { [new(0)] = "p" }, names.LocalNames[new FuncIndex(0)]);
+        Assert.Equal(new Dictionary<LocalIndex, string> { [new(0)] = "x", [new(2)] = "y" }, names.LocalNames[new FuncIndex(1)]);
+        Assert.False(names.LocalNames.ContainsKey(new FuncIndex(2)));
     }
 
     [Fact]

@@ -64,8 +64,9 @@ public class ModuleRuleTests
     {
         // The binary format cannot encode it, but a model built by other means can hold it; with no
         // binary behind the model, the reported offset is 0.
-        var module = new ModuleDefinition(ReadOnlyMemory<byte>.Empty);
-        module.Tables.Add(new TableType(ValType.FuncRef, new Limits(1UL << 32, null)));
+        var builder = new ModuleDefinitionBuilder(ReadOnlyMemory<byte>.Empty);
+        builder.Tables = [new TableType(ValType.FuncRef, new Limits(1UL << 32, null))];
+        var module = builder.Build();
         var e = Assert.Throws<WasmValidationException>(() => ModuleValidator.Validate(module));
         Assert.Equal("table size must be at most 2^32-1", e.Rule);
         Assert.Equal(0, e.Offset);

@@ -31,7 +31,7 @@ internal static class ValidationTestKit
         var module = ModuleDecoder.Decode(wasm, features);
         var e = Assert.Throws<WasmValidationException>(() => ModuleValidator.Validate(module, features));
         Assert.Equal(rule, e.Rule);
-        Assert.Equal(function, e.FunctionIndex);
+        Assert.Equal(function, (int?)e.FunctionIndex?.Value);
         if (at is { } opcode) Assert.Equal(opcode, wasm[e.Offset]);
         return e;
     }
