@@ -1,81 +1,78 @@
-using System.Diagnostics;
 using System.IO.Compression;
-using System.Xml.Linq;
 
-namespace Tessera.Wasm.Tests;
+namespace Tessera.Cli.Tests.Packaging;
 
 /// <summary>
-/// <c>dotnet pack src/Tessera.Wasm</c> produces a package an embedder can use: the assembly, its
-/// XML documentation, the readme, and a nuspec with the id, version and metadata. Packs with
-/// <c>--no-build --no-restore</c> when this test runs from a Release build (which built the library it
-/// references, so the Release output is current); otherwise it builds, which is slower.
+/// <c>dotnet pack</c> of each library produces a package an embedder can use: the assembly, its
+/// XML documentation, its folder's README as the package readme, the Apache-2.0 license
+/// expression, the version of Directory.Build.props, and dependencies on exactly the packages of
+/// the layers it references, pinned to that same version (docs/operations.md, Packaging).
 /// </summary>
-public sealed class PackageTests : IDisposable
+public sealed class LibraryPackageTests : IDisposable
 {
+    /// <summary>The packed libraries in DESIGN.md's layer order, bottom up: a package may depend only
+    /// on packages before it in this list.</summary>
+    private static readonly string[] s_layers = ["Tessera.Platform", "Tessera.Wasm.Format", "Tessera.Wasm", "Tessera.Wasi", "Tessera.Kernel"];
+
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("tessera-pack-");
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    [Fact]
-    public void PackProducesTheLibraryWithDocsReadmeAndMetadata()
+    /// <summary>Each library; the packages it depends on (its ProjectReferences in its csproj); a
+    /// type its XML documentation must document.</summary>
+    public static TheoryData<string, string[], string> Libraries => new()
     {
-        bool release = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
-        foreach (var name in new[] { "Tessera.Wasm", "Tessera.Wasm.Format", "Tessera.Platform" })
-        {
-            var project = Path.Combine(TestPaths.RepoRoot, "src", name, name + ".csproj");
-            string[] args = ["pack", project, "-c", "Release", "-o", _dir.FullName, "-nologo", "-v", "quiet", .. release ? new[] { "--no-build", "--no-restore" } : []];
-            var (exit, output) = Dotnet(args);
-            Assert.True(exit == 0, $"dotnet pack {name} failed:\n" + output);
-        }
+        { "Tessera.Platform", [], "T:Tessera.Platform.Memory.VirtualMemory" },
+        { "Tessera.Wasm.Format", [], "T:Tessera.Wasm.Binary.ModuleDecoder" },
+        { "Tessera.Wasm", ["Tessera.Platform", "Tessera.Wasm.Format"], "T:Tessera.Wasm.Runtime.Engine" },
+        { "Tessera.Wasi", ["Tessera.Platform", "Tessera.Wasm"], "T:Tessera.Wasi.WasiModule" },
+        { "Tessera.Kernel", ["Tessera.Wasi", "Tessera.Wasm"], "T:Tessera.Kernel.Kernel" },
+    };
 
-        var package = Assert.Single(_dir.GetFiles("Tessera.Wasm.*.nupkg"), f => !f.Name.StartsWith("Tessera.Wasm.Format.", StringComparison.Ordinal));
-        var format = Assert.Single(_dir.GetFiles("Tessera.Wasm.Format.*.nupkg"));
-        var platform = Assert.Single(_dir.GetFiles("Tessera.Platform.*.nupkg"));
-        Assert.Matches(@"^Tessera\.Wasm\.\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\.nupkg$", package.Name);
-        using var zip = ZipFile.OpenRead(package.FullName);
-        var entries = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
-        Assert.Contains("lib/net10.0/Tessera.Wasm.dll", entries);
-        Assert.Contains("lib/net10.0/Tessera.Wasm.xml", entries);
-        Assert.Contains("README.md", entries);
+    [Theory]
+    [MemberData(nameof(Libraries))]
+    public void PackProducesTheLibraryWithDocsReadmeLicenseAndPinnedDependencies(string name, string[] dependsOn, string documentedType)
+    {
+        var file = Packing.Pack(name, _dir);
+        using var package = ZipFile.OpenRead(file.FullName);
+        var entries = package.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains($"lib/net10.0/{name}.dll", entries);
 
-        // The XML documentation is the compiler's, for this assembly, and documents the embedding API.
-        var docs = Read(zip, "lib/net10.0/Tessera.Wasm.xml");
-        Assert.Equal("Tessera.Wasm", docs.Root!.Element("assembly")!.Element("name")!.Value);
-        Assert.Contains(docs.Descendants("member"), m => m.Attribute("name")!.Value == "T:Tessera.Wasm.Runtime.Engine");
+        // The XML documentation is the compiler's, for this assembly.
+        var docs = Packing.ReadXml(package, $"lib/net10.0/{name}.xml");
+        Assert.Equal(name, docs.Root!.Element("assembly")!.Element("name")!.Value);
+        Assert.Contains(docs.Descendants("member"), m => m.Attribute("name")!.Value == documentedType);
 
-        var nuspec = Read(zip, "Tessera.Wasm.nuspec");
-        var metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
-        string Field(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
-        Assert.Equal("Tessera.Wasm", Field("id"));
-        Assert.Equal($"Tessera.Wasm.{Field("version")}.nupkg", package.Name);
-        Assert.Equal("Tessera contributors", Field("authors"));
-        Assert.Equal("README.md", Field("readme"));
-        Assert.Contains("WebAssembly", Field("description"));
-        // The engine depends on nothing outside the framework but the layers below it (DESIGN.md):
-        // the platform and the format, packed alongside at the same version.
+        // The readme is the project folder's README.md, byte for byte.
+        Assert.Equal(File.ReadAllBytes(Path.Combine(Packing.RepoRoot, "src", name, "README.md")), Packing.ReadBytes(package, "README.md"));
+
+        var metadata = Packing.Metadata(package, name);
+        Assert.Equal(name, metadata.Field("id"));
+        Assert.Equal(Packing.Version, metadata.Field("version"));
+        Assert.Equal("Tessera contributors", metadata.Field("authors"));
+        Assert.Equal("README.md", metadata.Field("readme"));
+        Assert.False(string.IsNullOrWhiteSpace(metadata.Field("description")));
+        var license = metadata.Elements().Single(e => e.Name.LocalName == "license");
+        Assert.Equal("expression", license.Attribute("type")?.Value);
+        Assert.Equal("Apache-2.0", license.Value);
+
+        // Dependencies: exactly the layers below that the project references, each at exactly this
+        // package's version ("[V]", NuGet's notation for V and nothing else), nothing else at all.
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToList();
-        Assert.Equal(["Tessera.Platform", "Tessera.Wasm.Format"], dependencies.Select(d => d.Attribute("id")!.Value).Order(StringComparer.Ordinal));
-        Assert.All(dependencies, d => Assert.Equal(Field("version"), d.Attribute("version")!.Value));
-        Assert.Equal($"Tessera.Platform.{Field("version")}.nupkg", platform.Name);
-        Assert.Equal($"Tessera.Wasm.Format.{Field("version")}.nupkg", format.Name);
+        Assert.Equal(dependsOn, dependencies.Select(d => d.Attribute("id")!.Value).Order(StringComparer.Ordinal));
+        Assert.All(dependencies, d => Assert.Equal($"[{Packing.Version}]", d.Attribute("version")!.Value));
+        Assert.All(dependsOn, d => Assert.True(Array.IndexOf(s_layers, d) < Array.IndexOf(s_layers, name), $"{name} depends on {d}, which is not a layer below it"));
     }
 
-    private static XDocument Read(ZipArchive zip, string entry)
+    [Fact]
+    public void TheLicenseExpressionNamesTheLicenseFileOfTheRepository()
     {
-        using var stream = zip.GetEntry(entry)!.Open();
-        return XDocument.Load(stream);
-    }
-
-    private static (int Exit, string Output) Dotnet(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
+        // Apache-2.0 (the SPDX identifier every package declares) is the Apache License, Version 2.0,
+        // whose text opens with these two lines and whose last clause is the appendix.
+        var text = File.ReadAllText(Path.Combine(Packing.RepoRoot, "LICENSE"));
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(["Apache License", "Version 2.0, January 2004"], lines.Take(2));
+        Assert.Contains("APPENDIX: How to apply the Apache License to your work.", text, StringComparison.Ordinal);
+        Assert.Contains("<PackageLicenseExpression>Apache-2.0</PackageLicenseExpression>", File.ReadAllText(Path.Combine(Packing.RepoRoot, "Directory.Build.props")), StringComparison.Ordinal);
     }
 }
