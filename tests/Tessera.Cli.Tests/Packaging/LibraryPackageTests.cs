@@ -8,15 +8,12 @@ namespace Tessera.Cli.Tests.Packaging;
 /// expression, the version of Directory.Build.props, and dependencies on exactly the packages of
 /// the layers it references, pinned to that same version (docs/operations.md, Packaging).
 /// </summary>
-public sealed class LibraryPackageTests : IDisposable
+[Collection(PackagesCollection.Name)]
+public sealed class LibraryPackageTests(PackedSolution packed)
 {
     /// <summary>The packed libraries in DESIGN.md's layer order, bottom up: a package may depend only
     /// on packages before it in this list.</summary>
     private static readonly string[] s_layers = ["Tessera.Platform", "Tessera.Wasm.Format", "Tessera.Wasm", "Tessera.Wasi", "Tessera.Kernel"];
-
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("tessera-pack-");
-
-    public void Dispose() => _dir.Delete(recursive: true);
 
     /// <summary>Each library; the packages it depends on (its ProjectReferences in its csproj); a
     /// type its XML documentation must document.</summary>
@@ -33,8 +30,7 @@ public sealed class LibraryPackageTests : IDisposable
     [MemberData(nameof(Libraries))]
     public void PackProducesTheLibraryWithDocsReadmeLicenseAndPinnedDependencies(string name, string[] dependsOn, string documentedType)
     {
-        var file = Packing.Pack(name, _dir);
-        using var package = ZipFile.OpenRead(file.FullName);
+        using var package = ZipFile.OpenRead(packed.Package(name).FullName);
         var entries = package.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
         Assert.Contains($"lib/net10.0/{name}.dll", entries);
 
@@ -62,6 +58,15 @@ public sealed class LibraryPackageTests : IDisposable
         Assert.Equal(dependsOn, dependencies.Select(d => d.Attribute("id")!.Value).Order(StringComparer.Ordinal));
         Assert.All(dependencies, d => Assert.Equal($"[{Packing.Version}]", d.Attribute("version")!.Value));
         Assert.All(dependsOn, d => Assert.True(Array.IndexOf(s_layers, d) < Array.IndexOf(s_layers, name), $"{name} depends on {d}, which is not a layer below it"));
+    }
+
+    [Fact]
+    public void TheSolutionPacksTheLibrariesAndTheToolAndNothingElse()
+    {
+        // Tessera.Wasm.Wast (a test tool), the tests and the benchmarks are not packages.
+        string[] expected = [.. s_layers, "Tessera.Cli"];
+        Assert.Equal(expected.Select(id => $"{id}.{Packing.Version}.nupkg").Order(StringComparer.Ordinal),
+            packed.Directory.GetFiles().Select(f => f.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -7,9 +7,9 @@ namespace Tessera.Cli.Tests.Packaging;
 
 /// <summary>
 /// <c>dotnet pack</c> and <c>dotnet tool</c> run from the tests, and what they produce read back.
-/// This test project references the command line, which references every packed library, so a
+/// This test project references the command line, which references every packed project, so a
 /// Release build of it has built them all: packing then runs with <c>--no-build --no-restore</c>
-/// and takes seconds. From any other build it builds, which is slower.
+/// and takes seconds. From any other build it builds the solution in Release, which is slower.
 /// </summary>
 internal static class Packing
 {
@@ -24,16 +24,12 @@ internal static class Packing
     private static readonly bool s_release =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
 
-    /// <summary>Packs <c>src/NAME/NAME.csproj</c> into <paramref name="output"/>; returns the package file.</summary>
-    public static FileInfo Pack(string name, DirectoryInfo output)
+    /// <summary>Packs the solution into <paramref name="output"/>: every project that packs.</summary>
+    public static void PackSolution(DirectoryInfo output)
     {
-        var project = Path.Combine(RepoRoot, "src", name, name + ".csproj");
-        string[] args = ["pack", project, "-c", "Release", "-o", output.FullName, "-nologo", "-v", "quiet", .. s_release ? new[] { "--no-build", "--no-restore" } : []];
+        string[] args = ["pack", Path.Combine(RepoRoot, "Tessera.slnx"), "-c", "Release", "-o", output.FullName, "-nologo", "-v", "quiet", .. s_release ? new[] { "--no-build", "--no-restore" } : []];
         var (exit, stdout, stderr) = Run("dotnet", args);
-        Assert.True(exit == 0, $"dotnet pack {name} failed:\n{stdout}{stderr}");
-        var package = new FileInfo(Path.Combine(output.FullName, $"{name}.{Version}.nupkg"));
-        Assert.True(package.Exists, $"dotnet pack {name} wrote no {package.Name} in {output.FullName}: " + string.Join(", ", output.GetFiles().Select(f => f.Name)));
-        return package;
+        Assert.True(exit == 0, $"dotnet pack Tessera.slnx failed:\n{stdout}{stderr}");
     }
 
     /// <summary>The &lt;metadata&gt; element of the package's nuspec.</summary>

@@ -9,9 +9,10 @@ namespace Tessera.Cli.Tests.Packaging;
 /// an empty one of this test's, and every HTTP proxy points at a closed port, so any package that
 /// had to be downloaded would fail the install.
 /// </summary>
-public sealed class ToolPackageTests : IDisposable
+[Collection(PackagesCollection.Name)]
+public sealed class ToolPackageTests(PackedSolution packed) : IDisposable
 {
-    /// <summary>The package id of the tool, from Tessera.Cli.csproj.</summary>
+    /// <summary>The package id of the tool, from Tessera.Cli.csproj: not the command's name.</summary>
     private const string PackageId = "Tessera.Cli";
 
     /// <summary>Writes its 16 bytes "packed tool ran\n" to stdout with fd_write (one iovec at 0
@@ -36,9 +37,8 @@ public sealed class ToolPackageTests : IDisposable
     [Fact]
     public void TheToolInstallsFromALocalFeedAndRunsAWasiProgram()
     {
-        var feed = _dir.CreateSubdirectory("feed");
-        var file = Packing.Pack("Tessera.Cli", feed);
-        Assert.Equal($"{PackageId}.{Packing.Version}.nupkg", file.Name);
+        var feed = packed.Directory;
+        var file = packed.Package(PackageId);
         using (var package = ZipFile.OpenRead(file.FullName))
         {
             var metadata = Packing.Metadata(package, PackageId);
