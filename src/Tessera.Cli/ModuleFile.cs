@@ -49,7 +49,7 @@ internal static class ModuleFile
             case ModuleFormatKind.Binary:
                 return new Loaded(path, ReadAll(stream), null);
             default:
-                var wasm = WatAssembler.AssembleText(ReadText(stream, path), out var map, path);
+                var wasm = WatAssembler.AssembleTextWithMap(ReadText(stream, path), out var map, path);
                 return new Loaded(path, wasm, map);
         }
     }

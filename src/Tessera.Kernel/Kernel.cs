@@ -93,7 +93,7 @@ public sealed class Kernel : IDisposable
     /// embedder defines before spawning.</summary>
     public Linker Linker { get; }
 
-    public TimerService Timers { get; }
+    internal TimerService Timers { get; }
 
     /// <summary>The clock every deadline of the kernel is read on (<see cref="KernelOptions.Clock"/>);
     /// virtual time in a deterministic kernel.</summary>

@@ -18,7 +18,7 @@ public enum DeliveryResult : byte { Delivered, Full, Closed }
 /// oldest message (the usual receive) is O(1); taking a later match closes the gap by moving the
 /// messages before it one place, the shorter side of the ring.
 /// </remarks>
-public sealed class Mailbox(int capacity)
+internal sealed class Mailbox(int capacity)
 {
     /// <summary>A ring at most this long is kept when the mailbox empties.</summary>
     private const int KeptWhenEmpty = 8;

@@ -9,7 +9,7 @@ namespace Tessera.Kernel.Time;
 /// <see cref="ManualClock"/> under virtual time, which <see cref="AdvanceToNextTimer"/> moves to
 /// the next deadline. Timers fire on the polling thread, outside the lock.
 /// </summary>
-public sealed class TimerService(IMonotonicClock clock)
+internal sealed class TimerService(IMonotonicClock clock)
 {
     private const long NanosecondsPerTick = 1_000_000;
 

@@ -18,7 +18,7 @@ namespace Tessera.Kernel.Time;
 /// level 0 slots hold timers due exactly at their tick. Not thread-safe: <see cref="TimerService"/>
 /// locks around it.
 /// </remarks>
-public sealed class TimerWheel
+internal sealed class TimerWheel
 {
     private const int Levels = 6;
     private const int SlotBits = 6;
@@ -168,7 +168,7 @@ public sealed class TimerWheel
 }
 
 /// <summary>A timer: its deadline, what to do when it fires, and its place in the wheel.</summary>
-public sealed class TimerEntry(Action<TimerEntry> fire)
+internal sealed class TimerEntry(Action<TimerEntry> fire)
 {
     internal TimerEntry? Next;
     internal TimerEntry? Previous;

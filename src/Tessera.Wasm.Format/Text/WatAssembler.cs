@@ -54,7 +54,7 @@ public static class WatAssembler
     /// <exception cref="WatSyntaxException">The text is malformed.</exception>
     /// <exception cref="WasmUnsupportedFeatureException">The text uses a feature the assembler does not encode.</exception>
     public static byte[] AssembleText(string text, string? source = null, WatVersion version = WatVersion.Wasm2) =>
-        AssembleText(text, out _, source, version);
+        AssembleTextWithMap(text, out _, source, version);
 
     /// <summary>Assembles text as <see cref="AssembleText(string, string?, WatVersion)"/> does, and maps
     /// every instruction's offset in the binary back to its line and column.</summary>
@@ -63,7 +63,7 @@ public static class WatAssembler
     /// <param name="source">A file name or label for error messages.</param>
     /// <param name="version">Whose rules decide what is malformed where 2.0 and 3.0 differ.</param>
     /// <returns>The module binary.</returns>
-    public static byte[] AssembleText(string text, out SourceMap map, string? source = null, WatVersion version = WatVersion.Wasm2)
+    public static byte[] AssembleTextWithMap(string text, out SourceMap map, string? source = null, WatVersion version = WatVersion.Wasm2)
     {
         // A stray ')' is reported only after the complete fields before it assembled without error,
         // so the first error in the text is the one reported.

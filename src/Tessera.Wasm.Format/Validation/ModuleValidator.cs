@@ -65,21 +65,18 @@ public static class ModuleValidator
     /// ModuleValidator.Validate(module);
     /// </code>
     /// </example>
-    public static void Validate(ModuleDefinition module, WasmFeatures features = WasmFeatures.Wasm2) =>
-        Validate(module, features, ValidationLimits.None);
-
-    /// <summary>Validates as <see cref="Validate(ModuleDefinition, WasmFeatures)"/>, and refuses a body
-    /// nesting blocks deeper than the engine's <paramref name="limits"/> allow, or stacking more
-    /// operands, with a <see cref="WasmLimitException"/> (the engine's limits; the spec has none).</summary>
-    public static void Validate(ModuleDefinition module, WasmFeatures features, ValidationLimits limits)
+    /// <param name="limits">Bounds beyond the specification's (none when null): a body nesting
+    /// blocks deeper, or stacking more operands, is a <see cref="WasmLimitException"/>.</param>
+    public static void Validate(ModuleDefinition module, WasmFeatures features = WasmFeatures.Wasm2, ValidationLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(module);
+        var bounds = limits ?? ValidationLimits.None;
         try
         {
             var ctx = new ModuleContext(module, features)
             {
-                MaxNestingDepth = limits.MaxNestingDepth,
-                MaxOperandStackHeight = Math.Min(limits.MaxOperandStackHeight, FunctionValidator.MaxOperandStack),
+                MaxNestingDepth = bounds.MaxNestingDepth,
+                MaxOperandStackHeight = Math.Min(bounds.MaxOperandStackHeight, FunctionValidator.MaxOperandStack),
             };
             var constants = new ConstExprValidator(ctx);
             ValidateTypes(ctx);

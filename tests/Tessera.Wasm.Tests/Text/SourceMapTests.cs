@@ -9,7 +9,7 @@ public class SourceMapTests
 {
     private static TextPosition WhereInvalid(string text)
     {
-        var wasm = WatAssembler.AssembleText(text, out var map);
+        var wasm = WatAssembler.AssembleTextWithMap(text, out var map);
         var e = Assert.Throws<WasmValidationException>(() => ModuleValidator.Validate(ModuleDecoder.Decode(wasm)));
         Assert.True(map.TryFind(e.Offset, out var position), $"no mark at or before byte 0x{e.Offset:x}");
         return position;
