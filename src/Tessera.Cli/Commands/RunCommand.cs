@@ -51,9 +51,10 @@ internal static class RunCommand
             try
             {
                 // Decoded first to see its imports: a program that uses the task API is compiled by its
-                // kernel's engine. Decoding frames sections and entries only (no instructions); the
-                // engine decodes again as it compiles.
-                bool tasks = TaskProgram.UsesTaskApi(ModuleDecoder.Decode(loaded.Bytes, ModuleFile.Features));
+                // kernel's engine. The engine compiles this definition (Module.FromDefinition), so
+                // the module is decoded once, unless the kernel's engine has other features.
+                var definition = ModuleDecoder.Decode(loaded.Bytes, ModuleFile.Features);
+                bool tasks = TaskProgram.UsesTaskApi(definition);
                 // One module for the life of the process: its code need not be collectible, so the runtime
                 // tiers it (a quick first compile, hot code recompiled with profile data).
                 // A program has one or a few memories and gains from guard pages; a task program may have a
@@ -61,7 +62,8 @@ internal static class RunCommand
                 var bounds = options.Bounds ?? (tasks ? BoundsChecks.Explicit : BoundsChecks.GuardPages);
                 var engineOptions = new EngineOptions { UseCache = options.UseCache, CacheDirectory = options.CacheDirectory, CollectibleCode = false, BoundsChecks = bounds };
                 kernel = tasks ? TaskProgram.CreateKernel(engineOptions) : null;
-                module = Module.FromBytes(kernel?.Engine ?? new Engine(ModuleFile.Features, engineOptions), loaded.Bytes);
+                var engine = kernel?.Engine ?? new Engine(ModuleFile.Features, engineOptions);
+                module = engine.Features == ModuleFile.Features ? Module.FromDefinition(engine, definition) : Module.FromBytes(engine, loaded.Bytes);
             }
             catch (WasmException e)
             {
