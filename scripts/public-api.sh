@@ -1,27 +1,32 @@
 #!/usr/bin/env bash
 # Rewrites the PublicAPI.*.txt files of every library that pins its public API
-# (Directory.Build.targets) to match the code: members added go to PublicAPI.Unshipped.txt, members
-# removed leave the file they were in. Run it after a deliberate API change and review the diff;
-# without it, such a change is a build error (RS0016 for a new member, RS0017 for a removed one).
+# (Directory.Build.targets) to match the code: a member the build reports as new (RS0016) is added
+# to PublicAPI.Unshipped.txt, one it reports as gone (RS0017) is deleted from either file. Run it
+# after a deliberate API change and review the diff; without it, such a change is a build error.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-removed="$(mktemp)"
-trap 'rm -f "$removed"' EXIT
-# Removed members first: the build names each (RS0017), and its line is deleted wherever it is.
-dotnet build Tessera.slnx -c Release -v quiet -nologo 2>&1 | grep -o "error RS0017: Symbol '[^']*'" | sed "s/^error RS0017: Symbol '//; s/'\$//" | sort -u > "$removed" || true
-# Twice: a library's fixes can only be computed once the libraries it references build.
-for pass in 1 2; do
-  for file in src/*/PublicAPI.Shipped.txt; do
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+# A library's own errors hide those of the libraries above it (they do not compile): repeat until
+# a build reports none, at most once per library.
+for pass in 1 2 3 4 5 6; do
+  dotnet build Tessera.slnx -c Release -v quiet -nologo > "$log" 2>&1 || true
+  grep -qE "error RS001[67]" "$log" || break
+  for file in src/*/PublicAPI.Unshipped.txt; do
     project="$(dirname "$file")"
+    name="$(basename "$project")"
+    # Each diagnostic ends with the project it is about: [/path/src/NAME/NAME.csproj].
+    added="$(grep -E "error RS0016: .*\[$root/src/$name/$name.csproj\]" "$log" | sed -E "s/.*error RS0016: Symbol '(.*)' is not part of the declared public API.*/\1/" | sort -u || true)"
+    removed="$(grep -E "error RS0017: .*\[$root/src/$name/$name.csproj\]" "$log" | sed -E "s/.*error RS0017: Symbol '(.*)' is part of the declared API.*/\1/" | sort -u || true)"
     for list in "$project"/PublicAPI.Shipped.txt "$project"/PublicAPI.Unshipped.txt; do
-      if [ -s "$removed" ]; then grep -v -x -F -f "$removed" "$list" > "$list.kept" || true; mv "$list.kept" "$list"; fi
-    done
-    dotnet format analyzers "$project" --diagnostics RS0016 --severity warn -v quiet || true
-    # The code fix appends in no particular order: sort, keeping the "#nullable enable" header.
-    for list in "$project"/PublicAPI.Shipped.txt "$project"/PublicAPI.Unshipped.txt; do
-      { head -n 1 "$list"; tail -n +2 "$list" | LC_ALL=C sort -u; } > "$list.sorted" && mv "$list.sorted" "$list"
+      body="$(tail -n +2 "$list")"
+      if [ -n "$removed" ]; then body="$(printf '%s\n' "$body" | grep -v -x -F -e "$removed" || true)"; fi
+      if [ "$list" = "$project/PublicAPI.Unshipped.txt" ] && [ -n "$added" ]; then body="$(printf '%s\n%s\n' "$body" "$added")"; fi
+      { head -n 1 "$list"; printf '%s\n' "$body" | sed '/^$/d' | LC_ALL=C sort -u; } > "$list.new"
+      mv "$list.new" "$list"
     done
   done
 done
-dotnet build Tessera.slnx -c Release -v quiet -nologo
+if grep -E " error " "$log"; then exit 1; fi
+echo "public API files match the code"

@@ -287,13 +287,13 @@ public static class ModuleDecoder
                 {
                     var items = new ConstExpr[n];
                     for (int k = 0; k < items.Length; k++) items[k] = ReadConstExpr(ref r);
-                    segment = segment with { Expressions = ImmutableCollectionsMarshal.AsImmutableArray(items) };
+                    segment = segment with { Expressions = ReadOnlyValues.Adopt(items) };
                 }
                 else
                 {
                     var items = new FuncIndex[n];
                     for (int k = 0; k < items.Length; k++) items[k] = r.ReadFuncIndex();
-                    segment = segment with { Functions = ImmutableCollectionsMarshal.AsImmutableArray(items) };
+                    segment = segment with { Functions = ReadOnlyValues.Adopt(items) };
                 }
                 module.Elements.Add(segment);
             }
@@ -325,7 +325,7 @@ public static class ModuleDecoder
                 if (codeLength == 0) body.Fail("unexpected end of section or function");
                 if (module.Bytes.Span[codeOffset + codeLength - 1] != 0x0B) WasmReader.Fail("END opcode expected", codeOffset + codeLength - 1);
                 body.ReadBytes(codeLength);
-                module.Bodies.Add(new FunctionBody(ImmutableCollectionsMarshal.AsImmutableArray(locals), module.Bytes.Slice(codeOffset, codeLength), codeOffset, (int)size));
+                module.Bodies.Add(new FunctionBody(ReadOnlyValues.Adopt(locals), module.Bytes.Slice(codeOffset, codeLength), codeOffset, (int)size));
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 
 namespace Tessera.Wasm.Model;
@@ -8,11 +7,11 @@ public sealed class FuncType : IEquatable<FuncType>
 {
     /// <summary>A function type of copies of <paramref name="parameters"/> and <paramref name="results"/>.</summary>
     public FuncType(ReadOnlySpan<ValType> parameters, ReadOnlySpan<ValType> results)
-        : this(ImmutableCollectionsMarshal.AsImmutableArray(Copy(parameters)), ImmutableCollectionsMarshal.AsImmutableArray(Copy(results)))
+        : this(ReadOnlyValues.Adopt(Copy(parameters)), ReadOnlyValues.Adopt(Copy(results)))
     {
     }
 
-    // A loop rather than ToArray or ImmutableArray.Create: those are generic methods of the framework,
+    // A loop rather than ToArray: a generic method of the framework,
     // JIT-compiled on first use over ValType, and host functions make types at start-up.
     private static ValType[] Copy(ReadOnlySpan<ValType> types)
     {
@@ -24,7 +23,7 @@ public sealed class FuncType : IEquatable<FuncType>
 
     private static readonly ValType[] s_none = new ValType[0];
 
-    private FuncType(ImmutableArray<ValType> parameters, ImmutableArray<ValType> results)
+    private FuncType(ReadOnlyValues<ValType> parameters, ReadOnlyValues<ValType> results)
     {
         Parameters = parameters;
         Results = results;
@@ -33,17 +32,17 @@ public sealed class FuncType : IEquatable<FuncType>
     /// <summary>A function type that takes over <paramref name="parameters"/> and <paramref name="results"/>
     /// without copying them: for a decoder that made the arrays and keeps no reference to them.</summary>
     internal static FuncType Adopt(ValType[] parameters, ValType[] results) =>
-        new(ImmutableCollectionsMarshal.AsImmutableArray(parameters), ImmutableCollectionsMarshal.AsImmutableArray(results));
+        new(ReadOnlyValues.Adopt(parameters), ReadOnlyValues.Adopt(results));
 
-    public ImmutableArray<ValType> Parameters { get; }
-    public ImmutableArray<ValType> Results { get; }
+    public ReadOnlyValues<ValType> Parameters { get; }
+    public ReadOnlyValues<ValType> Results { get; }
 
     // Loops, not SequenceEqual or HashCode: generic methods over ValType are JIT-compiled on first
     // use, and function types are compared and hashed at start-up (docs/benchmarks.md, Startup).
     public bool Equals(FuncType? other) =>
         other is not null && SameTypes(Parameters, other.Parameters) && SameTypes(Results, other.Results);
 
-    private static bool SameTypes(ImmutableArray<ValType> a, ImmutableArray<ValType> b)
+    private static bool SameTypes(ReadOnlyValues<ValType> a, ReadOnlyValues<ValType> b)
     {
         if (a.Length != b.Length) return false;
         for (int i = 0; i < a.Length; i++)

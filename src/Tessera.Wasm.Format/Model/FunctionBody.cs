@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 
 namespace Tessera.Wasm.Model;
 
@@ -13,7 +12,7 @@ public readonly record struct LocalDecl(uint Count, ValType Type);
 /// <param name="Code">The instruction bytes, ending with <c>end</c>.</param>
 /// <param name="CodeOffset">Offset of <see cref="Code"/> within the module binary.</param>
 /// <param name="BodySize">Size of the whole body entry (locals and code) in bytes.</param>
-public sealed record FunctionBody(ImmutableArray<LocalDecl> Locals, ReadOnlyMemory<byte> Code, int CodeOffset, int BodySize)
+public sealed record FunctionBody(ReadOnlyValues<LocalDecl> Locals, ReadOnlyMemory<byte> Code, int CodeOffset, int BodySize)
 {
     /// <summary>Total number of declared locals; the decoder ensures it fits in 32 bits.</summary>
     public long LocalCount

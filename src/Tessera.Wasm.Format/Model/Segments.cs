@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 
 namespace Tessera.Wasm.Model;
 
@@ -19,8 +18,8 @@ public sealed record ElementSegment(SegmentMode Mode, ValType ElementType)
 {
     public TableIndex Table { get; init; }
     public ConstExpr Offset { get; init; }
-    public ImmutableArray<FuncIndex>? Functions { get; init; }
-    public ImmutableArray<ConstExpr>? Expressions { get; init; }
+    public ReadOnlyValues<FuncIndex>? Functions { get; init; }
+    public ReadOnlyValues<ConstExpr>? Expressions { get; init; }
     public int Count => Functions?.Length ?? Expressions!.Value.Length;
 }
 

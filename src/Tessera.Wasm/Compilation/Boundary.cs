@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Reflection;
 using System.Runtime.Intrinsics;
 using Tessera.Wasm.Model;
@@ -29,7 +28,7 @@ internal static class Boundary
     public static void SetV128(Value[] values, int i, Vector128<byte> v) => values[i] = Value.V128(v);
 
     /// <summary>Zero values of <paramref name="types"/>, for a stub to fill.</summary>
-    public static Value[] Typed(ImmutableArray<ValType> types)
+    public static Value[] Typed(ReadOnlyValues<ValType> types)
     {
         if (types.Length == 0) return [];
         var values = new Value[types.Length];

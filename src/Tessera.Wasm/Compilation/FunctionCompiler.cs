@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.Intrinsics;
@@ -41,8 +40,8 @@ internal sealed partial class FunctionCompiler
         public Label ElseLabel;
         public bool HasElse;
         public int Height;
-        public ImmutableArray<ValType> Params = [];
-        public ImmutableArray<ValType> Results = [];
+        public ReadOnlyValues<ValType> Params = [];
+        public ReadOnlyValues<ValType> Results = [];
         public LocalBuilder[]? SavedParams;
         public int BranchArity => Kind == FrameKind.Loop ? Params.Length : Results.Length;
     }
@@ -338,7 +337,7 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>Sets the model to a frame's height plus <paramref name="types"/>, all in their homes.</summary>
-    private void ResetStack(Frame frame, ImmutableArray<ValType> types)
+    private void ResetStack(Frame frame, ReadOnlyValues<ValType> types)
     {
         _stack.RemoveRange(frame.Height, _stack.Count - frame.Height);
         _constants.RemoveRange(frame.Height, _constants.Count - frame.Height);
@@ -422,7 +421,7 @@ internal sealed partial class FunctionCompiler
 
     // ---------------------------------------------------------------- control
 
-    private (ImmutableArray<ValType> Params, ImmutableArray<ValType> Results) BlockSignature(BlockType bt)
+    private (ReadOnlyValues<ValType> Params, ReadOnlyValues<ValType> Results) BlockSignature(BlockType bt)
     {
         if (bt.IsEmpty) return ([], []);
         if (bt.IsValue) return ([], [bt.Value]);

@@ -62,16 +62,19 @@ public sealed class Instance
         ctx.Types = module.Compiled.Types;
         ctx.TypeIds = module.Compiled.TypeIds;
         ctx.Constants = module.Compiled.Constants;
-        foreach (var t in def.Tables) tables[nt++] = new Table(store, t);
+        // Index loops: the definition's lists are interfaces, and a foreach over one allocates an
+        // enumerator, on the path of every spawn.
+        for (int i = 0; i < def.Tables.Count; i++) tables[nt++] = new Table(store, def.Tables[i]);
         ctx.Tables = tables;
-        foreach (var m in def.Memories) memories[nm++] = new Memory(m, store, guarded);
+        for (int i = 0; i < def.Memories.Count; i++) memories[nm++] = new Memory(def.Memories[i], store, guarded);
         ctx.Memories = memories;
         ctx.Memory0 = memories.Length > 0 ? memories[0] : null;
         // A global's initializer may read the globals before it (imported ones, and with
         // extended-const earlier ones): they are in place when it runs.
         ctx.Globals = globals;
-        foreach (var g in def.Globals)
+        for (int i = 0; i < def.Globals.Count; i++)
         {
+            var g = def.Globals[i];
             var (initial, initialRef) = Evaluate(g.Init, g.Type.Type);
             globals[ng++] = new Global(store, g.Type, initial, initialRef);
         }
