@@ -19,24 +19,7 @@ internal sealed class ReadOnlyArray<T>(T[] items) : IReadOnlyList<T>
 
     public int Count => items.Length;
 
-    public IEnumerator<T> GetEnumerator() => new Enumerator(items);
+    public IEnumerator<T> GetEnumerator() => new ArrayEnumerator<T>(items);
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    private sealed class Enumerator(T[] items) : IEnumerator<T>
-    {
-        private int _index = -1;
-
-        public T Current => items[_index];
-
-        object? IEnumerator.Current => Current;
-
-        public bool MoveNext() => ++_index < items.Length;
-
-        public void Reset() => _index = -1;
-
-        public void Dispose()
-        {
-        }
-    }
 }

@@ -46,9 +46,9 @@ public readonly struct ReadOnlyValues<T> : IReadOnlyList<T>
 
     int IReadOnlyCollection<T>.Count => Items.Length;
 
-    IEnumerator<T> IEnumerable<T>.GetEnumerator() => new BoxedEnumerator(Items);
+    IEnumerator<T> IEnumerable<T>.GetEnumerator() => new ArrayEnumerator<T>(Items);
 
-    IEnumerator IEnumerable.GetEnumerator() => new BoxedEnumerator(Items);
+    IEnumerator IEnumerable.GetEnumerator() => new ArrayEnumerator<T>(Items);
 
     public static implicit operator ReadOnlySpan<T>(ReadOnlyValues<T> values) => values.Items;
 
@@ -67,23 +67,6 @@ public readonly struct ReadOnlyValues<T> : IReadOnlyList<T>
         public readonly T Current => _items[_index];
 
         public bool MoveNext() => ++_index < _items.Length;
-    }
-
-    private sealed class BoxedEnumerator(T[] items) : IEnumerator<T>
-    {
-        private int _index = -1;
-
-        public T Current => items[_index];
-
-        object? IEnumerator.Current => Current;
-
-        public bool MoveNext() => ++_index < items.Length;
-
-        public void Reset() => _index = -1;
-
-        public void Dispose()
-        {
-        }
     }
 }
 
