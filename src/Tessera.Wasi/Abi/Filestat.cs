@@ -1,5 +1,4 @@
 using Tessera.Platform.Files;
-using Tessera.Wasi.Memory;
 
 namespace Tessera.Wasi.Abi;
 
@@ -9,9 +8,12 @@ internal readonly record struct Filestat(ulong Device, ulong Inode, FileType Typ
     public static Filestat From(FileStatus s) =>
         new(s.Device, s.Inode, FileTypes.Of(s.Kind), s.LinkCount, s.Size, s.AccessTime, s.ModifyTime, s.ChangeTime);
 
-    public void Write(GuestMemory memory, int pointer)
+    /// <summary>Writes the record's <see cref="Layouts.FilestatSize"/> bytes to the start of
+    /// <paramref name="b"/> (the caller bounds it in guest memory). Takes a span, not the guest
+    /// memory, so the ABI's layouts know nothing of how guest memory is reached.</summary>
+    public void WriteTo(Span<byte> b)
     {
-        var b = memory.Slice(pointer, Layouts.FilestatSize);
+        b = b[..Layouts.FilestatSize];
         b.Clear();
         BitConverter.TryWriteBytes(b[0..], Device);
         BitConverter.TryWriteBytes(b[8..], Inode);

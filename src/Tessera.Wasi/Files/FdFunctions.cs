@@ -89,7 +89,7 @@ internal static class FdFunctions
         var d = ctx.Descriptors.Get(fd);
         d.Require(Rights.FdFilestatGet);
         memory.Slice(resultOut, Layouts.FilestatSize);
-        d.Stat().Write(memory, resultOut);
+        d.Stat().WriteTo(memory.Slice(resultOut, Layouts.FilestatSize));
         return Errno.Success;
     }
 

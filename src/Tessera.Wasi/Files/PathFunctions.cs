@@ -36,7 +36,7 @@ internal static class PathFunctions
         memory.Slice(resultOut, Layouts.FilestatSize);
         HostDescriptor.Check(HostFiles.StatAt(r.Directory, r.Name, follow: false, out var status));
         if (r.TrailingSlash && status.Kind != HostFileKind.Directory) return Errno.NotDir;
-        Filestat.From(status).Write(memory, resultOut);
+        Filestat.From(status).WriteTo(memory.Slice(resultOut, Layouts.FilestatSize));
         return Errno.Success;
     }
 

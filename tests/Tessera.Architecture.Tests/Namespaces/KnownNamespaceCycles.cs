@@ -18,8 +18,6 @@ internal static class KnownNamespaceCycles
             "Runtime's Module and Engine compile and cache (ModuleCompiler, CompiledModule, ModuleCache) while the compiler emits code against runtime state (InstanceContext, Func, WasmTrap, Value) and the cache keys on the runtime's BoundsChecks"),
         new("Tessera.Wasi", "Tessera.Wasi <-> Tessera.Wasi.Files <-> Tessera.Wasi.Poll <-> Tessera.Wasi.Process <-> Tessera.Wasi.Sockets",
             "the root's WasiContext owns the descriptor table (with socket descriptors) and WasiModule registers every function group, while each group's functions take the WasiContext they run in"),
-        new("Tessera.Wasi", "Tessera.Wasi.Abi <-> Tessera.Wasi.Memory",
-            "GuestMemory reports a guest pointer out of bounds as Abi's WasiException with an Errno, and Abi's Filestat writes itself into GuestMemory"),
         new("Tessera.Kernel", "Tessera.Kernel <-> Tessera.Kernel.Devices <-> Tessera.Kernel.Mailboxes <-> Tessera.Kernel.Reactor <-> Tessera.Kernel.Scheduling <-> Tessera.Kernel.Tasks",
             "the root's Kernel owns scheduler, reactor, tasks and mailboxes, while the guest import modules (TaskImports, DeviceImports) and the reactor's TaskWaiter take the Kernel, and a KernelTask holds its Mailbox and InterruptLines"),
         new("Tessera.Cli", "Tessera.Cli <-> Tessera.Cli.Commands",
