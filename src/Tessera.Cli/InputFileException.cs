@@ -2,7 +2,7 @@ namespace Tessera.Cli;
 
 /// <summary>A file named on the command line cannot be used as input: it is missing, unreadable, a
 /// directory or other non-regular file, empty, too large, or not a WebAssembly module.
-/// <see cref="CommandLine"/> turns it into one line on stderr and exit code 1, as for any input
+/// <c>Commands.CommandLine</c> turns it into one line on stderr and exit code 1, as for any input
 /// that cannot be read (docs/operations.md).</summary>
 public sealed class InputFileException : Exception
 {

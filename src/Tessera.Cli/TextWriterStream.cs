@@ -4,7 +4,7 @@ namespace Tessera.Cli;
 
 /// <summary>
 /// A write-only stream that decodes UTF-8 into a <see cref="TextWriter"/>, so a guest's stdout can
-/// go to the writer a caller of <see cref="CommandLine.Run"/> passed (a StringWriter in tests). The
+/// go to the writer a caller of <c>Commands.CommandLine.Run</c> passed (a StringWriter in tests). The
 /// decoder keeps a sequence split across writes whole.
 /// </summary>
 internal sealed class TextWriterStream(TextWriter writer) : Stream

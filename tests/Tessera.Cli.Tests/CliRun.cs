@@ -1,3 +1,5 @@
+using Tessera.Cli.Commands;
+
 namespace Tessera.Cli.Tests;
 
 /// <summary>The command line run in this process, as the <c>tessera</c> binary runs it.</summary>

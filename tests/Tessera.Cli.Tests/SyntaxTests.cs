@@ -1,4 +1,5 @@
 using System.Reflection;
+using Tessera.Cli.Commands;
 using static Tessera.Cli.Tests.CliRun;
 
 namespace Tessera.Cli.Tests;

@@ -20,7 +20,5 @@ internal static class KnownNamespaceCycles
             "the root's WasiContext owns the descriptor table (with socket descriptors) and WasiModule registers every function group, while each group's functions take the WasiContext they run in"),
         new("Tessera.Kernel", "Tessera.Kernel <-> Tessera.Kernel.Devices <-> Tessera.Kernel.Mailboxes <-> Tessera.Kernel.Reactor <-> Tessera.Kernel.Scheduling <-> Tessera.Kernel.Tasks",
             "the root's Kernel owns scheduler, reactor, tasks and mailboxes, while the guest import modules (TaskImports, DeviceImports) and the reactor's TaskWaiter take the Kernel, and a KernelTask holds its Mailbox and InterruptLines"),
-        new("Tessera.Cli", "Tessera.Cli <-> Tessera.Cli.Commands",
-            "the root's CommandLine dispatches to each command, and the commands share the root's helpers (ModuleFile, UsageException, InputFileException, ValueText, TextWriterStream)"),
     ];
 }

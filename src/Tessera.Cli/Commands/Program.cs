@@ -1,4 +1,4 @@
-namespace Tessera.Cli;
+namespace Tessera.Cli.Commands;
 
 public static class Program
 {

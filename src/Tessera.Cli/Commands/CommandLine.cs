@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Reflection;
-using Tessera.Cli.Commands;
 using Tessera.Wasm;
 
-namespace Tessera.Cli;
+namespace Tessera.Cli.Commands;
 
 /// <summary>
 /// <c>tessera COMMAND ...</c> on System.CommandLine: the command tree (<see cref="Build"/>), help,
