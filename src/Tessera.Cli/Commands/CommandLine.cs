@@ -52,30 +52,12 @@ public static class CommandLine
         {
             return result.Invoke(invocation);
         }
-        catch (UsageException e)
+        // What a command reports as a typed error: one line, and 2 for a usage error, 1 otherwise.
+        // Nothing else is caught.
+        catch (Exception e) when (e is UsageException or WasmException or InputFileException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine("error: " + e.Message);
-            return 2;
-        }
-        catch (WasmException e)
-        {
-            stderr.WriteLine("error: " + e.Message);
-            return 1;
-        }
-        catch (InputFileException e)
-        {
-            stderr.WriteLine("error: " + e.Message);
-            return 1;
-        }
-        catch (IOException e)
-        {
-            stderr.WriteLine("error: " + e.Message);
-            return 1;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            stderr.WriteLine("error: " + e.Message);
-            return 1;
+            return e is UsageException ? 2 : 1;
         }
     }
 
