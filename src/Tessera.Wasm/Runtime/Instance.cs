@@ -39,10 +39,11 @@ public sealed class Instance
         _context = new InstanceContext(store) { Instance = this };
         var def = module.Definition;
         bool guarded = module.Engine.BoundsChecks == BoundsChecks.GuardPages;
-        var functions = Sized<Func?>(module.ImportedFunctions + def.Functions.Count);
-        var tables = Sized<Table>(module.ImportedTables + def.Tables.Count);
-        var globals = Sized<Global>(module.ImportedGlobals + def.Globals.Count);
-        var memories = Sized<Memory>(module.ImportedMemories + def.Memories.Count);
+        // Sized exactly from the index spaces the definition counted when it was built.
+        var functions = Sized<Func?>(def.TotalFunctionCount);
+        var tables = Sized<Table>(def.TotalTableCount);
+        var globals = Sized<Global>(def.TotalGlobalCount);
+        var memories = Sized<Memory>(def.TotalMemoryCount);
         int nf = 0, nt = 0, ng = 0, nm = 0;
         for (int i = 0; i < imports.Count; i++)
         {
@@ -131,7 +132,7 @@ public sealed class Instance
     /// bound to this instance (for <see cref="InstanceContext.FunctionRef"/>).</summary>
     internal Func DefinedFunction(int index)
     {
-        int defined = index - Module.ImportedFunctions;
+        int defined = index - Module.Definition.ImportedFunctionCount;
         var type = Module.Definition.FunctionTypeIndex(new DefinedFuncIndex((uint)defined));
         return new Func(Module.Definition.Type(type), _context, Module.Compiled.Code[defined], Module.Compiled.TypeIds[type.Value]);
     }

@@ -21,27 +21,11 @@ public sealed class Module
         var exports = new Dictionary<string, Export>(compiled.Definition.Exports.Count, StringComparer.Ordinal);
         foreach (var export in compiled.Definition.Exports) exports[export.Name] = export;
         ExportsByName = exports;
-        foreach (var import in compiled.Definition.Imports)
-        {
-            switch (import.Kind)
-            {
-                case ExternKind.Func: ImportedFunctions++; break;
-                case ExternKind.Table: ImportedTables++; break;
-                case ExternKind.Memory: ImportedMemories++; break;
-                case ExternKind.Global: ImportedGlobals++; break;
-            }
-        }
     }
 
     /// <summary>The exports by name, shared by every instance (an instance resolves an export
     /// when asked, so instantiating builds no table of its own).</summary>
     internal IReadOnlyDictionary<string, Export> ExportsByName { get; }
-
-    /// <summary>How many imports of each kind: instantiation sizes its arrays exactly.</summary>
-    internal int ImportedFunctions { get; }
-    internal int ImportedTables { get; }
-    internal int ImportedMemories { get; }
-    internal int ImportedGlobals { get; }
 
     public Engine Engine { get; }
     public ModuleDefinition Definition => Compiled.Definition;
